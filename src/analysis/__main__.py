@@ -1,0 +1,73 @@
+"""Command line: ``python -m analysis build`` and ``python -m analysis run``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from pathlib import Path
+
+from .corpus import (
+    CorpusWarning,
+    build_corpus,
+    default_processed_dir,
+    default_raw_dir,
+    fingerprint,
+    save_corpus,
+)
+
+
+def _build(args: argparse.Namespace) -> int:
+    raw = Path(args.raw) if args.raw else default_raw_dir()
+    out = Path(args.out) if args.out else default_processed_dir()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", CorpusWarning)
+        corpus = build_corpus(raw, progress=True if args.progress else None)
+    for w in caught:
+        print(f"warning: {w.message}", file=sys.stderr)
+    save_corpus(corpus, out, fingerprint(raw))
+    if hasattr(args, "tokens") and args.tokens:
+        from .segment import tokens_table
+
+        tokens_table(corpus, cache_dir=out)
+    import pandas as pd
+
+    with pd.option_context("display.width", 160, "display.max_columns", 20):
+        print(corpus.summary().to_string(index=False) if len(corpus.documents) else "(no plans)")
+    print(f"\n{len(corpus.documents)} plans parsed from {raw}; {len(corpus.errors)} file(s) rejected.")
+    print(f"Tables written to {out}/ ({', '.join(t + '.parquet' for t in ('documents', 'sections', 'items', 'sentences', 'blocks', 'removed', 'errors'))}).")
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    from .suite import run_suite
+
+    build_args = argparse.Namespace(raw=args.raw, out=None, progress=False, tokens=False)
+    _build(build_args)
+    results = run_suite(
+        notebooks_dir=args.notebooks, reports_dir=args.reports, raw_dir=args.raw, timeout=args.timeout
+    )
+    failed = [r for r in results if not r["ok"]]
+    return 1 if failed else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="parse the plans into parquet tables")
+    b.add_argument("--raw", help="folder of plan files (default: data/raw)")
+    b.add_argument("--out", help="output folder (default: data/processed)")
+    b.add_argument("--progress", action="store_true", help="always show a progress bar")
+    b.set_defaults(func=_build, tokens=False)
+    r = sub.add_parser("run", help="build the corpus, execute every notebook, write figures and reports")
+    r.add_argument("--raw", help="folder of plan files (default: data/raw)")
+    r.add_argument("--notebooks", default=None, help="notebook folder (default: notebooks/)")
+    r.add_argument("--reports", default=None, help="folder for executed HTML copies (default: reports/)")
+    r.add_argument("--timeout", type=int, default=900, help="seconds allowed per notebook cell")
+    r.set_defaults(func=_run)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,365 @@
+"""Cleaning raw plan text into a body, with every change recorded.
+
+The cleaner never rewrites text directly. It collects :class:`Edit` objects in
+the coordinates of the decoded raw text (each: a span, its replacement, a kind
+and a reason), resolves them into non-overlapping edits and applies them. The
+edit log is therefore an exact, invertible account of how ``body`` was made:
+:func:`restore_raw` rebuilds the raw text from the body and the log, and the
+tests check that it does.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .patterns import CJK, PLACEHOLDER_RE, is_title, match_marker
+
+#: Human-readable reasons, one per kind of edit.
+REASONS: dict[str, str] = {
+    "website_notice": "download notice / customer-service line of a document-sharing website",
+    "english_line": "English line (e.g. a description of a seal or image) in a Chinese plan",
+    "page_number": "page number left by PDF conversion",
+    "markdown_rule": "Markdown horizontal rule",
+    "markdown_heading": "Markdown heading marker",
+    "markdown_bold": "Markdown bold/italic marker",
+    "word_bookmark": "Word bookmark tag",
+    "junk_symbol": "decorative symbol between Chinese characters",
+    "injected_pinyin": "pinyin injected after a character",
+    "ocr_english": "English function word left by OCR/translation, replaced by its Chinese",
+    "punctuation_width": "half-width punctuation in Chinese context made full-width (or full-width digits/letters made ASCII)",
+    "traditional_char": "traditional character converted to simplified (OpenCC t2s)",
+    "split_title": "title broken into one word per line, duplicated by the full title below",
+    "page_break_join": "paragraph split by a page break rejoined",
+    "whitespace": "whitespace normalised",
+}
+
+_NOTICE_STRONG = re.compile(
+    r"温馨提示|网站客服|客服QQ|小编|文档由用户上传|版权归属|免费下载|下载文档|付费|本站|"
+    r"点击下载|扫码|关注公众号|阅读全文|查看更多|上一篇|下一篇|返回首页|当前位置"
+)
+_NOTICE_WEAK = re.compile(r"下载|客服|预览|投诉|版权|上传")
+_RULE_LINE = re.compile(r"^\s*([-*_=])(?:\s*\1){2,}\s*$")
+_PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,3}\s*(?:页)?(?:\s*/\s*\d{1,3})?[-—–\s]*$")
+_MD_HEADING = re.compile(r"^#{1,6}\s*")
+_BOLD = re.compile(r"\*\*|__")
+_BOOKMARK = re.compile(r"\[(?:bookmark|书签)\s*:[^\]]*\]", re.IGNORECASE)
+_JUNK = re.compile(rf"(?<=[{CJK}])[◆■★☆▲△◇□▪◼♦◎※]+(?=[{CJK}])")
+_PINYIN = re.compile(
+    rf"(?<=[{CJK}])[（(]([a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{{1,8}})[)）]"
+)
+_TONE = re.compile(r"[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]")
+_OCR_AND = re.compile(rf"(?<=[{CJK}》”])\s*\band\b\s*(?=[《“{CJK}])")
+_HALF_PUNCT = re.compile(rf"(?<=[{CJK}”》）])[,;:?!]|[,;:?!](?=[{CJK}“《（])")
+_PAREN_PAIR = re.compile(r"\(([^()\n]{0,80})\)")
+_FULLWIDTH_ALNUM = re.compile(r"[０-９Ａ-Ｚａ-ｚ]")
+_TERMINAL = "。！？!?；;：:…"
+_HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One change to the raw text: ``raw[start:end]`` becomes ``replacement``."""
+
+    start: int
+    end: int
+    replacement: str
+    kind: str
+    original: str = ""
+
+    @property
+    def reason(self) -> str:
+        return REASONS.get(self.kind, self.kind)
+
+
+@dataclass
+class CleanResult:
+    """Outcome of :func:`clean_text`."""
+
+    raw: str
+    body: str
+    edits: list[Edit]
+    body_positions: list[int]
+    paragraph_spans: list[tuple[int, int]]
+    title_index: int | None
+    flags: dict[str, object] = field(default_factory=dict)
+
+
+def _line_inline_edits(line: str, base: int) -> list[Edit]:
+    """Inline edits inside one line (offsets relative to the whole text)."""
+    edits: list[Edit] = []
+
+    def add(m: re.Match[str], repl: str, kind: str, group: int = 0) -> None:
+        edits.append(Edit(base + m.start(group), base + m.end(group), repl, kind))
+
+    m = _MD_HEADING.match(line)
+    if m and m.end() > 0:
+        add(m, "", "markdown_heading")
+    if len(_BOLD.findall(line)) % 2 == 0:
+        for m in _BOLD.finditer(line):
+            add(m, "", "markdown_bold")
+    for m in _BOOKMARK.finditer(line):
+        add(m, "", "word_bookmark")
+    for m in _JUNK.finditer(line):
+        add(m, "", "junk_symbol")
+    for m in _PINYIN.finditer(line):
+        if _TONE.search(m.group(1)):
+            add(m, "", "injected_pinyin")
+    for m in _OCR_AND.finditer(line):
+        add(m, "和", "ocr_english")
+    for m in _HALF_PUNCT.finditer(line):
+        add(m, _HALF_TO_FULL[m.group()], "punctuation_width")
+    for m in _PAREN_PAIR.finditer(line):
+        inner = m.group(1)
+        if re.search(f"[{CJK}]", inner) or re.search(f"[{CJK}]", line[max(0, m.start() - 1) : m.start()]):
+            # Keep "(1)" style markers at the start of a line as they are: the
+            # parser reads both widths, and a number alone is not Chinese context.
+            if re.fullmatch(r"\s*\d{1,3}\s*", inner) and m.start() == 0:
+                continue
+            edits.append(Edit(base + m.start(), base + m.start() + 1, "（", "punctuation_width"))
+            edits.append(Edit(base + m.end() - 1, base + m.end(), "）", "punctuation_width"))
+    for m in _FULLWIDTH_ALNUM.finditer(line):
+        add(m, chr(ord(m.group()) - 0xFEE0), "punctuation_width")
+    simplified = _t2s().convert(line)
+    if simplified != line and len(simplified) == len(line):
+        for i, (a, b) in enumerate(zip(line, simplified)):
+            if a != b:
+                edits.append(Edit(base + i, base + i + 1, b, "traditional_char"))
+    return edits
+
+
+def _resolve(edits: list[Edit]) -> list[Edit]:
+    """Drop edits overlapping an earlier-accepted one (first come wins), sort by start."""
+    accepted: list[Edit] = []
+    taken: list[tuple[int, int]] = []
+    for e in edits:
+        if any(e.start < b and a < e.end for a, b in taken if e.end > e.start and b > a):
+            continue
+        if e.start == e.end and any(a < e.start < b for a, b in taken):
+            continue
+        accepted.append(e)
+        taken.append((e.start, e.end))
+    return sorted(accepted, key=lambda e: (e.start, e.end))
+
+
+def _apply(raw: str, edits: list[Edit]) -> tuple[str, list[int]]:
+    out: list[str] = []
+    positions: list[int] = []
+    pos = 0
+    length = 0
+    for e in edits:
+        out.append(raw[pos : e.start])
+        length += e.start - pos
+        positions.append(length)
+        out.append(e.replacement)
+        length += len(e.replacement)
+        pos = e.end
+    out.append(raw[pos:])
+    return "".join(out), positions
+
+
+def restore_raw(body: str, edits: list[Edit], body_positions: list[int]) -> str:
+    """Invert the cleaning: rebuild the raw text from ``body`` and its edit log.
+
+    >>> r = clean_text("一、加强引领\\n1.深入学习,持续推进。")
+    >>> restore_raw(r.body, r.edits, r.body_positions) == r.raw
+    True
+    """
+    out: list[str] = []
+    pos = 0
+    for e, bpos in zip(edits, body_positions):
+        if body[bpos : bpos + len(e.replacement)] != e.replacement:
+            raise ValueError(f"edit log does not match body at {bpos}")
+        out.append(body[pos:bpos])
+        out.append(e.original)
+        pos = bpos + len(e.replacement)
+    out.append(body[pos:])
+    return "".join(out)
+
+
+def _strip_span(raw: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and raw[start].isspace():
+        start += 1
+    while end > start and raw[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _clean_line_text(raw: str, start: int, end: int, edits: list[Edit]) -> str:
+    """The text of raw[start:end] after its inline edits."""
+    local = [Edit(e.start - start, e.end - start, e.replacement, e.kind) for e in edits]
+    text, _ = _apply(raw[start:end], local)
+    return text.strip()
+
+
+def _is_subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(c in it for c in short)
+
+
+def _is_english_line(text: str) -> bool:
+    letters = sum(1 for c in text if c.isascii() and c.isalpha())
+    chars = sum(1 for c in text if not c.isspace())
+    return chars > 0 and letters / chars >= 0.5 and len(re.findall(r"[A-Za-z]{2,}", text)) >= 4
+
+
+def clean_text(raw: str) -> CleanResult:
+    """Clean one decoded plan and record every change.
+
+    Parameters
+    ----------
+    raw : str
+        Decoded text with ``\\n`` line endings.
+
+    Returns
+    -------
+    CleanResult
+        ``body`` (paragraphs separated by ``\\n``), the resolved ``edits`` in
+        raw coordinates, where each edit lands in the body, the body span of
+        every paragraph, and flags (``anonymised``, ``n_placeholders``).
+
+    Examples
+    --------
+    >>> r = clean_text("# 某市2023年工作要点\\n\\n一、加强引领\\n\\n1. **深入学习**,持续推\\n\\n进。")
+    >>> r.body
+    '某市2023年工作要点\\n一、加强引领\\n1. 深入学习，持续推进。'
+    >>> sorted({e.kind for e in r.edits} - {"whitespace"})
+    ['markdown_bold', 'markdown_heading', 'page_break_join', 'punctuation_width']
+    """
+    # 1. lines and their inline edits
+    lines: list[tuple[int, int]] = []
+    pos = 0
+    for line in raw.split("\n"):
+        lines.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    inline: list[list[Edit]] = []
+    texts: list[str] = []
+    spans: list[tuple[int, int]] = []
+    for start, end in lines:
+        s, e = _strip_span(raw, start, end)
+        spans.append((s, e))
+        edits = _resolve(_line_inline_edits(raw[s:e], s)) if e > s else []
+        inline.append(edits)
+        texts.append(_clean_line_text(raw, s, e, edits) if e > s else "")
+
+    # 2. title and whole-line removals
+    nonblank = [i for i, t in enumerate(texts) if t]
+    first_l1 = next(
+        (i for i in nonblank if (m := match_marker(texts[i])) and m[0] == 1), len(texts)
+    )
+    title_candidates = [i for i in nonblank if i < first_l1 and is_title(texts[i])]
+    if not title_candidates:
+        title_candidates = [i for i in nonblank if is_title(texts[i])][:1]
+    title_idx = title_candidates[-1] if title_candidates else None
+
+    removed: dict[int, str] = {}
+    for i in nonblank:
+        t = texts[i]
+        before_title = title_idx is not None and i < title_idx
+        raw_line = raw[spans[i][0] : spans[i][1]]
+        if _RULE_LINE.match(raw_line):
+            removed[i] = "markdown_rule"
+        elif _NOTICE_STRONG.search(t) or (before_title and _NOTICE_WEAK.search(t)):
+            removed[i] = "website_notice"
+        elif _is_english_line(t):
+            removed[i] = "english_line"
+        elif _PAGE_NUMBER.match(t) and not (title_idx is not None and i < title_idx and len(t) == 4):
+            removed[i] = "page_number"
+    if title_idx is not None:
+        # a title broken one word per line just above the title itself
+        run: list[int] = []
+        j = title_idx - 1
+        while j >= 0 and (not texts[j] or (j not in removed and len(texts[j]) <= 6)):
+            if texts[j]:
+                run.insert(0, j)
+            j -= 1
+        norm = re.sub(r"\s+", "", texts[title_idx])
+        for k in range(len(run)):
+            tail = run[k:]
+            joined = "".join(re.sub(r"\s+", "", texts[x]) for x in tail)
+            if len(tail) >= 2 and len(joined) >= 0.6 * len(norm) and _is_subsequence(joined, norm):
+                for x in tail:
+                    removed[x] = "split_title"
+                break
+
+    kept = [i for i in nonblank if i not in removed]
+
+    # 3. page-break joins (only after the title: cover lines are short on purpose)
+    join_after: set[int] = set()
+    start_join = title_idx + 1 if title_idx is not None else 0
+    for a, b in zip(kept, kept[1:]):
+        if a < start_join:
+            continue
+        p, q = texts[a], texts[b]
+        if p[-1] in _TERMINAL or match_marker(q) or len(p) < 10:
+            continue
+        if not re.match(rf"[{CJK}“《（(]", q):
+            continue
+        mk = match_marker(p)
+        if mk and mk[0] <= 2 and "。" not in p and (len(q) >= 20 or q[-1] in _TERMINAL):
+            continue  # a heading followed by body text: not a split
+        join_after.add(a)
+
+    # 4. all edits, in raw coordinates
+    all_edits: list[Edit] = []
+    for i in kept:
+        all_edits.extend(inline[i])
+    segments: list[tuple[int, int, str | None]] = []  # spans between kept lines
+    prev_end = 0
+    for n, i in enumerate(kept):
+        s, e = spans[i]
+        segments.append((prev_end, s, None if n == 0 else ("" if kept[n - 1] in join_after else "\n")))
+        prev_end = e
+    segments.append((prev_end, len(raw), None))
+    for gap_start, gap_end, sep in segments:
+        # removed lines inside the gap are their own edits; whitespace around them too
+        cursor = gap_start
+        first_ws = True
+        inside = sorted(
+            (spans[i] + (removed[i],) for i in removed if gap_start <= spans[i][0] < gap_end),
+            key=lambda x: x[0],
+        )
+        pieces: list[tuple[int, int, str]] = []
+        for s, e, kind in inside:
+            pieces.append((cursor, s, "ws"))
+            pieces.append((s, e, kind))
+            cursor = e
+        pieces.append((cursor, gap_end, "ws"))
+        for s, e, kind in pieces:
+            if kind == "ws":
+                repl = sep if (first_ws and sep is not None) else ""
+                is_join = first_ws and sep == ""
+                first_ws = False
+                if raw[s:e] == repl:
+                    continue
+                all_edits.append(Edit(s, e, repl, "page_break_join" if is_join else "whitespace"))
+            else:
+                all_edits.append(Edit(s, e, "", kind))
+    edits = [
+        Edit(e.start, e.end, e.replacement, e.kind, raw[e.start : e.end])
+        for e in sorted(all_edits, key=lambda e: (e.start, e.end))
+    ]
+    body, positions = _apply(raw, edits)
+
+    para_spans: list[tuple[int, int]] = []
+    pos = 0
+    for para in body.split("\n"):
+        para_spans.append((pos, pos + len(para)))
+        pos += len(para) + 1
+    title_para = None
+    if title_idx is not None and title_idx in kept:
+        # paragraph index of the title = number of kept lines before it, minus joins
+        title_para = sum(1 for i in kept if i < title_idx) - sum(
+            1 for i in join_after if i < title_idx
+        )
+    placeholders = PLACEHOLDER_RE.findall(body)
+    flags = {"anonymised": len(placeholders) >= 2, "n_placeholders": len(placeholders)}
+    return CleanResult(raw, body, edits, positions, para_spans, title_para, flags)

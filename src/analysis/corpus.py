@@ -1,0 +1,400 @@
+"""The corpus: plan files parsed into tidy pandas tables, cached as parquet."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .clean import Edit, clean_text, restore_raw
+from .io import PlanReadError, list_plan_files, read_plan_file
+from .metadata import infer_region_level
+from .parse import parse_plan
+
+#: Bump when parsing changes, so cached tables are rebuilt.
+PARSER_VERSION = "1"
+TABLES = ("documents", "sections", "items", "sentences", "blocks", "removed", "errors")
+MANIFEST = "manifest.csv"
+MANIFEST_COLUMNS = (
+    "file", "region", "region_pinyin", "province", "level", "year", "issuer", "title",
+    "doc_number", "issued_date", "source_file", "notes",
+)  # fmt: skip
+
+
+def project_root() -> Path:
+    """The repository root (the folder holding ``data/``), or the working directory."""
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        if (parent / "data" / "raw").is_dir() and (parent / "pyproject.toml").is_file():
+            return parent
+    return Path.cwd()
+
+
+def default_raw_dir() -> Path:
+    return project_root() / "data" / "raw"
+
+
+def default_processed_dir() -> Path:
+    return project_root() / "data" / "processed"
+
+
+class CorpusWarning(UserWarning):
+    """A plan file could not be read or parsed as a plan; the message says which and why."""
+
+
+@dataclass
+class Corpus:
+    """Parsed plans as tidy DataFrames.
+
+    Attributes
+    ----------
+    documents : DataFrame
+        One row per plan: ``doc_id, region, level, year, issuer, title,
+        doc_number, issued_date, source_file, body`` plus status and flags.
+    sections, items, sentences, blocks : DataFrame
+        Structure; every table carries ``doc_id`` and ``start``/``end``
+        offsets into ``documents.body``.
+    removed : DataFrame
+        Every change the cleaner made (``doc_id, kind, text, replacement,
+        reason`` and raw/body positions), including whitespace normalisation,
+        so that the raw text can be restored exactly (:meth:`raw_text`).
+    errors : DataFrame
+        Files that could not be loaded, with the reason.
+    """
+
+    documents: pd.DataFrame
+    sections: pd.DataFrame
+    items: pd.DataFrame
+    sentences: pd.DataFrame
+    blocks: pd.DataFrame
+    removed: pd.DataFrame
+    errors: pd.DataFrame
+    source: Path | None = None
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    def __repr__(self) -> str:
+        return (
+            f"Corpus({len(self.documents)} plans, {len(self.sections)} sections, "
+            f"{len(self.items)} items, {len(self.sentences)} sentences, "
+            f"{len(self.errors)} errors; source={self.source})"
+        )
+
+    @property
+    def doc_ids(self) -> list[str]:
+        return self.documents["doc_id"].tolist()
+
+    def body(self, doc_id: str) -> str:
+        """Cleaned text of one plan."""
+        return self.documents.set_index("doc_id").at[doc_id, "body"]
+
+    def raw_text(self, doc_id: str) -> str:
+        """The decoded raw text, rebuilt from ``body`` and the ``removed`` log."""
+        rem = self.removed[self.removed["doc_id"] == doc_id].sort_values("raw_start")
+        edits = [
+            Edit(int(r.raw_start), int(r.raw_end), r.replacement, r.kind, r.text)
+            for r in rem.itertuples()
+        ]
+        return restore_raw(self.body(doc_id), edits, rem["body_pos"].astype(int).tolist())
+
+    def audit(self) -> pd.DataFrame:
+        """Count of cleaning changes per document and kind (whitespace left out)."""
+        r = self.removed[self.removed["kind"] != "whitespace"]
+        out = r.groupby(["doc_id", "kind", "reason"], as_index=False).agg(
+            n=("text", "size"), chars=("text", lambda s: int(s.str.len().sum()))
+        )
+        return out.sort_values(["doc_id", "n"], ascending=[True, False], ignore_index=True)
+
+    def summary(self) -> pd.DataFrame:
+        """One line per plan: region, year, sections, items, characters, flags."""
+        d = self.documents
+        cols = ["doc_id", "region", "level", "year", "doc_number", "issued_date",
+                "n_sections", "n_items", "n_chars", "status", "anonymised", "truncated"]  # fmt: skip
+        return d[cols].reset_index(drop=True)
+
+    def subset(self, doc_ids: list[str]) -> Corpus:
+        """A corpus restricted to some plans (tables filtered, same offsets)."""
+        keep = set(doc_ids)
+        tables = {
+            t: getattr(self, t)[getattr(self, t)["doc_id"].isin(keep)].reset_index(drop=True)
+            for t in TABLES
+            if t != "errors"
+        }
+        return Corpus(**tables, errors=self.errors, source=self.source)
+
+
+def _read_manifest(folder: Path) -> pd.DataFrame | None:
+    path = folder / MANIFEST
+    if not path.is_file():
+        return None
+    m = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    if "file" not in m.columns:
+        raise ValueError(f"{path}: manifest needs a 'file' column")
+    return m.set_index("file")
+
+
+def _doc_id(path: Path) -> str:
+    stem = re.sub(r"[^\w\u4e00-\u9fff-]+", "_", path.stem).strip("_")
+    return stem or "doc"
+
+
+def parse_file(path: Path, doc_id: str, manifest_row: dict | None = None) -> dict[str, pd.DataFrame]:
+    """Read, clean and parse one plan file into table fragments.
+
+    Raises
+    ------
+    PlanReadError
+        If the file cannot be read (see :func:`analysis.io.read_plan_file`).
+    """
+    decoded = read_plan_file(path)
+    cleaned = clean_text(decoded.text)
+    plan = parse_plan(cleaned.body, cleaned.title_index)
+    meta = dict(plan.meta)
+    region, level = infer_region_level(meta.get("issuer") or meta.get("title"))
+    if region is None and meta.get("title"):
+        region, level2 = infer_region_level(meta["title"])
+        level = level or level2
+    doc = {
+        "doc_id": doc_id,
+        "region": region or doc_id,
+        "region_pinyin": None,
+        "province": region if level in ("province", "municipality") else None,
+        "level": level,
+        "year": meta.get("year"),
+        "issuer": meta.get("issuer"),
+        "title": meta.get("title"),
+        "doc_number": meta.get("doc_number"),
+        "issued_date": meta.get("issued_date"),
+        "source_file": path.name,
+        "file": path.name,
+        "notes": None,
+        "metadata_source": "text",
+    }
+    inferred = dict(doc)
+    if manifest_row:
+        for key in MANIFEST_COLUMNS:
+            value = manifest_row.get(key, "")
+            if key != "file" and value not in ("", None):
+                doc[key] = int(value) if key == "year" else value
+        doc["metadata_source"] = "manifest"
+    n_top = sum(1 for s in plan.sections if s["level"] == 1)
+    doc.update(
+        {
+            "body": cleaned.body,
+            "status": plan.status,
+            "anonymised": bool(cleaned.flags["anonymised"]),
+            "n_placeholders": int(cleaned.flags["n_placeholders"]),
+            "truncated": any(i["truncated"] for i in plan.items),
+            "has_cover": any(b["kind"] == "cover" for b in plan.blocks),
+            "encoding": decoded.encoding,
+            "newline": {"\n": "LF", "\r\n": "CRLF", "\r": "CR"}[decoded.newline],
+            "n_chars": len(re.sub(r"\s", "", cleaned.body)),
+            "n_sections": n_top,
+            "n_items": len(plan.items),
+            "n_removed": sum(1 for e in cleaned.edits if e.kind != "whitespace"),
+            "year_source": meta.get("year_source"),
+            "inferred_region": inferred["region"],
+            "inferred_year": inferred["year"],
+            "inferred_doc_number": inferred["doc_number"],
+            "inferred_issued_date": inferred["issued_date"],
+        }
+    )
+    if doc["year"] is not None:
+        doc["year"] = int(doc["year"])
+
+    def frame(rows: list[dict], order: list[str]) -> pd.DataFrame:
+        df = pd.DataFrame(rows, columns=order)
+        df.insert(0, "doc_id", doc_id)
+        return df
+
+    sections = frame(plan.sections, ["section_id", "section_no", "level", "rank", "marker", "number",
+                                     "title", "parent_id", "path", "start", "end"])  # fmt: skip
+    items = frame(plan.items, ["item_no", "section_no", "section_id", "path", "marker", "number",
+                               "title", "text", "start", "end", "n_chars", "truncated"])  # fmt: skip
+    sentences = frame(plan.sentences, ["block", "section_id", "item_no", "start", "end", "text"])
+    sentences.insert(1, "sent_no", range(1, len(sentences) + 1))
+    blocks = frame(plan.blocks, ["kind", "section_id", "item_no", "start", "end", "text"])
+    blocks.insert(1, "block_no", range(1, len(blocks) + 1))
+    removed_rows = []
+    for e, bpos in zip(cleaned.edits, cleaned.body_positions):
+        ctx = cleaned.body[max(0, bpos - 12) : bpos] + "‸" + cleaned.body[bpos : bpos + 12]
+        removed_rows.append(
+            {"kind": e.kind, "text": e.original, "replacement": e.replacement, "reason": e.reason,
+             "raw_start": e.start, "raw_end": e.end, "body_pos": bpos, "context": ctx}  # fmt: skip
+        )
+    removed = frame(removed_rows, ["kind", "text", "replacement", "reason", "raw_start", "raw_end",
+                                   "body_pos", "context"])  # fmt: skip
+    return {
+        "documents": pd.DataFrame([doc]),
+        "sections": sections,
+        "items": items,
+        "sentences": sentences,
+        "blocks": blocks,
+        "removed": removed,
+    }
+
+
+def build_corpus(raw_dir: str | Path | None = None, *, progress: bool | None = None) -> Corpus:
+    """Parse every plan file in a folder (no cache).
+
+    Parameters
+    ----------
+    raw_dir : path, optional
+        Folder of ``.txt``/``.md`` plans; default the repository's ``data/raw``.
+        A ``manifest.csv`` there (column ``file`` plus any of
+        :data:`MANIFEST_COLUMNS`) overrides inferred metadata; without one,
+        metadata is inferred from each plan's text.
+    progress : bool, optional
+        Show a progress bar; by default only for 20 files or more.
+
+    Returns
+    -------
+    Corpus
+        Files that cannot be read are listed in ``errors`` and reported with a
+        :class:`CorpusWarning`; the rest of the corpus still loads.
+
+    Examples
+    --------
+    >>> c = build_corpus("data/raw")  # doctest: +SKIP
+    >>> c.items.loc[0, ["doc_id", "path", "title"]].tolist()  # doctest: +SKIP
+    ['beijing_2023', '一/1', '深入学习宣传贯彻党的二十大精神']
+    """
+    from tqdm.auto import tqdm
+
+    folder = Path(raw_dir) if raw_dir is not None else default_raw_dir()
+    files = list_plan_files(folder)
+    manifest = _read_manifest(folder)
+    parts: dict[str, list[pd.DataFrame]] = {t: [] for t in TABLES if t != "errors"}
+    errors = []
+    seen: set[str] = set()
+    show = progress if progress is not None else len(files) >= 20
+    for path in tqdm(files, desc="Parsing plans", unit="file", disable=not show):
+        doc_id = _doc_id(path)
+        while doc_id in seen:
+            doc_id += "_"
+        seen.add(doc_id)
+        row = manifest.loc[path.name].to_dict() if manifest is not None and path.name in manifest.index else None
+        try:
+            fragments = parse_file(path, doc_id, row)
+        except PlanReadError as exc:
+            errors.append({"file": path.name, "path": str(path), "reason": exc.reason})
+            warnings.warn(str(exc), CorpusWarning, stacklevel=2)
+            continue
+        if fragments["documents"].at[0, "status"] != "ok":
+            warnings.warn(
+                f"{path}: not structured as a plan (no headings or items); loaded as one block",
+                CorpusWarning,
+                stacklevel=2,
+            )
+        for t, df in fragments.items():
+            parts[t].append(df)
+    if manifest is not None:
+        missing = sorted(set(manifest.index) - {p.name for p in files})
+        for name in missing:
+            errors.append({"file": name, "path": str(folder / name), "reason": "listed in manifest.csv but not found"})
+            warnings.warn(f"{folder / name}: listed in manifest.csv but not found", CorpusWarning, stacklevel=2)
+    tables = {t: _concat(frames) for t, frames in parts.items()}
+    tables["errors"] = pd.DataFrame(errors, columns=["file", "path", "reason"])
+    return Corpus(**tables, source=folder)
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate, then round-trip through Arrow so fresh and cached tables have equal dtypes."""
+    import pyarrow as pa
+
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return pd.DataFrame()
+    df = pd.concat(frames, ignore_index=True)
+    return pa.Table.from_pandas(df, preserve_index=False).to_pandas()
+
+
+def fingerprint(raw_dir: str | Path) -> str:
+    """Hash of the plan files, the manifest and the parser version."""
+    folder = Path(raw_dir)
+    h = hashlib.sha256(PARSER_VERSION.encode())
+    paths = list_plan_files(folder)
+    if (folder / MANIFEST).is_file():
+        paths.append(folder / MANIFEST)
+    for p in paths:
+        h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def save_corpus(corpus: Corpus, out_dir: str | Path, fp: str | None = None) -> list[Path]:
+    """Write every table to ``out_dir`` as parquet, plus ``build.json``."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for t in TABLES:
+        path = out / f"{t}.parquet"
+        getattr(corpus, t).to_parquet(path, index=False)
+        written.append(path)
+    info = {"fingerprint": fp, "parser_version": PARSER_VERSION, "source": str(corpus.source)}
+    (out / "build.json").write_text(json.dumps(info, indent=2), encoding="utf-8")
+    return written
+
+
+def _read_cached(out: Path, fp: str) -> Corpus | None:
+    info_path = out / "build.json"
+    if not info_path.is_file():
+        return None
+    try:
+        info = json.loads(info_path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError:
+        return None
+    if info.get("fingerprint") != fp or not all((out / f"{t}.parquet").is_file() for t in TABLES):
+        return None
+    tables = {t: pd.read_parquet(out / f"{t}.parquet") for t in TABLES}
+    return Corpus(**tables, source=Path(info.get("source", "")))
+
+
+def load_corpus(
+    raw_dir: str | Path | None = None,
+    *,
+    cache_dir: str | Path | None = None,
+    use_cache: bool = True,
+    progress: bool | None = None,
+) -> Corpus:
+    """Load a corpus of plans, reusing the parquet cache while the files are unchanged.
+
+    Parameters
+    ----------
+    raw_dir : path, optional
+        Folder of plans; default the repository's ``data/raw``.
+    cache_dir : path, optional
+        Where the parquet tables live; default ``data/processed`` for the
+        default corpus and ``data/processed/<folder>-<hash>`` for another
+        folder. The cache is rebuilt when any file, the manifest or the parser
+        version changes.
+    use_cache : bool, default True
+        False parses afresh and writes nothing.
+
+    Examples
+    --------
+    >>> from analysis import load_corpus
+    >>> c = load_corpus()  # doctest: +SKIP
+    >>> c.summary()[["doc_id", "n_sections", "n_items"]]  # doctest: +SKIP
+    """
+    folder = Path(raw_dir) if raw_dir is not None else default_raw_dir()
+    if not use_cache:
+        return build_corpus(folder, progress=progress)
+    if cache_dir is None:
+        if folder.resolve() == default_raw_dir().resolve():
+            cache_dir = default_processed_dir()
+        else:
+            tag = hashlib.sha1(str(folder.resolve()).encode()).hexdigest()[:8]
+            cache_dir = default_processed_dir() / f"{folder.name}-{tag}"
+    fp = fingerprint(folder)
+    cached = _read_cached(Path(cache_dir), fp)
+    if cached is not None:
+        for e in cached.errors.itertuples():
+            warnings.warn(f"{e.path}: {e.reason}", CorpusWarning, stacklevel=2)
+        return cached
+    corpus = build_corpus(folder, progress=progress)
+    save_corpus(corpus, cache_dir, fp)
+    return corpus

@@ -1,0 +1,319 @@
+"""Parsing a cleaned plan body into blocks, sections, items and sentences.
+
+Every non-whitespace character of the body belongs to exactly one block
+(``cover``, ``title``, ``preamble``, ``heading``, ``section_text``, ``item``,
+``trailer`` or, for a document that is not structured as a plan,
+``unstructured``). Sections are the headings above the item level; items are
+the lowest numbered or bulleted units.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .patterns import (
+    SENTENCE_RE,
+    TITLE_RE,
+    YEAR_RE,
+    cn_to_int,
+    find_doc_number,
+    match_marker,
+    parse_date,
+)
+
+_TRAILER_RE = re.compile(r"^(?:共青团|中国共产主义青年团)?[^。，]{0,25}(?:委员会|委|办公室|团委)$")
+
+
+@dataclass
+class Paragraph:
+    start: int
+    end: int
+    text: str
+    marker: tuple[int, str, str, int] | None
+
+
+@dataclass
+class ParsedPlan:
+    """Structure of one plan; offsets index into the body."""
+
+    blocks: list[dict] = field(default_factory=list)
+    sections: list[dict] = field(default_factory=list)
+    items: list[dict] = field(default_factory=list)
+    sentences: list[dict] = field(default_factory=list)
+    meta: dict = field(default_factory=dict)
+    status: str = "ok"
+
+
+def _paragraphs(body: str) -> list[Paragraph]:
+    out = []
+    pos = 0
+    for line in body.split("\n"):
+        if line.strip():
+            s = pos + len(line) - len(line.lstrip())
+            e = pos + len(line.rstrip())
+            text = body[s:e]
+            out.append(Paragraph(s, e, text, match_marker(text)))
+        pos += len(line) + 1
+    return out
+
+
+def _item_rank(paras: list[Paragraph]) -> int | None:
+    """The marker rank that holds the plan's items.
+
+    Among ranks whose units mostly carry body text (a 。), the most frequent
+    one; ties go to the deeper rank. Ranks above it are headings.
+    """
+    counts: Counter[int] = Counter()
+    with_text: Counter[int] = Counter()
+    for p in paras:
+        if p.marker:
+            counts[p.marker[0]] += 1
+            if "。" in p.text:
+                with_text[p.marker[0]] += 1
+    candidates = [r for r in counts if counts[r] >= 2 and with_text[r] >= counts[r] / 2]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda r: (counts[r], r))
+
+
+def _lead(text: str) -> str:
+    """Item title: the text up to the first 。 (or ！/？), without the mark."""
+    m = re.search(r"[。！？]", text)
+    lead = text[: m.start()] if m else text
+    return lead.strip().rstrip("，,；;：:")
+
+
+def parse_plan(body: str, title_para: int | None = None) -> ParsedPlan:
+    """Parse a cleaned body into blocks, sections, items and sentences.
+
+    Parameters
+    ----------
+    body : str
+        Cleaned text (see :func:`analysis.clean.clean_text`).
+    title_para : int, optional
+        Index (among non-empty paragraphs) of the plan's title, if known.
+
+    Examples
+    --------
+    >>> p = parse_plan("某市2023年工作要点\\n总体思路是：奋斗。\\n一、引领\\n1.学习。做好。\\n2.宣传。做好。")
+    >>> [(s["marker"], s["title"]) for s in p.sections]
+    [('一、', '引领')]
+    >>> [(i["item_no"], i["path"], i["title"]) for i in p.items]
+    [(1, '一/1', '学习'), (2, '一/2', '宣传')]
+    """
+    paras = _paragraphs(body)
+    plan = ParsedPlan()
+    item_rank = _item_rank(paras)
+    if item_rank is None:
+        plan.status = "unstructured"
+        if paras:
+            plan.blocks.append(_block("unstructured", paras[0].start, paras[-1].end, body))
+        plan.sentences = _sentences(body, plan.blocks)
+        plan.meta = _metadata(body, paras, None, 0)
+        return plan
+
+    first_struct = next(i for i, p in enumerate(paras) if p.marker and p.marker[0] <= item_rank)
+    if title_para is None or title_para >= first_struct:
+        title_para = next(
+            (i for i in range(first_struct - 1, -1, -1) if TITLE_RE.search(paras[i].text)), None
+        )
+    # front part: cover (before title), title, preamble (after title)
+    if title_para is not None:
+        if title_para > 0:
+            plan.blocks.append(_block("cover", paras[0].start, paras[title_para - 1].end, body))
+        plan.blocks.append(_block("title", paras[title_para].start, paras[title_para].end, body))
+        pre = paras[title_para + 1 : first_struct]
+    else:
+        pre = paras[:first_struct]
+    if pre:
+        plan.blocks.append(_block("preamble", pre[0].start, pre[-1].end, body))
+
+    stack: list[dict] = []  # open headings
+    top_no = 0
+    current: dict | None = None  # open item or section_text block
+    n_in_section: Counter[str] = Counter()
+    body_paras = paras[first_struct:]
+    # trailer: short signature/date lines after the last item
+    trailer_from = len(body_paras)
+    while trailer_from > 0:
+        t = body_paras[trailer_from - 1].text
+        if not body_paras[trailer_from - 1].marker and (
+            _TRAILER_RE.match(t) or (parse_date(t) and len(t) <= 20)
+        ):
+            trailer_from -= 1
+        else:
+            break
+
+    def close() -> None:
+        nonlocal current
+        if current is not None:
+            current["text"] = body[current["start"] : current["end"]]
+            if current["kind"] == "item":
+                current["title"] = _lead(current["text"][current["marker_len"] :])
+                plan.items.append(current)
+            plan.blocks.append(_block(current["kind"], current["start"], current["end"], body,
+                                      current.get("section_id"), current.get("item_no")))
+            current = None
+
+    for idx, p in enumerate(body_paras):
+        if idx >= trailer_from:
+            close()
+            plan.blocks.append(_block("trailer", p.start, body_paras[-1].end, body))
+            break
+        rank = p.marker[0] if p.marker else None
+        if rank is not None and rank < item_rank:
+            close()
+            while stack and stack[-1]["rank"] >= rank:
+                stack.pop()
+            parent = stack[-1] if stack else None
+            if parent is None:
+                top_no += 1
+            marker_text = p.text[: p.marker[3]].strip()
+            number = cn_to_int(p.marker[2]) if p.marker[2] else None
+            sid = f"{parent['section_id']}.{number or len(plan.sections) + 1}" if parent else f"s{top_no}"
+            sec = {
+                "section_id": sid,
+                "section_no": top_no,
+                "level": len(stack) + 1,
+                "rank": rank,
+                "marker": marker_text,
+                "number": number,
+                "title": p.text[p.marker[3] :].strip(),
+                "parent_id": parent["section_id"] if parent else None,
+                "path": "/".join([s["label"] for s in stack] + [_label(p)]),
+                "start": p.start,
+                "end": p.end,
+                "label": _label(p),
+            }
+            stack.append(sec)
+            plan.sections.append(sec)
+            plan.blocks.append(_block("heading", p.start, p.end, body, sid))
+        elif rank == item_rank:
+            close()
+            sec = stack[-1] if stack else None
+            key = sec["section_id"] if sec else ""
+            n_in_section[key] += 1
+            label = _label(p) if p.marker[1] != "bullet" else f"—{n_in_section[key]}"
+            current = {
+                "kind": "item",
+                "item_no": len(plan.items) + 1,
+                "section_no": top_no if top_no else None,
+                "section_id": sec["section_id"] if sec else None,
+                "path": "/".join([s["label"] for s in stack] + [label]),
+                "marker": p.text[: p.marker[3]].strip(),
+                "number": cn_to_int(p.marker[2]) if p.marker[2] else None,
+                "marker_len": p.marker[3],
+                "start": p.start,
+                "end": p.end,
+            }
+        else:  # continuation paragraph, or a deeper sub-point inside an item
+            if current is None:
+                sec = stack[-1] if stack else None
+                current = {
+                    "kind": "section_text",
+                    "section_id": sec["section_id"] if sec else None,
+                    "start": p.start,
+                    "end": p.end,
+                }
+            else:
+                current["end"] = p.end
+    close()
+    for s in plan.sections:
+        s.pop("label", None)
+    for it in plan.items:
+        it.pop("kind", None)
+        it["n_chars"] = len(re.sub(r"\s", "", it["text"]))
+        it["truncated"] = False
+    if plan.items:
+        last = plan.items[-1]
+        if not re.search(r"[。！？!?”）)]\s*$", last["text"]):
+            last["truncated"] = True
+    plan.blocks.sort(key=lambda b: b["start"])
+    plan.sentences = _sentences(body, plan.blocks)
+    plan.meta = _metadata(body, paras, title_para, first_struct)
+    return plan
+
+
+def _label(p: Paragraph) -> str:
+    kind, number = p.marker[1], p.marker[2]
+    return {
+        "part": f"第{number}部分",
+        "cn": number,
+        "paren_cn": f"（{number}）",
+        "arabic": number,
+        "paren_arabic": f"（{number}）",
+    }.get(kind, "—")
+
+
+def _block(kind, start, end, body, section_id=None, item_no=None) -> dict:
+    return {
+        "kind": kind,
+        "start": start,
+        "end": end,
+        "text": body[start:end],
+        "section_id": section_id,
+        "item_no": item_no,
+    }
+
+
+def _sentences(body: str, blocks: list[dict]) -> list[dict]:
+    out = []
+    for b in blocks:
+        text = b["text"]
+        for m in SENTENCE_RE.finditer(text):
+            seg = m.group()
+            if not seg.strip():
+                continue
+            lead = len(seg) - len(seg.lstrip())
+            s = b["start"] + m.start() + lead
+            e = b["start"] + m.start() + len(seg.rstrip())
+            out.append(
+                {
+                    "block": b["kind"],
+                    "section_id": b["section_id"],
+                    "item_no": b["item_no"],
+                    "start": s,
+                    "end": e,
+                    "text": body[s:e],
+                }
+            )
+    return out
+
+
+def _metadata(body: str, paras: list[Paragraph], title_para: int | None, first_struct: int) -> dict:
+    """Metadata inferred from the text: title, year, 文号, date, issuer."""
+    meta: dict = {"title": None, "year": None, "doc_number": None, "issued_date": None, "issuer": None}
+    front = paras[: title_para if title_para is not None else first_struct]
+    front_text = "\n".join(p.text for p in front)
+    if title_para is not None:
+        title = re.sub(r"\s+", "", paras[title_para].text)
+        meta["title"] = title
+        m = TITLE_RE.search(title)
+        y = m.group(1) if m else None
+        if y and not y.isdigit():
+            y = str(cn_to_int(y))
+        meta["year"] = int(y) if y and y.isdigit() else None
+        m2 = re.match(r"(.*?)(?:\d{4}|[二〇零一三四五六七八九]{4})年", title)
+        if m2 and m2.group(1):
+            meta["issuer"] = m2.group(1)
+    meta["doc_number"] = find_doc_number(front_text)
+    dates = [parse_date(p.text) for p in front if len(p.text) <= 25]
+    dates = [d for d in dates if d]
+    if dates:
+        meta["issued_date"] = dates[-1]
+        # the signature line just above the date names the issuing body
+        for i, p in enumerate(front):
+            if parse_date(p.text) == dates[-1] and i > 0 and len(front[i - 1].text) <= 25:
+                sig = front[i - 1].text.strip()
+                if _TRAILER_RE.match(sig):
+                    meta["issuer"] = re.sub(r"\s+", "", sig)
+    meta["year_source"] = "title" if meta["year"] is not None else None
+    if meta["year"] is None:
+        # no title: the first year stated in the plan's opening (not in a web menu)
+        opening = "\n".join(p.text for p in paras[first_struct - 1 : first_struct]) if first_struct else ""
+        years = YEAR_RE.findall(opening)
+        if years:
+            meta["year"], meta["year_source"] = int(years[0]), "preamble"
+    return meta

@@ -30,8 +30,6 @@ def sh(*args: str | Path) -> None:
 
 
 def setup() -> None:
-    if sys.version_info < (3, 11):
-        sys.exit(f"Python 3.11 or newer is needed (this is {sys.version.split()[0]}).")
     if not PY.exists():
         print(f"Creating virtual environment in {VENV}", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)

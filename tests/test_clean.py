@@ -24,8 +24,18 @@ def kinds(result):
         ("1. 加强指導(dǎo)工作。做好服务。", "injected_pinyin", "dǎo", "加强指导工作"),
         ("1. 学习重要讲话精神 and《论党的青年工作》。", "ocr_english", "and", "精神和《论党的青年工作》"),
         ("1. 开展中小學生书法大赛。", "traditional_char", "學", "中小学生"),
-        ("1. 深化改革,推进发展:加强(青年)工作。", "punctuation_width", ",", "深化改革，推进发展：加强（青年）工作。"),
-        ("A red circular stamp with a star in the center and some text.\n1. 深化改革。", "english_line", "stamp", "深化改革"),
+        (
+            "1. 深化改革,推进发展:加强(青年)工作。",
+            "punctuation_width",
+            ",",
+            "深化改革，推进发展：加强（青年）工作。",
+        ),
+        (
+            "A red circular stamp with a star in the center and some text.\n1. 深化改革。",
+            "english_line",
+            "stamp",
+            "深化改革",
+        ),
         ("1. 深化改革。\n\n- 3 -\n\n2. 推进发展。", "page_number", "- 3 -", "推进发展"),
         ("1. 深化改革，持续推\n\n进基层组织建设。", "page_break_join", "推\n", "持续推进基层组织建设。"),
     ],
@@ -78,6 +88,9 @@ def test_heading_followed_by_items_is_not_joined():
 
 
 def test_split_heading_is_joined():
-    raw = HEAD + "1. 深化改革。推进。\n\n三、聚焦急难愁盼，帮助青少年生活更安\n\n心更舒心\n\n10.促进就业。做好。"
+    raw = (
+        HEAD
+        + "1. 深化改革。推进。\n\n三、聚焦急难愁盼，帮助青少年生活更安\n\n心更舒心\n\n10.促进就业。做好。"
+    )
     r = clean_text(raw)
     assert "三、聚焦急难愁盼，帮助青少年生活更安心更舒心\n10.促进就业" in r.body

@@ -41,7 +41,9 @@ def test_crlf_plan_parses_like_lf(tmp_path):
     write(tmp_path, "a.txt", PLAN)
     write(tmp_path, "b.txt", PLAN.replace("\n", "\r\n"), "gb18030")
     c = build_corpus(tmp_path)
-    a, b = (c.items[c.items.doc_id == d][["path", "title", "text"]].reset_index(drop=True) for d in ("a", "b"))
+    a, b = (
+        c.items[c.items.doc_id == d][["path", "title", "text"]].reset_index(drop=True) for d in ("a", "b")
+    )
     assert a.equals(b)
     assert c.documents.set_index("doc_id").loc["b", "newline"] == "CRLF"
 

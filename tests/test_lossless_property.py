@@ -12,7 +12,22 @@ from analysis.parse import parse_plan
 
 CN = st.text(alphabet="青年团组织建设学习服务发展工作推进深化开展“”《》、，xX学習", min_size=1, max_size=30)
 DEBRIS = st.sampled_from(
-    ["**", "## ", "[bookmark: _GoBack]", "◆", "(dǎo)", ",", ":", "(", ")", " ", "\n\n", "\n- 2 -\n", "and", "---\n"]
+    [
+        "**",
+        "## ",
+        "[bookmark: _GoBack]",
+        "◆",
+        "(dǎo)",
+        ",",
+        ":",
+        "(",
+        ")",
+        " ",
+        "\n\n",
+        "\n- 2 -\n",
+        "and",
+        "---\n",
+    ]
 )
 MARKERS = st.sampled_from(["一、", "二、", "（一）", "(二)", "1.", "2、", "（1）", "——", "", ""])
 
@@ -25,7 +40,11 @@ def plans(draw):
         for _ in range(draw(st.integers(0, 3))):
             pos = draw(st.integers(0, len(line)))
             line = line[:pos] + draw(DEBRIS) + line[pos:]
-        parts.append(line + draw(st.sampled_from(["。", "", "。做好工作。"])) + draw(st.sampled_from(["\n", "\n\n", "\r\n"])))
+        parts.append(
+            line
+            + draw(st.sampled_from(["。", "", "。做好工作。"]))
+            + draw(st.sampled_from(["\n", "\n\n", "\r\n"]))
+        )
     return "".join(parts).replace("\r\n", "\n")
 
 

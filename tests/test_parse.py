@@ -64,14 +64,20 @@ def test_four_levels_give_nested_sections_and_paths():
 
 
 def test_sub_points_stay_inside_their_item():
-    raw = TITLE + "一、思想引领\n1.学习二十大。组织学习。\n（1）开展宣讲。做好。\n2.青年大学习。深化。\n3.宣传。做好。"
+    raw = (
+        TITLE
+        + "一、思想引领\n1.学习二十大。组织学习。\n（1）开展宣讲。做好。\n2.青年大学习。深化。\n3.宣传。做好。"
+    )
     p, _ = parse(raw)
     assert len(p.items) == 3
     assert "（1）开展宣讲" in p.items[0]["text"]
 
 
 def test_title_year_not_website_menu_year():
-    raw = "首页 > 2022年工作总结 > 2024年工作计划\n" + "某县团委2021年工作要点\n总体思路是：奋斗。\n一、引领\n1.学习。做好。\n2.宣传。做好。"
+    raw = (
+        "首页 > 2022年工作总结 > 2024年工作计划\n"
+        + "某县团委2021年工作要点\n总体思路是：奋斗。\n一、引领\n1.学习。做好。\n2.宣传。做好。"
+    )
     p, _ = parse(raw)
     assert p.meta["year"] == 2021
     assert p.meta["title"] == "某县团委2021年工作要点"

@@ -20,6 +20,8 @@ EXPECTED = {
     "beijing_2023": (6, 24, "京团办字〔2023〕2号", "2023-04-10"),
     "sichuan_2021": (5, 39, None, None),
 }
+
+
 def _none(x):
     return None if pd.isna(x) else x
 
@@ -139,7 +141,7 @@ def test_metadata_inferred_without_manifest(tmp_path):
     c = build_corpus(tmp_path)
     d = c.documents.set_index("doc_id")
     assert (d.metadata_source == "text").all()
-    for doc_id, (n_sec, n_items, number, date) in EXPECTED.items():
+    for doc_id, (_n_sec, n_items, number, date) in EXPECTED.items():
         assert d.loc[doc_id, "n_items"] == n_items
         assert _none(d.loc[doc_id, "doc_number"]) == number
         assert _none(d.loc[doc_id, "issued_date"]) == date

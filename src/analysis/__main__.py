@@ -35,7 +35,9 @@ def _build(args: argparse.Namespace) -> int:
     with pd.option_context("display.width", 160, "display.max_columns", 20):
         print(corpus.summary().to_string(index=False) if len(corpus.documents) else "(no plans)")
     print(f"\n{len(corpus.documents)} plans parsed from {raw}; {len(corpus.errors)} file(s) rejected.")
-    print(f"Tables written to {out}/ ({', '.join(t + '.parquet' for t in ('documents', 'sections', 'items', 'sentences', 'blocks', 'removed', 'errors'))}).")
+    print(
+        f"Tables written to {out}/ ({', '.join(t + '.parquet' for t in ('documents', 'sections', 'items', 'sentences', 'blocks', 'removed', 'errors'))})."
+    )
     return 0
 
 

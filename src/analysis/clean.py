@@ -46,9 +46,7 @@ _MD_HEADING = re.compile(r"^#{1,6}\s*")
 _BOLD = re.compile(r"\*\*|__")
 _BOOKMARK = re.compile(r"\[(?:bookmark|书签)\s*:[^\]]*\]", re.IGNORECASE)
 _JUNK = re.compile(rf"(?<=[{CJK}])[◆■★☆▲△◇□▪◼♦◎※]+(?=[{CJK}])")
-_PINYIN = re.compile(
-    rf"(?<=[{CJK}])[（(]([a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{{1,8}})[)）]"
-)
+_PINYIN = re.compile(rf"(?<=[{CJK}])[（(]([a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{{1,8}})[)）]")
 _TONE = re.compile(r"[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]")
 _OCR_AND = re.compile(rf"(?<=[{CJK}》”])\s*\band\b\s*(?=[《“{CJK}])")
 _HALF_PUNCT = re.compile(rf"(?<=[{CJK}”》）])[,;:?!]|[,;:?!](?=[{CJK}“《（])")
@@ -252,9 +250,7 @@ def clean_text(raw: str) -> CleanResult:
 
     # 2. title and whole-line removals
     nonblank = [i for i, t in enumerate(texts) if t]
-    first_l1 = next(
-        (i for i in nonblank if (m := match_marker(texts[i])) and m[0] == 1), len(texts)
-    )
+    first_l1 = next((i for i in nonblank if (m := match_marker(texts[i])) and m[0] == 1), len(texts))
     title_candidates = [i for i in nonblank if i < first_l1 and is_title(texts[i])]
     if not title_candidates:
         title_candidates = [i for i in nonblank if is_title(texts[i])][:1]
@@ -357,9 +353,7 @@ def clean_text(raw: str) -> CleanResult:
     title_para = None
     if title_idx is not None and title_idx in kept:
         # paragraph index of the title = number of kept lines before it, minus joins
-        title_para = sum(1 for i in kept if i < title_idx) - sum(
-            1 for i in join_after if i < title_idx
-        )
+        title_para = sum(1 for i in kept if i < title_idx) - sum(1 for i in join_after if i < title_idx)
     placeholders = PLACEHOLDER_RE.findall(body)
     flags = {"anonymised": len(placeholders) >= 2, "n_placeholders": len(placeholders)}
     return CleanResult(raw, body, edits, positions, para_spans, title_para, flags)

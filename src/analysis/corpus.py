@@ -96,10 +96,37 @@ class Corpus:
         """The decoded raw text, rebuilt from ``body`` and the ``removed`` log."""
         rem = self.removed[self.removed["doc_id"] == doc_id].sort_values("raw_start")
         edits = [
-            Edit(int(r.raw_start), int(r.raw_end), r.replacement, r.kind, r.text)
-            for r in rem.itertuples()
+            Edit(int(r.raw_start), int(r.raw_end), r.replacement, r.kind, r.text) for r in rem.itertuples()
         ]
         return restore_raw(self.body(doc_id), edits, rem["body_pos"].astype(int).tolist())
+
+    def verify(self) -> pd.DataFrame:
+        """Check losslessness per plan.
+
+        Returns one row per plan with ``raw_restored`` (the raw file, decoded,
+        equals the text rebuilt from ``body`` and ``removed``; None when the
+        file is no longer there), ``uncovered`` and ``overlap`` (non-whitespace
+        body characters in no block / in more than one block; both should be 0).
+        """
+        rows = []
+        for doc in self.documents.itertuples():
+            cover = [0] * len(doc.body)
+            for b in self.blocks[self.blocks.doc_id == doc.doc_id].itertuples():
+                for i in range(b.start, b.end):
+                    cover[i] += 1
+            uncovered = sum(1 for c, ch in zip(cover, doc.body) if c == 0 and not ch.isspace())
+            overlap = sum(1 for c in cover if c > 1)
+            path = Path(self.source or "") / doc.file
+            restored = None
+            if path.is_file():
+                try:
+                    restored = read_plan_file(path).text == self.raw_text(doc.doc_id)
+                except PlanReadError:
+                    restored = False
+            rows.append(
+                {"doc_id": doc.doc_id, "raw_restored": restored, "uncovered": uncovered, "overlap": overlap}
+            )
+        return pd.DataFrame(rows)
 
     def audit(self) -> pd.DataFrame:
         """Count of cleaning changes per document and kind (whitespace left out)."""
@@ -223,8 +250,16 @@ def parse_file(path: Path, doc_id: str, manifest_row: dict | None = None) -> dic
     for e, bpos in zip(cleaned.edits, cleaned.body_positions):
         ctx = cleaned.body[max(0, bpos - 12) : bpos] + "‸" + cleaned.body[bpos : bpos + 12]
         removed_rows.append(
-            {"kind": e.kind, "text": e.original, "replacement": e.replacement, "reason": e.reason,
-             "raw_start": e.start, "raw_end": e.end, "body_pos": bpos, "context": ctx}  # fmt: skip
+            {
+                "kind": e.kind,
+                "text": e.original,
+                "replacement": e.replacement,
+                "reason": e.reason,
+                "raw_start": e.start,
+                "raw_end": e.end,
+                "body_pos": bpos,
+                "context": ctx,
+            }  # fmt: skip
         )
     removed = frame(removed_rows, ["kind", "text", "replacement", "reason", "raw_start", "raw_end",
                                    "body_pos", "context"])  # fmt: skip
@@ -277,7 +312,11 @@ def build_corpus(raw_dir: str | Path | None = None, *, progress: bool | None = N
         while doc_id in seen:
             doc_id += "_"
         seen.add(doc_id)
-        row = manifest.loc[path.name].to_dict() if manifest is not None and path.name in manifest.index else None
+        row = (
+            manifest.loc[path.name].to_dict()
+            if manifest is not None and path.name in manifest.index
+            else None
+        )
         try:
             fragments = parse_file(path, doc_id, row)
         except PlanReadError as exc:
@@ -295,8 +334,12 @@ def build_corpus(raw_dir: str | Path | None = None, *, progress: bool | None = N
     if manifest is not None:
         missing = sorted(set(manifest.index) - {p.name for p in files})
         for name in missing:
-            errors.append({"file": name, "path": str(folder / name), "reason": "listed in manifest.csv but not found"})
-            warnings.warn(f"{folder / name}: listed in manifest.csv but not found", CorpusWarning, stacklevel=2)
+            errors.append(
+                {"file": name, "path": str(folder / name), "reason": "listed in manifest.csv but not found"}
+            )
+            warnings.warn(
+                f"{folder / name}: listed in manifest.csv but not found", CorpusWarning, stacklevel=2
+            )
     tables = {t: _concat(frames) for t, frames in parts.items()}
     tables["errors"] = pd.DataFrame(errors, columns=["file", "path", "reason"])
     return Corpus(**tables, source=folder)

@@ -153,8 +153,16 @@ def parse_plan(body: str, title_para: int | None = None) -> ParsedPlan:
             if current["kind"] == "item":
                 current["title"] = _lead(current["text"][current["marker_len"] :])
                 plan.items.append(current)
-            plan.blocks.append(_block(current["kind"], current["start"], current["end"], body,
-                                      current.get("section_id"), current.get("item_no")))
+            plan.blocks.append(
+                _block(
+                    current["kind"],
+                    current["start"],
+                    current["end"],
+                    body,
+                    current.get("section_id"),
+                    current.get("item_no"),
+                )
+            )
             current = None
 
     for idx, p in enumerate(body_paras):

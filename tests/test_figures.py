@@ -1,0 +1,94 @@
+"""Fonts, house style, deterministic export and the figures index."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import subprocess
+import sys
+import warnings
+
+import matplotlib.pyplot as plt
+
+from analysis import figures
+from analysis.fonts import is_cff
+
+
+def _fig():
+    figures.setup()
+    fig, ax = plt.subplots()
+    ax.bar(["重庆", "北京", "固原"], [3, -1, 2], color=figures.region_colors(["重庆", "北京", "固原"]))
+    ax.set_title("共青团工作要点：测试")
+    return fig
+
+
+def test_setup_is_idempotent_and_uses_a_cjk_font():
+    a = figures.setup()
+    b = figures.setup()
+    assert a == b
+    assert plt.rcParams["font.sans-serif"][0] == a
+    assert plt.rcParams["axes.unicode_minus"] is False
+
+
+def test_chinese_renders_without_missing_glyph_warnings(tmp_path):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        figures.save(_fig(), "glyphs", tmp_path)
+    assert not [w for w in caught if "missing from font" in str(w.message)]
+
+
+def test_save_writes_three_formats_with_editable_svg_and_truetype_pdf(tmp_path):
+    paths = figures.save(_fig(), "demo", tmp_path, caption="说明", source="test", data="none")
+    assert [p.name for p in paths] == ["demo.png", "demo.svg", "demo.pdf"]
+    svg = (tmp_path / "demo.svg").read_text(encoding="utf-8")
+    assert "<text" in svg and "共青团工作要点" in svg  # text stays text
+    pdf = (tmp_path / "demo.pdf").read_bytes()
+    assert b"/FontFile2" in pdf and b"/CIDFontType2" in pdf  # embedded TrueType
+    from PIL import Image
+
+    with Image.open(tmp_path / "demo.png") as im:
+        assert round(im.info["dpi"][0]) == 300
+
+
+def test_embedded_font_is_truetype_not_cff():
+    path = plt.rcParams["font.sans-serif"][0]
+    from matplotlib import font_manager
+
+    font_file = font_manager.findfont(path)
+    assert not is_cff(font_file)
+
+
+def test_same_figure_gives_same_bytes(tmp_path):
+    a = figures.save(_fig(), "a", tmp_path / "1")
+    b = figures.save(_fig(), "a", tmp_path / "2")
+    for x, y in zip(a, b):
+        assert hashlib.sha256(x.read_bytes()).digest() == hashlib.sha256(y.read_bytes()).digest(), x.name
+
+
+def test_same_bytes_across_processes(tmp_path):
+    code = (
+        "import matplotlib.pyplot as plt; from analysis import figures; figures.setup();"
+        "fig, ax = plt.subplots(); ax.plot([1, 2], [3, 1]); ax.set_title('固原');"
+        f"figures.save(fig, 'p', r'{tmp_path}/' + __import__('sys').argv[1])"
+    )
+    for run in ("x", "y"):
+        subprocess.run([sys.executable, "-c", code, run], check=True)
+    for ext in ("png", "svg", "pdf"):
+        assert (tmp_path / "x" / f"p.{ext}").read_bytes() == (tmp_path / "y" / f"p.{ext}").read_bytes(), ext
+
+
+def test_index_is_updated_not_duplicated(tmp_path):
+    figures.save(_fig(), "one", tmp_path, caption="first")
+    figures.save(_fig(), "two", tmp_path)
+    figures.save(_fig(), "one", tmp_path, caption="again")
+    with (tmp_path / "index.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 6
+    assert {r["caption"] for r in rows if r["name"] == "one"} == {"again"}
+    assert {r["title"] for r in rows} == {"共青团工作要点：测试"}
+
+
+def test_region_colours_are_fixed_and_distinct_for_seeds():
+    seeds = ["重庆", "固原", "绵阳", "北京", "四川"]
+    assert len(set(figures.region_colors(seeds))) == 5
+    assert figures.region_color("某县") == figures.region_color("某县")

@@ -10,7 +10,7 @@ from pathlib import Path
 from .corpus import (
     CorpusWarning,
     build_corpus,
-    default_processed_dir,
+    default_cache_dir,
     default_raw_dir,
     fingerprint,
     save_corpus,
@@ -19,17 +19,19 @@ from .corpus import (
 
 def _build(args: argparse.Namespace) -> int:
     raw = Path(args.raw) if args.raw else default_raw_dir()
-    out = Path(args.out) if args.out else default_processed_dir()
+    out = Path(args.out) if args.out else default_cache_dir(raw)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", CorpusWarning)
         corpus = build_corpus(raw, progress=True if args.progress else None)
     for w in caught:
         print(f"warning: {w.message}", file=sys.stderr)
-    save_corpus(corpus, out, fingerprint(raw))
-    if hasattr(args, "tokens") and args.tokens:
-        from .segment import tokens_table
-
-        tokens_table(corpus, cache_dir=out)
+    corpus.fingerprint, corpus.cache_dir = fingerprint(raw), out
+    save_corpus(corpus, out, corpus.fingerprint)
+    if len(corpus.documents):
+        n_tokens = len(corpus.tokens)  # segments and caches tokens.parquet
+        print(
+            f"Segmented {n_tokens} tokens; {len(corpus.segmenter.terms)} lexicon/corpus terms added to jieba."
+        )
     import pandas as pd
 
     with pd.option_context("display.width", 160, "display.max_columns", 20):
@@ -44,7 +46,7 @@ def _build(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from .suite import run_suite
 
-    build_args = argparse.Namespace(raw=args.raw, out=None, progress=False, tokens=False)
+    build_args = argparse.Namespace(raw=args.raw, out=None, progress=False)
     _build(build_args)
     results = run_suite(
         notebooks_dir=args.notebooks, reports_dir=args.reports, raw_dir=args.raw, timeout=args.timeout
@@ -58,9 +60,9 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="parse the plans into parquet tables")
     b.add_argument("--raw", help="folder of plan files (default: data/raw)")
-    b.add_argument("--out", help="output folder (default: data/processed)")
+    b.add_argument("--out", help="output folder (default: data/processed, or a subfolder of it for --raw)")
     b.add_argument("--progress", action="store_true", help="always show a progress bar")
-    b.set_defaults(func=_build, tokens=False)
+    b.set_defaults(func=_build)
     r = sub.add_parser("run", help="build the corpus, execute every notebook, write figures and reports")
     r.add_argument("--raw", help="folder of plan files (default: data/raw)")
     r.add_argument("--notebooks", default=None, help="notebook folder (default: notebooks/)")

@@ -75,6 +75,8 @@ class Corpus:
     removed: pd.DataFrame
     errors: pd.DataFrame
     source: Path | None = None
+    cache_dir: Path | None = None
+    fingerprint: str | None = None
     _cache: dict = field(default_factory=dict, repr=False)
 
     def __repr__(self) -> str:
@@ -83,6 +85,39 @@ class Corpus:
             f"{len(self.items)} items, {len(self.sentences)} sentences, "
             f"{len(self.errors)} errors; source={self.source})"
         )
+
+    @property
+    def segmenter(self):
+        """The :class:`analysis.segment.Segmenter` for this corpus (lexicon + quoted + discovered terms)."""
+        if "segmenter" not in self._cache:
+            from .segment import Segmenter
+
+            self._cache["segmenter"] = Segmenter.from_corpus(self)
+        return self._cache["segmenter"]
+
+    @property
+    def tokens(self) -> pd.DataFrame:
+        """Tokens of the plans (see :func:`analysis.segment.tokens_table`), cached as parquet."""
+        if "tokens" not in self._cache:
+            self._cache["tokens"] = self._load_tokens()
+        return self._cache["tokens"]
+
+    def _load_tokens(self) -> pd.DataFrame:
+        from .segment import tokens_fingerprint, tokens_table
+
+        key = tokens_fingerprint(self.fingerprint) if self.fingerprint else None
+        path = Path(self.cache_dir) / "tokens.parquet" if self.cache_dir else None
+        meta = path.with_suffix(".json") if path else None
+        if key and path and path.is_file() and meta.is_file():
+            if json.loads(meta.read_text(encoding="utf-8")).get("fingerprint") == key:
+                return pd.read_parquet(path)
+        df = tokens_table(self, self.segmenter)
+        if key and path:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            df.to_parquet(path, index=False)
+            meta.write_text(json.dumps({"fingerprint": key}), encoding="utf-8")
+            df = pd.read_parquet(path)
+        return df
 
     @property
     def doc_ids(self) -> list[str]:
@@ -151,7 +186,12 @@ class Corpus:
             for t in TABLES
             if t != "errors"
         }
-        return Corpus(**tables, errors=self.errors, source=self.source)
+        sub = Corpus(**tables, errors=self.errors, source=self.source)
+        if "tokens" in self._cache:
+            tok = self._cache["tokens"]
+            sub._cache["tokens"] = tok[tok.doc_id.isin(keep)].reset_index(drop=True)
+            sub._cache["segmenter"] = self._cache.get("segmenter")
+        return sub
 
 
 def _read_manifest(folder: Path) -> pd.DataFrame | None:
@@ -393,7 +433,16 @@ def _read_cached(out: Path, fp: str) -> Corpus | None:
     if info.get("fingerprint") != fp or not all((out / f"{t}.parquet").is_file() for t in TABLES):
         return None
     tables = {t: pd.read_parquet(out / f"{t}.parquet") for t in TABLES}
-    return Corpus(**tables, source=Path(info.get("source", "")))
+    return Corpus(**tables, source=Path(info.get("source", "")), cache_dir=out, fingerprint=fp)
+
+
+def default_cache_dir(raw_dir: str | Path) -> Path:
+    """``data/processed`` for the default corpus, ``data/processed/<folder>-<hash>`` for others."""
+    folder = Path(raw_dir)
+    if folder.resolve() == default_raw_dir().resolve():
+        return default_processed_dir()
+    tag = hashlib.sha1(str(folder.resolve()).encode()).hexdigest()[:8]
+    return default_processed_dir() / f"{folder.name}-{tag}"
 
 
 def load_corpus(
@@ -427,11 +476,7 @@ def load_corpus(
     if not use_cache:
         return build_corpus(folder, progress=progress)
     if cache_dir is None:
-        if folder.resolve() == default_raw_dir().resolve():
-            cache_dir = default_processed_dir()
-        else:
-            tag = hashlib.sha1(str(folder.resolve()).encode()).hexdigest()[:8]
-            cache_dir = default_processed_dir() / f"{folder.name}-{tag}"
+        cache_dir = default_cache_dir(folder)
     fp = fingerprint(folder)
     cached = _read_cached(Path(cache_dir), fp)
     if cached is not None:
@@ -440,4 +485,5 @@ def load_corpus(
         return cached
     corpus = build_corpus(folder, progress=progress)
     save_corpus(corpus, cache_dir, fp)
+    corpus.cache_dir, corpus.fingerprint = Path(cache_dir), fp
     return corpus

@@ -78,3 +78,104 @@ def plot_cleaning_audit(audit: pd.DataFrame, *, title: str = "清洗记录：各
 def wrap(text: str, width: int = 12) -> str:
     """Wrap Chinese text for axis labels."""
     return "\n".join(textwrap.wrap(text, width)) or text
+
+
+def _grid(n: int, ncols: int) -> tuple[int, int]:
+    ncols = min(ncols, n)
+    return (n + ncols - 1) // ncols, ncols
+
+
+def plot_top_terms(freq: pd.DataFrame, by: str = "region", *, n: int = 12, ncols: int = 3,
+                   value: str = "per_10k", title: str = "各地高频词（每万词）") -> Figure:  # fmt: skip
+    """Small multiples of the top terms per group, from :func:`analysis.keywords.frequency`."""
+    setup()
+    groups = list(dict.fromkeys(freq[by]))
+    rows, cols = _grid(len(groups), ncols)
+    fig, axes = plt.subplots(rows, cols, figsize=(2.6 * cols, 0.22 * n * rows + 0.9), squeeze=False)
+    for ax, g in zip(axes.flat, groups):
+        d = freq[freq[by] == g].nsmallest(n, "rank")[::-1]
+        ax.barh(d.term, d[value], color=region_color(str(g)))
+        ax.set_title(str(g), loc="left", fontsize=10, color=region_color(str(g)))
+        ax.tick_params(axis="y", labelsize=8)
+        ax.tick_params(axis="x", labelsize=7)
+    for ax in list(axes.flat)[len(groups) :]:
+        ax.set_visible(False)
+    fig.suptitle(title, x=0.01, ha="left")
+    return fig
+
+
+def plot_keyness(key: pd.DataFrame, *, n: int = 15, alpha: float = 0.05, title: str | None = None) -> Figure:
+    """Diverging bars of keywords: target-side (right) and reference-side (left), by G².
+
+    Only terms with ``p < alpha`` are shown; bar length is signed G², the label shows log ratio.
+    """
+    setup()
+    sig = key[key.p < alpha]
+    pos = sig[sig.direction == "target"].nlargest(n, "g2")
+    neg = sig[sig.direction == "reference"].nlargest(n, "g2")
+    d = pd.concat([pos.assign(v=pos.g2), neg.assign(v=-neg.g2)]).sort_values("v")
+    target = "、".join(map(str, key.attrs.get("target", ["目标"])))
+    color = region_color(target) if target in key.attrs.get("target", []) else "#2e86c1"
+    fig, ax = plt.subplots(figsize=(7.2, 0.24 * max(len(d), 4) + 1.2))
+    ax.barh(range(len(d)), d.v, color=[color if v > 0 else "#95a5a6" for v in d.v])
+    ax.set_yticks(range(len(d)), [f"{t}  ({lr:+.1f})" for t, lr in zip(d.term, d.log_ratio)], fontsize=8)
+    ax.axvline(0, color="black", lw=0.6)
+    ax.set_xlabel("G²（右：目标更常用；左：参照更常用）；括号内为 log ratio")
+    ref = key.attrs.get("reference", "rest")
+    ref_label = (
+        "其余各地" if ref == "rest" else ("、".join(map(str, ref)) if not isinstance(ref, str) else ref)
+    )
+    ax.set_title(title or f"关键词：{target} 对比 {ref_label}")
+    return fig
+
+
+def plot_dispersion(positions: pd.DataFrame, terms: list[str] | None = None, *,
+                    title: str = "词语在各计划条目序列中的分布") -> Figure:  # fmt: skip
+    """Lexical dispersion plot: one row per (term, plan), a tick per occurrence along the plan.
+
+    Parameters
+    ----------
+    positions : DataFrame
+        Output of :func:`analysis.keywords.dispersion_positions`.
+    """
+    setup()
+    terms = terms or list(dict.fromkeys(positions.term))
+    docs = sorted(positions.doc_id.unique())
+    regions = positions.drop_duplicates("doc_id").set_index("doc_id").region
+    fig, ax = plt.subplots(figsize=(7.2, 0.18 * len(terms) * len(docs) + 1.2))
+    labels, y = [], 0
+    for t in terms:
+        for d in docs:
+            x = positions[(positions.term == t) & (positions.doc_id == d)].position
+            ax.scatter(x, [y] * len(x), marker="|", s=120, color=region_color(regions[d]), linewidths=1.5)
+            labels.append(f"{t} · {regions[d]}")
+            y += 1
+        ax.axhline(y - 0.5, color="#cccccc", lw=0.5)
+    ax.set_yticks(range(len(labels)), labels, fontsize=7)
+    ax.set_ylim(len(labels) - 0.5, -0.5)
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("在计划条目序列中的位置（0 = 第一条开始，1 = 最后一条结束）")
+    ax.set_title(title)
+    return fig
+
+
+def plot_shared_matrix(shared_table: pd.DataFrame, column: str, *, n: int = 30,
+                       title: str = "共享与独有的项目品牌") -> Figure:  # fmt: skip
+    """Presence matrix of entities × groups from :func:`analysis.entities.shared`."""
+    setup()
+    meta = {column, "n_groups", "total", "groups", "unique_to"}
+    groups = [c for c in shared_table.columns if c not in meta]
+    top = shared_table.head(n)
+    m = (top[groups].to_numpy() > 0).astype(float)
+    fig, ax = plt.subplots(figsize=(1.0 * len(groups) + 3.2, 0.24 * len(top) + 1.3))
+    for j, g in enumerate(groups):
+        for i in range(len(top)):
+            if m[i, j]:
+                ax.scatter(j, i, s=60, color=region_color(str(g)))
+    ax.set_xticks(range(len(groups)), groups)
+    ax.set_yticks(range(len(top)), [_short(t, 16) for t in top[column]], fontsize=8)
+    ax.set_ylim(len(top) - 0.5, -0.5)
+    ax.set_xlim(-0.5, len(groups) - 0.5)
+    ax.grid(True, axis="both", color="#eeeeee")
+    ax.set_title(title)
+    return fig

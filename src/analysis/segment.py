@@ -1,0 +1,370 @@
+"""Word segmentation for policy text: jieba plus a domain lexicon and terms found in the corpus.
+
+A general dictionary splits the fixed vocabulary of League plans (两个确立, 青年大学习,
+青马工程, 西部计划 …). :class:`Segmenter` wraps its own ``jieba.Tokenizer`` (no global
+state) and adds, in this order:
+
+1. the curated lexicon ``data/policy_lexicon.txt`` (``word freq pos``, UTF-8; BOM and CRLF
+   tolerated);
+2. names quoted in the corpus (“…”) and short cited titles (《…》);
+3. frequent character sequences that jieba splits but that hold together
+   (cohesion by pointwise mutual information, and free boundaries by left/right
+   neighbour entropy; :func:`discover_terms`).
+
+:meth:`Segmenter.report` lists every added term with its source and how often it
+occurs, so a researcher can review the additions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .patterns import CJK
+
+DATA = Path(__file__).with_name("data")
+LEXICON = DATA / "policy_lexicon.txt"
+STOPWORDS = DATA / "stopwords_zh.txt"
+FILLER = DATA / "policy_filler.txt"
+#: Blocks that are tokenised by default: the plan itself, not its cover notice or signature.
+PLAN_BLOCKS = ("title", "preamble", "heading", "section_text", "item", "unstructured")
+
+_PUNCT = re.compile(r"^[\W_]+$")
+_NUMERIC = re.compile(r"^[\d.,%％０-９]+$|^[一二三四五六七八九十百千万〇零两]+$")
+_QUOTED = re.compile(r"“([^“”，。、；：！？\s]{2,12})”")
+_CITED = re.compile(r"《([^《》，。、；：！？\s]{2,12})》")
+_EDGE = set("的和与及在是为了等对把将中上下也而并或其之以于从向次项届个名")
+
+
+def read_wordlist(path: str | Path) -> list[str]:
+    """Words from a list file: one per line (first field), ``#`` comments, BOM/CRLF tolerated.
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "w.txt"
+    >>> _ = p.write_bytes("\\ufeff# c\\r\\n青马工程 100 n\\r\\n\\r\\n河小青\\r\\n".encode("utf-8"))
+    >>> read_wordlist(p)
+    ['青马工程', '河小青']
+    """
+    text = Path(path).read_text(encoding="utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+    words = []
+    for line in text.split("\n"):
+        line = line.strip()
+        if line and not line.startswith("#"):
+            words.append(line.split()[0])
+    return words
+
+
+def read_lexicon(path: str | Path) -> list[tuple[str, int | None, str | None]]:
+    """Entries ``(word, freq, pos)`` of a jieba-style user dictionary (``word [freq] [pos]``)."""
+    text = Path(path).read_text(encoding="utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+    out = []
+    for line in text.split("\n"):
+        parts = line.strip().split()
+        if not parts or parts[0].startswith("#"):
+            continue
+        freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+        pos = (
+            parts[2] if len(parts) > 2 else (parts[1] if len(parts) > 1 and not parts[1].isdigit() else None)
+        )
+        out.append((parts[0], freq, pos))
+    return out
+
+
+def load_stopwords() -> frozenset[str]:
+    """The general Chinese stopword list (``data/stopwords_zh.txt``)."""
+    return frozenset(read_wordlist(STOPWORDS))
+
+
+def load_filler() -> frozenset[str]:
+    """The policy filler-word list (``data/policy_filler.txt``), documented in that file."""
+    return frozenset(read_wordlist(FILLER))
+
+
+def quoted_terms(texts: Iterable[str]) -> Counter[str]:
+    """Names in Chinese quotation marks “…” (2–12 characters, no punctuation inside)."""
+    c: Counter[str] = Counter()
+    for t in texts:
+        c.update(_QUOTED.findall(t))
+    return c
+
+
+def cited_titles(texts: Iterable[str]) -> Counter[str]:
+    """Short titles cited in 《…》 (2–12 characters)."""
+    c: Counter[str] = Counter()
+    for t in texts:
+        c.update(_CITED.findall(t))
+    return c
+
+
+def discover_terms(
+    texts: Sequence[str],
+    *,
+    min_len: int = 3,
+    max_len: int = 6,
+    min_count: int = 3,
+    min_docs: int = 2,
+    min_pmi: float = 6.0,
+    min_entropy: float = 1.5,
+) -> pd.DataFrame:
+    """Candidate terms: frequent character sequences that hold together and stand free.
+
+    For each CJK character sequence ``w`` of ``min_len``–``max_len`` characters seen at
+    least ``min_count`` times in ``min_docs`` texts:
+
+    * cohesion = min over binary splits ``w = a + b`` of ``log2(p(w) / (p(a) p(b)))``
+      (pointwise mutual information of the weakest split);
+    * left/right entropy = Shannon entropy (bits) of the characters before/after ``w``
+      (text boundaries count as distinct neighbours).
+
+    Sequences with cohesion ≥ ``min_pmi`` and both entropies ≥ ``min_entropy`` are
+    kept, except those starting or ending in a function character (的, 和, 在 …) and those
+    contained in a longer kept candidate with the same count.
+
+    Returns
+    -------
+    DataFrame
+        ``term, count, n_docs, pmi, left_entropy, right_entropy``, by count.
+
+    Examples
+    --------
+    >>> texts = ["开展护河行动，做好工作。", "组织护河行动。", "推广护河行动经验", "护河行动成效"]
+    >>> discover_terms(texts, min_count=3, min_pmi=1, min_entropy=1).term.tolist()
+    ['护河行动']
+    """
+    runs_by_doc = [re.findall(f"[{CJK}]+", t) for t in texts]
+    counts: Counter[str] = Counter()
+    docs: defaultdict[str, set[int]] = defaultdict(set)
+    left: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    right: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    n_chars = 0
+    boundary = 0
+    for d, runs in enumerate(runs_by_doc):
+        for run in runs:
+            n_chars += len(run)
+            for n in range(1, max_len + 1):
+                for i in range(len(run) - n + 1):
+                    w = run[i : i + n]
+                    counts[w] += 1
+                    if n >= min_len:
+                        docs[w].add(d)
+                        boundary += 1
+                        left[w][run[i - 1] if i > 0 else f"^{boundary}"] += 1
+                        right[w][run[i + n] if i + n < len(run) else f"${boundary}"] += 1
+    if n_chars == 0:
+        return pd.DataFrame(columns=["term", "count", "n_docs", "pmi", "left_entropy", "right_entropy"])
+
+    def entropy(c: Counter[str]) -> float:
+        total = sum(c.values())
+        return -sum(v / total * math.log2(v / total) for v in c.values())
+
+    rows = []
+    for w, cnt in counts.items():
+        if len(w) < min_len or cnt < min_count or len(docs[w]) < min_docs:
+            continue
+        if w[0] in _EDGE or w[-1] in _EDGE:
+            continue
+        pw = cnt / n_chars
+        pmi = min(
+            math.log2(pw / ((counts[w[:k]] / n_chars) * (counts[w[k:]] / n_chars))) for k in range(1, len(w))
+        )
+        if pmi < min_pmi:
+            continue
+        le, re_ = entropy(left[w]), entropy(right[w])
+        if le < min_entropy or re_ < min_entropy:
+            continue
+        rows.append((w, cnt, len(docs[w]), pmi, le, re_))
+    df = pd.DataFrame(rows, columns=["term", "count", "n_docs", "pmi", "left_entropy", "right_entropy"])
+    # drop a candidate inside a longer one that occurs just as often (it is only ever a part)
+    keep = []
+    terms = df.set_index("term")["count"].to_dict()
+    for w, cnt in terms.items():
+        if any(len(o) > len(w) and w in o and terms[o] == cnt for o in terms):
+            continue
+        keep.append(w)
+    df = df[df.term.isin(keep)]
+    return df.sort_values(["count", "term"], ascending=[False, True], ignore_index=True)
+
+
+@dataclass
+class Segmenter:
+    """A jieba tokenizer with the policy lexicon and extra terms; no shared global state.
+
+    Parameters
+    ----------
+    lexicon : path or None
+        jieba user dictionary (``word [freq] [pos]``); default ``data/policy_lexicon.txt``.
+    extra_terms : dict, optional
+        ``{term: source}`` added after the lexicon (quoted names, discovered terms …).
+    hmm : bool, default True
+        jieba's HMM for unknown words.
+
+    Examples
+    --------
+    >>> seg = Segmenter()
+    >>> [t for t, *_ in seg.cut("深刻领悟“两个确立”的决定性意义，深化青年大学习行动")]
+    ['深刻', '领悟', '“', '两个确立', '”', '的', '决定性', '意义', '，', '深化', '青年大学习', '行动']
+    """
+
+    lexicon: str | Path | None = LEXICON
+    extra_terms: dict[str, str] = field(default_factory=dict)
+    hmm: bool = True
+
+    def __post_init__(self) -> None:
+        import jieba
+        import jieba.posseg
+
+        jieba.setLogLevel(60)
+        self._tk = jieba.Tokenizer()
+        self._tk.initialize()
+        self.terms: dict[str, str] = {}
+        if self.lexicon is not None:
+            for word, freq, pos in read_lexicon(self.lexicon):
+                self._add(word, "lexicon", freq, pos)
+        for term, source in sorted(self.extra_terms.items()):
+            if term not in self.terms:
+                self._add(term, source, None, "n")
+        self._pos = jieba.posseg.POSTokenizer(self._tk)
+
+    def _add(self, word: str, source: str, freq: int | None, pos: str | None) -> None:
+        self._tk.add_word(word, freq, pos)
+        # make sure the word survives as one token even next to strong neighbours
+        self._tk.suggest_freq(word, tune=True)
+        self.terms[word] = source
+
+    @classmethod
+    def from_corpus(
+        cls, corpus, *, discover: bool = True, lexicon: str | Path | None = LEXICON, **kwargs
+    ) -> Segmenter:
+        """A segmenter with the lexicon plus quoted names, cited titles and discovered terms of ``corpus``."""
+        texts = _plan_texts(corpus)
+        extra: dict[str, str] = {}
+        known = [w for w, _, _ in read_lexicon(lexicon)] if lexicon is not None else []
+
+        def hides_known(t: str) -> bool:  # a name that would swallow a lexicon term
+            return any(k in t and k != t for k in known)
+
+        for t in sorted(quoted_terms(texts)):
+            if re.fullmatch(f"[{CJK}0-9A-Za-z]+", t) and not hides_known(t):
+                extra[t] = "quoted"
+        for t in sorted(cited_titles(texts)):
+            if not hides_known(t):
+                extra.setdefault(t, "cited")
+        if discover:
+            probe = cls(lexicon=lexicon, extra_terms=extra, **kwargs)
+            for t in discover_terms(texts).term:
+                # only terms that jieba fragments (a piece of one character), not
+                # ordinary compounds of two dictionary words (深入实施)
+                pieces = probe.tokens(t)
+                if t not in probe.terms and len(pieces) > 1 and min(map(len, pieces)) == 1:
+                    extra.setdefault(t, "discovered")
+        return cls(lexicon=lexicon, extra_terms=extra, **kwargs)
+
+    def tokens(self, text: str) -> list[str]:
+        """Plain tokens (no part of speech)."""
+        return self._tk.lcut(text, HMM=self.hmm)
+
+    def cut(self, text: str) -> list[tuple[str, str, int, int]]:
+        """``(token, pos, start, end)`` for every token of ``text``, whitespace included."""
+        out = []
+        pos = 0
+        for pair in self._pos.cut(text, HMM=self.hmm):
+            word, flag = pair.word, pair.flag
+            end = pos + len(word)
+            out.append((word, flag, pos, end))
+            pos = end
+        if pos != len(text):  # never expected: posseg covers every character
+            raise RuntimeError("segmentation lost characters")
+        return out
+
+    def fingerprint(self) -> str:
+        h = hashlib.sha256(repr((sorted(self.terms.items()), self.hmm)).encode())
+        return h.hexdigest()[:16]
+
+    def report(self, corpus=None) -> pd.DataFrame:
+        """Every added term with its source and, given a corpus, its number of occurrences."""
+        df = pd.DataFrame(sorted(self.terms.items()), columns=["term", "source"])
+        if corpus is not None:
+            text = "\n".join(_plan_texts(corpus))
+            df["count"] = [text.count(t) for t in df.term]
+            df["hit"] = df["count"] > 0
+        return df
+
+
+def _plan_texts(corpus) -> list[str]:
+    b = corpus.blocks
+    b = b[b.kind.isin(PLAN_BLOCKS)]
+    return b.groupby("doc_id", sort=True).text.agg("\n".join).tolist()
+
+
+def tokens_table(
+    corpus, segmenter: Segmenter | None = None, *, blocks: Sequence[str] = PLAN_BLOCKS
+) -> pd.DataFrame:
+    """One row per token of the plans' text.
+
+    Parameters
+    ----------
+    corpus : Corpus
+    segmenter : Segmenter, optional
+        Default :meth:`Segmenter.from_corpus` on this corpus.
+    blocks : sequence of str
+        Block kinds to tokenise; by default the plan (cover notice and signature left out).
+
+    Returns
+    -------
+    DataFrame
+        ``doc_id, block, section_id, item_no, position, token, pos, start, end`` (offsets
+        into ``documents.body``) and flags ``punct, numeric, stop, filler, placeholder``. Whitespace
+        tokens are dropped; ``position`` counts the remaining tokens within each plan.
+    """
+    seg = segmenter or Segmenter.from_corpus(corpus)
+    stop, filler = load_stopwords(), load_filler()
+    rows = []
+    b = corpus.blocks[corpus.blocks.kind.isin(blocks)].sort_values(["doc_id", "start"])
+    for doc_id, group in b.groupby("doc_id", sort=True):
+        position = 0
+        for blk in group.itertuples():
+            for tok, flag, s, e in seg.cut(blk.text):
+                if not tok.strip():
+                    continue
+                rows.append(
+                    (
+                        doc_id,
+                        blk.kind,
+                        blk.section_id,
+                        blk.item_no,
+                        position,
+                        tok,
+                        flag,
+                        blk.start + s,
+                        blk.start + e,
+                    )
+                )
+                position += 1
+    df = pd.DataFrame(
+        rows, columns=["doc_id", "block", "section_id", "item_no", "position", "token", "pos", "start", "end"]
+    )
+    df["item_no"] = df["item_no"].astype("Int64")
+    df["punct"] = df.token.str.match(_PUNCT.pattern)
+    df["numeric"] = df.token.str.match(_NUMERIC.pattern) & ~df.token.isin(seg.terms.keys())
+    df["stop"] = df.token.isin(stop)
+    df["filler"] = df.token.isin(filler)
+    df["placeholder"] = df.token.str.fullmatch(r"[xX×*]+")
+    return df
+
+
+TOKENS_VERSION = "2"
+
+
+def tokens_fingerprint(corpus_fingerprint: str) -> str:
+    """Cache key of the tokens table: the corpus, the word lists and the tokenizer version."""
+    h = hashlib.sha256((TOKENS_VERSION + corpus_fingerprint).encode())
+    for path in (LEXICON, STOPWORDS, FILLER):
+        h.update(path.read_bytes())
+    return h.hexdigest()

@@ -1,0 +1,255 @@
+"""Segmentation, frequency, keyness, KWIC, collocations and entities (issue: keywords)."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.stats import chi2_contingency
+
+from analysis.collocations import collocations
+from analysis.entities import cited_documents, programmes, shared, targets
+from analysis.keywords import dispersion_positions, frequency, keyness
+from analysis.kwic import kwic
+from analysis.segment import PLAN_BLOCKS, Segmenter, discover_terms, load_filler, load_stopwords, read_lexicon
+from analysis.stats import chi2_yates, g2, log_ratio
+
+DOMAIN_TERMS = ["两个确立", "四个意识", "青年大学习", "青马工程", "西部计划", "希望工程", "河小青", "12355"]
+
+
+@pytest.fixture(scope="module")
+def corpus(seeds):
+    return seeds
+
+
+def _plan_text(corpus):
+    b = corpus.blocks[corpus.blocks.kind.isin(PLAN_BLOCKS)]
+    return "\n".join(b.text)
+
+
+@pytest.mark.parametrize("term", DOMAIN_TERMS)
+def test_domain_terms_are_single_tokens(corpus, term):
+    n_text = _plan_text(corpus).count(term)
+    assert n_text > 0
+    assert (corpus.tokens.token == term).sum() == n_text
+
+
+def test_tokens_have_offsets_into_body(corpus):
+    bodies = corpus.documents.set_index("doc_id").body
+    sample = corpus.tokens.sample(500, random_state=0)
+    for t in sample.itertuples():
+        assert bodies[t.doc_id][t.start : t.end] == t.token
+    assert not corpus.tokens.block.isin(["cover", "trailer"]).any()
+
+
+def test_top30_are_clean(corpus):
+    stop, filler = load_stopwords(), load_filler()
+    top = frequency(corpus, by="region", n=30)
+    assert top.groupby("region").size().min() == 30
+    for term in top.term:
+        assert not any(not ch.isalnum() for ch in term), term
+        assert not term.isdigit(), term
+        assert term not in stop and term not in filler, term
+        assert len(term) > 1
+
+
+def test_exclusions_are_a_parameter_not_silent(corpus):
+    everything = frequency(corpus, by=None, exclude=())
+    assert "的" in set(everything.term) and "，" in set(everything.term)
+    assert everything.attrs["exclude"] == ()
+    assert frequency(corpus, by=None).attrs["exclude"][0] == "punct"
+    with pytest.raises(ValueError, match="unknown exclude"):
+        frequency(corpus, exclude=("nonsense",))
+
+
+def test_frequency_matches_an_independent_count(corpus):
+    f = frequency(corpus, by="doc_id", exclude=("punct",))
+    tok = corpus.tokens
+    for doc_id in ["guyuan_2023", "sichuan_2021"]:
+        words = [t for t, p in zip(tok.token[tok.doc_id == doc_id], tok.punct[tok.doc_id == doc_id]) if not p]
+        counts = Counter(words)
+        mine = f[f.doc_id == doc_id].set_index("term")
+        assert mine["count"].to_dict() == dict(counts)
+        assert (mine["total"] == len(words)).all()
+        assert mine.loc["青年", "per_10k"] == pytest.approx(counts["青年"] / len(words) * 1e4)
+
+
+def test_gries_dp_on_a_hand_worked_example():
+    # Gries (2008): parts of sizes 9, 10, 10, 10, 11 (s = .18, .2, .2, .2, .22);
+    # a word occurring 1, 2, 3, 4, 5 times: v = 1/15 … 5/15; DP = 0.5 Σ|v − s| = 0.18.
+    s = np.array([9, 10, 10, 10, 11]) / 50
+    v = np.array([1, 2, 3, 4, 5]) / 15
+    assert 0.5 * np.abs(v - s).sum() == pytest.approx(0.18)
+
+
+def test_dp_matches_a_direct_computation(corpus):
+    f = frequency(corpus, by="doc_id").set_index(["doc_id", "term"])
+    tok = corpus.tokens
+    from analysis.keywords import kept_tokens
+
+    kept = kept_tokens(corpus)
+    d = kept[kept.doc_id == "chongqing_2023"]
+    parts = d.item_no.astype("string").fillna("front")
+    sizes = parts.value_counts()
+    s = sizes / sizes.sum()
+    for term in ["青年", "乡村振兴", "少先队"]:
+        hits = parts[d.token == term].value_counts()
+        v = hits.reindex(s.index, fill_value=0) / hits.sum()
+        expected = 0.5 * (v - s).abs().sum()
+        assert f.loc[("chongqing_2023", term), "dp"] == pytest.approx(expected, abs=1e-12)
+    assert len(tok) > len(kept)
+
+
+def test_keyness_matches_scipy(corpus):
+    k = keyness(corpus, by="region", target="重庆")
+    assert {
+        "term",
+        "count_target",
+        "count_reference",
+        "total_target",
+        "total_reference",
+        "g2",
+        "chi2",
+        "p",
+        "log_ratio",
+    } <= set(k.columns)
+    for r in k.head(40).itertuples():
+        table = np.array([[r.count_target, r.count_reference],
+                          [r.total_target - r.count_target, r.total_reference - r.count_reference]])  # fmt: skip
+        g, p, _, _ = chi2_contingency(table, correction=False, lambda_="log-likelihood")
+        x2, _, _, _ = chi2_contingency(table, correction=True)
+        assert r.g2 == pytest.approx(g, abs=1e-9)
+        assert r.p == pytest.approx(p, abs=1e-12)
+        assert r.chi2 == pytest.approx(x2, abs=1e-9)
+    # totals are the target and reference sizes after exclusions
+    from analysis.keywords import kept_tokens
+
+    kept = kept_tokens(corpus, by="region")
+    assert k.total_target.iloc[0] == (kept.region == "重庆").sum()
+    assert k.total_reference.iloc[0] == (kept.region != "重庆").sum()
+
+
+def test_keyness_named_reference_and_errors(corpus):
+    k = keyness(corpus, by="region", target="绵阳", reference="四川")
+    from analysis.keywords import kept_tokens
+
+    kept = kept_tokens(corpus, by="region")
+    assert k.total_reference.iloc[0] == (kept.region == "四川").sum()
+    with pytest.raises(ValueError, match="not found"):
+        keyness(corpus, by="region", target="上海")
+
+
+def test_stats_hand_examples():
+    # a=10 of c=1000 vs b=5 of d=2000: log ratio = log2((10/1000)/(5/2000)) = 2
+    assert float(log_ratio(10, 5, 1000, 2000)) == pytest.approx(2.0)
+    assert float(log_ratio(0, 4, 100, 100)) == pytest.approx(math.log2(0.5 / 4))
+    # G² by hand: expected counts for [[10, 5], [990, 1995]]
+    o = np.array([10, 5, 990, 1995], dtype=float)
+    n = 3000
+    e = np.array([15 * 1000 / n, 15 * 2000 / n, 2985 * 1000 / n, 2985 * 2000 / n])
+    assert float(g2(10, 5, 1000, 2000)) == pytest.approx(2 * (o * np.log(o / e)).sum())
+    assert float(chi2_yates(10, 5, 1000, 2000)) == pytest.approx(((np.abs(o - e) - 0.5) ** 2 / e).sum())
+
+
+def test_kwic_finds_every_mention(corpus):
+    k = kwic(corpus, "青马工程", window=10)
+    bodies = corpus.documents.set_index("doc_id").body
+    expected = {d: b.count("青马工程") for d, b in bodies.items() if "青马工程" in b}
+    assert k.groupby("doc_id").size().to_dict() == expected
+    for r in k.itertuples():
+        assert bodies[r.doc_id][r.start : r.end] == "青马工程"
+        assert bodies[r.doc_id][r.start - len(r.left) : r.start] == r.left
+    assert k.path.notna().all()
+    phrase = kwic(corpus, ["青年", "大学习"])
+    assert len(phrase) == sum(b.count("青年大学习") for b in bodies)
+
+
+def test_kwic_whole_tokens(corpus):
+    loose = kwic(corpus, "团员")
+    strict = kwic(corpus, "团员", whole_tokens=True)
+    assert 0 < len(strict) < len(loose)
+    tok = corpus.tokens
+    starts = set(zip(tok.doc_id, tok.start))
+    assert all((r.doc_id, r.start) in starts for r in strict.itertuples())
+
+
+def test_collocation_statistics_match_scipy(corpus):
+    col = collocations(corpus, size=2, min_count=3)
+    assert "党的二十大精神" in set(col.head(10).collocation)
+    from analysis.collocations import ngram_counts
+
+    grams, _, positions = ngram_counts(corpus, 2)
+    first, second = Counter(), Counter()
+    for (w1, w2), c in grams.items():
+        first[w1] += c
+        second[w2] += c
+    for r in col.head(10).itertuples():
+        w1, w2 = r.tokens.split(" ")
+        a = grams[(w1, w2)]
+        table = np.array([[a, first[w1] - a], [second[w2] - a, positions - first[w1] - second[w2] + a]])
+        g, _, _, _ = chi2_contingency(table, correction=False, lambda_="log-likelihood")
+        assert r.g2 == pytest.approx(g, abs=1e-9)
+
+
+def test_targets_found(corpus):
+    t = targets(corpus)
+    cq = t[(t.doc_id == "chongqing_2023") & (t.value == 40)]
+    assert "心理健康实践阵地" in cq.clause.item()
+    gy = t[(t.doc_id == "guyuan_2023") & (t.value == 500) & (t.unit == "名")]
+    assert "实习岗位" in gy.clause.item()
+    assert t[(t.doc_id == "guyuan_2023") & (t.unit == "%")].qualifier.item() == "稳定在以上"
+    assert not t.text.str.contains("年|届|号").any()
+
+
+def test_programmes_and_citations_shared(corpus):
+    prog = shared(programmes(corpus), "name")
+    row = prog.set_index("name").loc["三下乡"]
+    assert row.n_groups == 5 and pd.isna(row.unique_to)
+    assert prog.set_index("name").loc["志愿山城", "unique_to"] == "重庆"
+    cited = shared(cited_documents(corpus), "title")
+    assert cited.set_index("title").loc["论党的青年工作", "n_groups"] == 4
+
+
+def test_dispersion_positions_in_unit_interval(corpus):
+    pos = dispersion_positions(corpus, ["乡村振兴", "青马工程"])
+    assert pos.position.between(0, 1).all()
+    assert set(pos.term) == {"乡村振兴", "青马工程"}
+
+
+def test_user_dictionary_with_bom_and_crlf(tmp_path):
+    lex = tmp_path / "lex.txt"
+    lex.write_bytes("\ufeff青年护河队 30000 n\r\n# comment\r\n小青柑行动 30000 n\r\n".encode("utf-8"))
+    assert [w for w, _, _ in read_lexicon(lex)] == ["青年护河队", "小青柑行动"]
+    seg = Segmenter(lexicon=lex)
+    assert "青年护河队" in seg.tokens("组建青年护河队开展巡河")
+    assert "小青柑行动" in seg.tokens("开展小青柑行动。")
+
+
+def test_segmenters_do_not_share_state():
+    a = Segmenter(lexicon=None, extra_terms={"护河行动队": "test"})
+    b = Segmenter(lexicon=None)
+    assert "护河行动队" in a.tokens("组建护河行动队")
+    assert "护河行动队" not in b.tokens("组建护河行动队")
+
+
+def test_discovery_finds_a_planted_term():
+    texts = [f"第{i}次开展青苗护河行动，组织青年参与。各地推广青苗护河行动经验。" for i in range(4)]
+    texts += ["总结青苗护河行动做法", "青苗护河行动取得成效"]
+    found = discover_terms(texts, min_pmi=2.0, min_entropy=0.9)
+    assert "青苗护河行动" in set(found.term)
+
+
+def test_tokens_are_cached_with_the_corpus(tmp_path):
+    from analysis import load_corpus
+
+    from .conftest import RAW
+
+    c = load_corpus(RAW, cache_dir=tmp_path)
+    n = len(c.tokens)
+    assert (tmp_path / "tokens.parquet").is_file()
+    again = load_corpus(RAW, cache_dir=tmp_path)
+    pd.testing.assert_frame_equal(again.tokens, c.tokens)
+    assert len(again.tokens) == n

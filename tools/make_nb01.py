@@ -1,0 +1,145 @@
+from nbgen import write_notebook
+
+write_notebook(
+    "notebooks/01_keywords.ipynb",
+    [
+        (
+            "md",
+            """
+# 01 · Keywords and policy terminology
+
+What each plan talks about, and what it talks about more than the others.
+Segmentation uses jieba with a policy lexicon plus terms found in the corpus (quoted names,
+cited titles, new-word discovery); stopwords and policy filler words are **flags** on the
+tokens table, excluded by a parameter you can change, never silently.
+""",
+        ),
+        (
+            "params",
+            """
+# Parameters
+RAW_DIR = None                 # folder of plan files; None = data/raw
+FIGURES_DIR = None             # None = figures/
+GROUP = "region"               # a column of corpus.documents
+TARGET = "重庆"                 # keyness target group
+REFERENCE = None               # None = all other groups; or a group value / list
+EXCLUDE = ("punct", "numeric", "stop", "filler", "placeholder", "single_char")
+TOP_N = 12
+KWIC_TERM = "青马工程"
+DISPERSION_TERMS = ["乡村振兴", "志愿服务", "青马工程", "从严治团", "少先队"]
+""",
+        ),
+        (
+            "code",
+            """
+import pandas as pd
+from analysis import load_corpus
+from analysis.collocations import collocations
+from analysis.entities import cited_documents, programmes, shared, targets
+from analysis.figures import save
+from analysis.keywords import dispersion_positions, frequency, keyness
+from analysis.kwic import kwic
+from analysis.plots import plot_dispersion, plot_keyness, plot_shared_matrix, plot_top_terms
+
+pd.set_option("display.max_colwidth", 80)
+corpus = load_corpus(RAW_DIR)
+tokens = corpus.tokens
+print(f"{len(tokens):,} tokens in {tokens.doc_id.nunique()} plans")
+""",
+        ),
+        (
+            "md",
+            "## Segmentation review\nTerms added to jieba, by source, with their frequency in the corpus. Review the `discovered` ones.",
+        ),
+        (
+            "code",
+            """
+report = corpus.segmenter.report(corpus)
+report.groupby("source").agg(terms=("term", "size"), hit=("hit", "sum"))
+""",
+        ),
+        ("code", "report[report.source.isin(['discovered'])].sort_values('count', ascending=False)"),
+        (
+            "md",
+            "## Frequency\nCounts, rate per 10,000 tokens (after exclusions), document frequency and Gries' DP (0 = even across items).",
+        ),
+        (
+            "code",
+            """
+freq = frequency(corpus, by=GROUP, exclude=EXCLUDE, n=30)
+freq.groupby(GROUP).head(5)
+""",
+        ),
+        (
+            "code",
+            """
+fig = plot_top_terms(freq, by=GROUP, n=TOP_N)
+save(fig, "01_top_terms", FIGURES_DIR, caption=f"Top {TOP_N} terms per {GROUP}, per 10,000 tokens; excluded: {', '.join(EXCLUDE)}.",
+     source="01_keywords.ipynb", data="tokens")
+fig
+""",
+        ),
+        (
+            "md",
+            "## Keyness\nLog-likelihood G² (Dunning 1993), Yates-corrected χ², p-value and log ratio (Hardie 2014); both counts and corpus sizes are in the table so every value can be checked by hand.",
+        ),
+        (
+            "code",
+            """
+key = keyness(corpus, by=GROUP, target=TARGET, reference=REFERENCE, exclude=EXCLUDE)
+key.head(15)
+""",
+        ),
+        (
+            "code",
+            """
+fig = plot_keyness(key)
+save(fig, f"01_keyness_{TARGET}", FIGURES_DIR, caption=f"Keywords of {TARGET} against {REFERENCE or 'the other plans'} (G², p < 0.05).",
+     source="01_keywords.ipynb", data="tokens")
+fig
+""",
+        ),
+        ("md", "## Keyword in context"),
+        ("code", "kwic(corpus, KWIC_TERM, window=18)[['doc_id', 'path', 'left', 'match', 'right']]"),
+        (
+            "md",
+            "## Collocations\nTwo- and three-token sequences that occur together more than chance (G², PMI).",
+        ),
+        ("code", "collocations(corpus, size=(2, 3), min_count=3).head(25)"),
+        ("md", "## Dispersion of chosen terms along each plan"),
+        (
+            "code",
+            """
+pos = dispersion_positions(corpus, DISPERSION_TERMS)
+fig = plot_dispersion(pos, DISPERSION_TERMS)
+save(fig, "01_dispersion", FIGURES_DIR, caption="Occurrences of chosen terms along each plan's item sequence.",
+     source="01_keywords.ipynb", data="documents, items")
+fig
+""",
+        ),
+        ("md", "## Programmes, cited documents, quantitative targets"),
+        (
+            "code",
+            """
+prog = programmes(corpus)
+prog_shared = shared(prog, "name", by=GROUP)
+prog_shared.head(15)
+""",
+        ),
+        (
+            "code",
+            "prog_shared[prog_shared.unique_to.notna()].groupby('unique_to').head(3)[['name', 'unique_to']]",
+        ),
+        (
+            "code",
+            """
+fig = plot_shared_matrix(prog_shared, "name", n=30)
+save(fig, "01_shared_programmes", FIGURES_DIR, caption="Programme and brand names (“…”) shared by several plans.",
+     source="01_keywords.ipynb", data="documents")
+fig
+""",
+        ),
+        ("code", "shared(cited_documents(corpus), 'title', by=GROUP).head(10)"),
+        ("code", "targets(corpus)[['doc_id', 'path', 'number', 'unit', 'qualifier', 'clause']]"),
+    ],
+)

@@ -179,3 +179,114 @@ def plot_shared_matrix(shared_table: pd.DataFrame, column: str, *, n: int = 30,
     ax.grid(True, axis="both", color="#eeeeee")
     ax.set_title(title)
     return fig
+
+
+def plot_similarity_heatmap(
+    matrix: pd.DataFrame, *, title: str | None = None, annotate: bool | None = None
+) -> Figure:
+    """Heatmap of a square similarity matrix from :func:`analysis.similarity.similarity_matrix`."""
+    setup()
+    n = len(matrix)
+    annotate = n <= 12 if annotate is None else annotate
+    size = min(7.2, 1.6 + 0.6 * n) if n <= 12 else 7.2
+    fig, ax = plt.subplots(figsize=(size + 1.0, size))
+    off = matrix.values[~np.eye(n, dtype=bool)]
+    vmax = float(off.max()) if off.size else 1.0
+    im = ax.imshow(matrix.values, cmap="YlGnBu", vmin=0, vmax=vmax if vmax > 0 else 1)
+    labels = [str(x) for x in matrix.index]
+    fs = 9 if n <= 12 else max(3, 9 - n // 12)
+    ax.set_xticks(
+        range(n), labels, rotation=45 if n <= 12 else 90, ha="right" if n <= 12 else "center", fontsize=fs
+    )
+    ax.set_yticks(range(n), labels, fontsize=fs)
+    if annotate:
+        for (i, j), v in np.ndenumerate(matrix.values):
+            if i != j:
+                ax.text(
+                    j,
+                    i,
+                    f"{v:.2f}",
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    color="white" if v > 0.7 * vmax else "black",
+                )
+    fig.colorbar(im, ax=ax, shrink=0.8, label="相似度（对角线为 1，色标按非对角线最大值）")
+    measure = {"tfidf_cosine": "词 TF-IDF 余弦", "char_cosine": "字 n-gram 余弦", "jaccard": "词集 Jaccard"}
+    m = matrix.attrs.get("measure", "")
+    ax.set_title(title or f"计划相似度（{measure.get(m, m)}）")
+    return fig
+
+
+def plot_dendrogram(matrix: pd.DataFrame, *, method: str = "average", title: str | None = None) -> Figure:
+    """Hierarchical clustering (scipy linkage on 1 − similarity) of the rows of a similarity matrix."""
+    from scipy.cluster.hierarchy import dendrogram, linkage
+    from scipy.spatial.distance import squareform
+
+    setup()
+    dist = 1 - matrix.values
+    np.fill_diagonal(dist, 0)
+    z = linkage(squareform(dist, checks=False), method=method)
+    n = len(matrix)
+    fig, ax = plt.subplots(figsize=(7.2, max(2.6, 0.3 * n + 1)))
+    dendrogram(z, labels=[str(x) for x in matrix.index], orientation="left", ax=ax, color_threshold=0,
+               above_threshold_color="#566573")  # fmt: skip
+    ax.set_xlabel("距离（1 − 相似度）")
+    for tick in ax.get_yticklabels():
+        region = tick.get_text().split(" ")[0].split("·")[0]
+        tick.set_color(region_color(region))
+    ax.set_title(title or f"层次聚类（{method} linkage）")
+    return fig
+
+
+def plot_reuse_network(share: pd.DataFrame, labels: dict[str, str] | None = None, *, min_share: float = 0.0,
+                       title: str = "文本复用网络：边宽 = 复用字数占比") -> Figure:  # fmt: skip
+    """Plans on a circle; an edge per pair with reuse, width by share of characters reused.
+
+    Parameters
+    ----------
+    share : DataFrame
+        Output of :func:`analysis.reuse.reuse_share`.
+    labels : dict, optional
+        ``doc_id → label`` (e.g. region); node colours follow the region.
+    """
+    setup()
+    docs = sorted(share.doc_id.unique())
+    labels = labels or {d: d for d in docs}
+    n = len(docs)
+    angles = np.linspace(np.pi / 2, np.pi / 2 - 2 * np.pi, n, endpoint=False)
+    xy = {d: (np.cos(a), np.sin(a)) for d, a in zip(docs, angles)}
+    fig, ax = plt.subplots(figsize=(6, 6))
+    pairs = share[share.other != "any"]
+    sym = {}
+    for r in pairs.itertuples():
+        key = tuple(sorted((r.doc_id, r.other)))
+        sym[key] = max(sym.get(key, 0), r.share)
+    top = max(sym.values()) if sym else 1
+    for (a, b), s in sorted(sym.items()):
+        if s <= min_share:
+            continue
+        (x1, y1), (x2, y2) = xy[a], xy[b]
+        ax.plot([x1, x2], [y1, y2], color="#a04000", lw=0.5 + 8 * s / top, alpha=0.6, solid_capstyle="round")
+        ax.text((x1 + x2) / 2, (y1 + y2) / 2, f"{s:.1%}", fontsize=7, ha="center", va="center",
+                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8})  # fmt: skip
+    anyshare = share[share.other == "any"].set_index("doc_id").share
+    for d in docs:
+        x, y = xy[d]
+        ax.scatter(
+            [x], [y], s=500 + 3000 * anyshare.get(d, 0), color=region_color(labels[d].split(" ")[0]), zorder=3
+        )
+        ax.text(
+            x * 1.28,
+            y * 1.22,
+            f"{labels[d]}\n复用 {anyshare.get(d, 0):.1%}",
+            ha="center",
+            va="center",
+            fontsize=9,
+        )
+    ax.set_xlim(-1.6, 1.6)
+    ax.set_ylim(-1.5, 1.5)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title(title)
+    return fig

@@ -1,0 +1,454 @@
+"""Text reuse between plans: which passages were copied, near-verbatim, from which.
+
+The method follows passim and R's textreuse, adapted to unsegmented Chinese:
+
+1. **Skeleton.** Each body is reduced to its letters, digits and CJK characters
+   (punctuation and whitespace dropped), with a map back to body offsets, so "，" vs ","
+   or a line break never hides reuse.
+2. **Candidates.** An inverted index of character ``k``-shingles (default 8) finds the
+   positions two plans share; no sentence is compared with every other sentence, and only
+   pairs of plans that share a shingle are looked at (shingles in more than ``max_df``
+   plans are not used as seeds).
+3. **Chaining.** Shared shingles are chained along the alignment diagonal, allowing gaps
+   of up to ``max_gap`` characters on either side, so a passage with a clause inserted, a
+   word swapped or a clause dropped stays one passage, across sentence boundaries.
+4. **Scoring.** Each chain's two spans are compared with rapidfuzz (Indel similarity on
+   the skeletons); passages of at least ``min_chars`` characters and ``min_similarity`` are
+   kept.
+5. **Boilerplate.** Phrases found in most plans (derived from the corpus,
+   :func:`boilerplate_phrases`) plus the reviewable list ``data/boilerplate.txt`` mark
+   passages that are shared political formulae rather than evidence of copying; they are
+   reported separately.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from rapidfuzz.distance import Indel
+
+from .segment import DATA
+
+BOILERPLATE_FILE = DATA / "boilerplate.txt"
+_KEEP = re.compile(r"[0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+@dataclass
+class Skeleton:
+    """Significant characters of a text and their offsets in the original."""
+
+    text: str
+    offsets: np.ndarray
+
+    @classmethod
+    def of(cls, body: str) -> Skeleton:
+        pos = [i for i, ch in enumerate(body) if _KEEP.match(ch)]
+        return cls("".join(body[i] for i in pos), np.array(pos, dtype=np.int64))
+
+    def body_span(self, s: int, e: int) -> tuple[int, int]:
+        """Body offsets covering skeleton characters ``s`` … ``e - 1``."""
+        return int(self.offsets[s]), int(self.offsets[e - 1]) + 1
+
+
+def _shingles(text: str, k: int) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = defaultdict(list)
+    for i in range(len(text) - k + 1):
+        out[text[i : i + k]].append(i)
+    return out
+
+
+def _chain(seeds: list[tuple[int, int]], k: int, max_gap: int) -> list[list[tuple[int, int]]]:
+    """Chain (pos_a, pos_b) seeds that follow one another along a diagonal, with gaps."""
+    seeds.sort()
+    chains: list[list[tuple[int, int]]] = []
+    open_: list[list[tuple[int, int]]] = []
+    for pa, pb in seeds:
+        open_ = [c for c in open_ if pa - c[-1][0] <= max_gap + k]
+        best, best_shift = None, None
+        for c in open_:
+            la, lb = c[-1]
+            da, db = pa - la, pb - lb
+            if da <= 0 or db <= 0 or da > max_gap + k or db > max_gap + k:
+                continue
+            shift = abs(db - da)
+            if shift <= max_gap and (best_shift is None or shift < best_shift):
+                best, best_shift = c, shift
+        if best is None:
+            c = [(pa, pb)]
+            chains.append(c)
+            open_.append(c)
+        else:
+            best.append((pa, pb))
+    return chains
+
+
+def _trim(a: str, b: str) -> tuple[int, int, int, int]:
+    """Trim both spans to their first and last aligned (equal) characters."""
+    blocks = [blk for blk in Indel.opcodes(a, b) if blk.tag == "equal"]
+    if not blocks:
+        return 0, 0, 0, 0
+    return blocks[0].src_start, blocks[-1].src_end, blocks[0].dest_start, blocks[-1].dest_end
+
+
+def _extend(a: str, b: str) -> tuple[int, int]:
+    """How far an alignment may be extended into ``a`` and ``b`` (read from their start).
+
+    Scores the Indel alignment of the two windows (match +2, each inserted or deleted
+    character −1) and stops where the running score peaks, so a short deletion or
+    insertion followed by more shared text is bridged, but noise is not.
+    """
+    best = score = 0
+    best_a = best_b = 0
+    for op in Indel.opcodes(a, b):
+        if op.tag == "equal":
+            score += 2 * (op.src_end - op.src_start)
+            if score > best:
+                best, best_a, best_b = score, op.src_end, op.dest_end
+        else:
+            score -= (op.src_end - op.src_start) + (op.dest_end - op.dest_start)
+            if score < best - 24:
+                break
+    return best_a, best_b
+
+
+def read_phrases(path: str | Path = BOILERPLATE_FILE) -> list[str]:
+    """Phrases of a boilerplate file (one per line, ``#`` comments), reduced to their skeleton."""
+    text = Path(path).read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+    out = []
+    for line in text.split("\n"):
+        line = line.strip()
+        if line and not line.startswith("#"):
+            out.append(Skeleton.of(line).text)
+    return [p for p in out if p]
+
+
+def boilerplate_phrases(
+    corpus,
+    *,
+    min_share: float = 0.75,
+    min_docs: int = 3,
+    k: int = 8,
+    file: str | Path | None = BOILERPLATE_FILE,
+) -> pd.DataFrame:
+    """Phrases shared by most plans (political formulae), plus those in a reviewable file.
+
+    A character ``k``-shingle of the skeleton is *common* when it occurs in at least
+    ``max(min_docs, ceil(min_share × number of plans))`` plans; runs of overlapping common
+    shingles in a plan form a phrase.
+
+    Returns
+    -------
+    DataFrame
+        ``phrase`` (skeleton text), ``n_docs`` (plans containing it) and ``source``
+        (``"corpus"`` or ``"file"``), longest first.
+    """
+    skels = {d: Skeleton.of(b).text for d, b in zip(corpus.documents.doc_id, corpus.documents.body)}
+    n = len(skels)
+    need = max(min_docs, math.ceil(min_share * n))
+    df: dict[str, int] = defaultdict(int)
+    for s in skels.values():
+        for sh in {s[i : i + k] for i in range(len(s) - k + 1)}:
+            df[sh] += 1
+    phrases: set[str] = set()
+    for s in skels.values():
+        i = 0
+        while i <= len(s) - k:
+            if df.get(s[i : i + k], 0) >= need:
+                j = i
+                while j + 1 <= len(s) - k and df.get(s[j + 1 : j + 1 + k], 0) >= need:
+                    j += 1
+                phrases.add(s[i : j + k])
+                i = j + 1
+            else:
+                i += 1
+    rows = [(p, sum(p in s for s in skels.values()), "corpus") for p in phrases]
+    if file is not None and Path(file).is_file():
+        rows += [(p, sum(p in s for s in skels.values()), "file") for p in read_phrases(file)]
+    out = pd.DataFrame(rows, columns=["phrase", "n_docs", "source"]).drop_duplicates("phrase")
+    out = out.assign(length=out.phrase.str.len())
+    return out.sort_values(["length", "phrase"], ascending=[False, True], ignore_index=True).drop(
+        columns="length"
+    )
+
+
+def _covered(text: str, phrases: Sequence[str]) -> np.ndarray:
+    mask = np.zeros(len(text), dtype=bool)
+    for p in phrases:
+        start = text.find(p)
+        while start != -1:
+            mask[start : start + len(p)] = True
+            start = text.find(p, start + 1)
+    return mask
+
+
+def find_reuse(
+    corpus,
+    *,
+    doc_ids: Sequence[str] | None = None,
+    k: int = 8,
+    max_gap: int = 12,
+    min_chars: int = 20,
+    min_similarity: float = 0.8,
+    max_df: float | None = None,
+    boilerplate: str = "exclude",
+    boilerplate_share: float = 0.8,
+    phrases: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Passages reused between plans, exact and near-verbatim.
+
+    Parameters
+    ----------
+    corpus : Corpus
+    doc_ids : sequence of str, optional
+        Restrict to some plans.
+    k : int, default 8
+        Shingle length (characters of the skeleton) for candidate seeds.
+    max_gap : int, default 12
+        Longest insertion, deletion or substitution (characters) bridged inside a passage.
+    min_chars : int, default 20
+        Minimum length of both spans (skeleton characters: punctuation and whitespace
+        ignored).
+    min_similarity : float, default 0.8
+        Minimum Indel similarity (rapidfuzz, 0–1) of the two spans' skeletons.
+    max_df : float, optional
+        Shingles in more than this share of plans are not used as seeds (speeds up large
+        corpora; default: all shingles are used).
+    boilerplate : {"exclude", "include", "only"}
+        Whether passages that are mostly boilerplate (see :func:`boilerplate_phrases`) are
+        dropped, kept (flagged in column ``boilerplate``) or the only ones returned.
+    boilerplate_share : float, default 0.8
+        A passage is boilerplate when at least this share of its characters (on both
+        sides) lies in boilerplate phrases.
+    phrases : DataFrame, optional
+        Boilerplate phrases; default :func:`boilerplate_phrases` of this corpus.
+
+    Returns
+    -------
+    DataFrame
+        One row per passage: ``doc_a, doc_b, start_a, end_a, start_b, end_b, text_a,
+        text_b, similarity, n_chars`` (offsets into ``documents.body``; ``doc_a < doc_b``),
+        ``block_a``/``block_b`` (cover, preamble, item … where each span starts),
+        ``boilerplate_share``, ``boilerplate`` and ``earlier`` (the plan issued first, when
+        the dates say so).
+
+    Examples
+    --------
+    >>> from analysis import load_corpus
+    >>> r = find_reuse(load_corpus())  # doctest: +SKIP
+    >>> r[["doc_a", "doc_b", "n_chars", "similarity"]].head()  # doctest: +SKIP
+    """
+    if boilerplate not in ("exclude", "include", "only"):
+        raise ValueError("boilerplate must be 'exclude', 'include' or 'only'")
+    docs = corpus.documents if doc_ids is None else corpus.documents[corpus.documents.doc_id.isin(doc_ids)]
+    docs = docs.sort_values("doc_id")
+    skels = {d: Skeleton.of(b) for d, b in zip(docs.doc_id, docs.body)}
+    bodies = dict(zip(docs.doc_id, docs.body))
+    # inverted index: shingle -> {doc: [positions]}
+    index: dict[str, dict[str, list[int]]] = defaultdict(dict)
+    for d, s in skels.items():
+        for sh, pos in _shingles(s.text, k).items():
+            index[sh][d] = pos
+    limit = len(skels) * max_df if max_df is not None else math.inf
+    pair_seeds: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
+    for postings in index.values():
+        if len(postings) < 2 or len(postings) > limit:
+            continue
+        ds = sorted(postings)
+        for i, a in enumerate(ds):
+            for b in ds[i + 1 :]:
+                pair_seeds[(a, b)].extend((pa, pb) for pa in postings[a] for pb in postings[b])
+    if phrases is None:
+        phrases = boilerplate_phrases(corpus)
+    phrase_list = list(phrases.phrase)
+    masks = {d: _covered(s.text, phrase_list) for d, s in skels.items()}
+    rows = []
+    for (a, b), seeds in sorted(pair_seeds.items()):
+        sa_text, sb_text = skels[a].text, skels[b].text
+        for chain in _chain(seeds, k, max_gap):
+            a0, a1 = chain[0][0], chain[-1][0] + k
+            b0, b1 = chain[0][1], chain[-1][1] + k
+            ta, tb, ua, ub = _trim(sa_text[a0:a1], sb_text[b0:b1])
+            a0, a1, b0, b1 = a0 + ta, a0 + tb, b0 + ua, b0 + ub
+            # extend past an edit near either end (seeds stop k characters short of it)
+            w = max_gap + k
+            ra, rb = _extend(sa_text[a1 : a1 + w], sb_text[b1 : b1 + w])
+            a1, b1 = a1 + ra, b1 + rb
+            la, lb = _extend(sa_text[max(0, a0 - w) : a0][::-1], sb_text[max(0, b0 - w) : b0][::-1])
+            a0, b0 = a0 - la, b0 - lb
+            if min(a1 - a0, b1 - b0) < min_chars:
+                continue
+            sim = Indel.normalized_similarity(sa_text[a0:a1], sb_text[b0:b1])
+            if sim < min_similarity:
+                continue
+            s_a, e_a = skels[a].body_span(a0, a1)
+            s_b, e_b = skels[b].body_span(b0, b1)
+            share = min(masks[a][a0:a1].mean(), masks[b][b0:b1].mean())
+            rows.append(
+                {
+                    "doc_a": a,
+                    "doc_b": b,
+                    "start_a": s_a,
+                    "end_a": e_a,
+                    "start_b": s_b,
+                    "end_b": e_b,
+                    "text_a": bodies[a][s_a:e_a],
+                    "text_b": bodies[b][s_b:e_b],
+                    "similarity": sim,
+                    "n_chars": min(a1 - a0, b1 - b0),
+                    "boilerplate_share": float(share),
+                }  # fmt: skip
+            )
+    cols = ["doc_a", "doc_b", "start_a", "end_a", "start_b", "end_b", "text_a", "text_b", "similarity", "n_chars",
+            "boilerplate_share"]  # fmt: skip
+    out = pd.DataFrame(rows, columns=cols)
+    out = _drop_nested(out)
+    out["block_a"] = _block_kinds(corpus, out.doc_a, out.start_a)
+    out["block_b"] = _block_kinds(corpus, out.doc_b, out.start_b)
+    out["boilerplate"] = out.boilerplate_share >= boilerplate_share
+    out["earlier"] = [_earlier(corpus, a, b) for a, b in zip(out.doc_a, out.doc_b)]
+    if boilerplate == "exclude":
+        out = out[~out.boilerplate]
+    elif boilerplate == "only":
+        out = out[out.boilerplate]
+    return out.sort_values(["doc_a", "doc_b", "start_a"], ignore_index=True)
+
+
+def _block_kinds(corpus, doc_ids: pd.Series, starts: pd.Series) -> list[str]:
+    """Kind of block (cover, preamble, item …) each position falls in."""
+    from .kwic import _locate
+
+    out = [""] * len(starts)
+    for d in doc_ids.unique():
+        idx = np.flatnonzero((doc_ids == d).to_numpy())
+        kinds = _locate(corpus, d, starts.to_numpy()[idx]).block.tolist()
+        for i, kd in zip(idx, kinds):
+            out[i] = kd
+    return out
+
+
+def _drop_nested(df: pd.DataFrame) -> pd.DataFrame:
+    """Drop a passage whose two spans both lie inside another passage of the same pair."""
+    if df.empty:
+        return df
+    keep = np.ones(len(df), dtype=bool)
+    for _, g in df.groupby(["doc_a", "doc_b"]):
+        idx = g.index.to_numpy()
+        for i in idx:
+            for j in idx:
+                if i == j or not keep[j]:
+                    continue
+                if (df.start_a[j] <= df.start_a[i] and df.end_a[i] <= df.end_a[j]
+                        and df.start_b[j] <= df.start_b[i] and df.end_b[i] <= df.end_b[j]
+                        and (df.end_a[j] - df.start_a[j], j) > (df.end_a[i] - df.start_a[i], i)):  # fmt: skip
+                    keep[i] = False
+                    break
+    return df[keep].reset_index(drop=True)
+
+
+def _earlier(corpus, a: str, b: str) -> str | None:
+    d = corpus.documents.set_index("doc_id")
+
+    def key(x):
+        date = d.at[x, "issued_date"]
+        year = d.at[x, "year"]
+        if pd.notna(date) and date:
+            return str(date)
+        return f"{int(year)}" if pd.notna(year) else None
+
+    ka, kb = key(a), key(b)
+    if ka is None or kb is None:
+        return None
+    # compare at the precision both have
+    n = min(len(ka), len(kb))
+    if ka[:n] == kb[:n]:
+        return None
+    return a if ka[:n] < kb[:n] else b
+
+
+def reuse_share(corpus, reuse: pd.DataFrame) -> pd.DataFrame:
+    """Share of each plan's characters reused with each other plan, and with any plan.
+
+    Returns
+    -------
+    DataFrame
+        ``doc_id, other`` (a plan, or ``"any"``), ``reused_chars, total_chars, share``
+        (skeleton characters: punctuation and whitespace not counted).
+    """
+    skels = {d: Skeleton.of(b) for d, b in zip(corpus.documents.doc_id, corpus.documents.body)}
+    masks: dict[tuple[str, str], np.ndarray] = {}
+    for r in reuse.itertuples():
+        for me, other, s, e in (
+            (r.doc_a, r.doc_b, r.start_a, r.end_a),
+            (r.doc_b, r.doc_a, r.start_b, r.end_b),
+        ):
+            offs = skels[me].offsets
+            m = masks.setdefault((me, other), np.zeros(len(offs), dtype=bool))
+            m[(offs >= s) & (offs < e)] = True
+    rows = []
+    for d, sk in skels.items():
+        total = len(sk.text)
+        union = np.zeros(total, dtype=bool)
+        for other in skels:
+            if other == d:
+                continue
+            m = masks.get((d, other), np.zeros(total, dtype=bool))
+            union |= m
+            rows.append({"doc_id": d, "other": other, "reused_chars": int(m.sum()), "total_chars": total})
+        rows.append({"doc_id": d, "other": "any", "reused_chars": int(union.sum()), "total_chars": total})
+    out = pd.DataFrame(rows)
+    out["share"] = out.reused_chars / out.total_chars.where(out.total_chars > 0, 1)
+    return out
+
+
+def reuse_html(corpus, reuse: pd.DataFrame, doc_a: str, doc_b: str, path: str | Path | None = None) -> str:
+    """Side-by-side HTML of two plans with their reused passages highlighted.
+
+    Passages are numbered; hovering shows the similarity. Written to ``path`` if given.
+    """
+    bodies = corpus.documents.set_index("doc_id").body
+    regions = corpus.documents.set_index("doc_id").region
+    pair = reuse[
+        ((reuse.doc_a == doc_a) & (reuse.doc_b == doc_b)) | ((reuse.doc_a == doc_b) & (reuse.doc_b == doc_a))
+    ]
+
+    def marked(doc: str) -> str:
+        spans = []
+        for n, r in enumerate(pair.itertuples(), 1):
+            s, e = (r.start_a, r.end_a) if r.doc_a == doc else (r.start_b, r.end_b)
+            spans.append((s, e, n, r.similarity, r.boilerplate))
+        spans.sort()
+        out, pos = [], 0
+        body = bodies[doc]
+        for s, e, n, sim, bp in spans:
+            if s < pos:  # overlapping passages: show the first
+                continue
+            out.append(html.escape(body[pos:s]))
+            cls = "bp" if bp else "re"
+            out.append(
+                f'<mark class="{cls}" title="#{n} similarity {sim:.2f}"><sup>{n}</sup>{html.escape(body[s:e])}</mark>'
+            )
+            pos = e
+        out.append(html.escape(body[pos:]))
+        return "".join(out).replace("\n", "<br>\n")
+
+    page = f"""<!DOCTYPE html>
+<html lang="zh"><head><meta charset="utf-8"><title>Reuse: {html.escape(doc_a)} / {html.escape(doc_b)}</title>
+<style>body{{font-family:"Noto Sans CJK SC","Source Han Sans SC",sans-serif;margin:1em;}}
+.cols{{display:flex;gap:1.5em}} .col{{flex:1;line-height:1.7;font-size:14px}}
+mark.re{{background:#f9e79f}} mark.bp{{background:#d5dbdb}} sup{{color:#a04000;font-size:9px}}</style></head>
+<body><h2>文本复用：{html.escape(str(regions[doc_a]))}（{html.escape(doc_a)}） ↔ {html.escape(str(regions[doc_b]))}（{html.escape(doc_b)}）</h2>
+<p>{len(pair)} passages; yellow = reuse, grey = shared formulae (boilerplate). Numbers pair the passages.</p>
+<div class="cols"><div class="col">{marked(doc_a)}</div><div class="col">{marked(doc_b)}</div></div></body></html>
+"""
+    if path is not None:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        Path(path).write_text(page, encoding="utf-8")
+    return page

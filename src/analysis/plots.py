@@ -290,3 +290,92 @@ def plot_reuse_network(share: pd.DataFrame, labels: dict[str, str] | None = None
     ax.axis("off")
     ax.set_title(title)
     return fig
+
+
+def plot_attention(att: pd.DataFrame, theme: str = "theme", by: str = "region", *, labels: dict | None = None,
+                   title: str = "注意力分配：各地各主题条目占比") -> Figure:  # fmt: skip
+    """Heatmap theme × group of shares from :func:`analysis.themes.attention`; ▲/▼ mark p < 0.05 over/under."""
+    setup()
+    share = att.pivot(index=theme, columns=by, values="share")
+    over = att.pivot(index=theme, columns=by, values="over")
+    rows = [labels.get(t, str(t)) if labels else str(t) for t in share.index]
+    fig, ax = plt.subplots(figsize=(1.0 * share.shape[1] + 3.4, 0.42 * share.shape[0] + 1.4))
+    im = ax.imshow(share.values, cmap="PuBu", aspect="auto", vmin=0)
+    ax.set_xticks(range(share.shape[1]), share.columns)
+    for tick, g in zip(ax.get_xticklabels(), share.columns):
+        tick.set_color(region_color(str(g)))
+    ax.set_yticks(range(share.shape[0]), rows, fontsize=8)
+    vmax = np.nanmax(share.values)
+    for (i, j), v in np.ndenumerate(share.values):
+        mark = {"over": "▲", "under": "▼"}.get(over.values[i, j], "")
+        ax.text(
+            j,
+            i,
+            f"{v:.0%}{mark}",
+            ha="center",
+            va="center",
+            fontsize=8,
+            color="white" if v > 0.6 * vmax else "black",
+        )
+    fig.colorbar(im, ax=ax, shrink=0.8, label="占本地条目的比例")
+    ax.set_title(title)
+    ax.set_xlabel("▲/▼：与其余各地相比显著偏高/偏低（G², p < 0.05）")
+    return fig
+
+
+def plot_item_map(coords: pd.DataFrame, *, title: str = "条目主题地图（TF-IDF 的 SVD 二维投影）") -> Figure:
+    """Items in 2-D (from :func:`analysis.themes.item_map`): colour = theme, marker = plan."""
+    setup()
+    markers = ["o", "s", "^", "D", "v", "P", "X", "*", "<", ">"]
+    themes = sorted(coords.theme.unique())
+    cmap = plt.get_cmap("tab20")
+    fig, ax = plt.subplots(figsize=(8.4, 5.6), layout="constrained")
+    for di, (doc, g) in enumerate(coords.groupby("doc_id", sort=True)):
+        ax.scatter(g.x, g.y, c=[cmap(themes.index(t) % 20) for t in g.theme], marker=markers[di % len(markers)],
+                   s=36, edgecolors="white", linewidths=0.4, label=f"{g.region.iloc[0]}")  # fmt: skip
+    from matplotlib.lines import Line2D
+
+    theme_handles = [Line2D([], [], marker="o", ls="", color=cmap(i % 20),
+                            label=f"{t} {coords[coords.theme == t].theme_label.iloc[0]}") for i, t in enumerate(themes)]  # fmt: skip
+    fig.legend(handles=theme_handles, title="主题", fontsize=7, title_fontsize=8, loc="outside right upper")
+    plan_handles = [Line2D([], [], marker=markers[i % len(markers)], ls="", color="#555555", label=lab)
+                    for i, lab in enumerate(coords.groupby("doc_id", sort=True).region.first())]  # fmt: skip
+    fig.legend(handles=plan_handles, title="计划", fontsize=7, title_fontsize=8, loc="outside right lower")
+    ax.set_xlabel("SVD 1")
+    ax.set_ylabel("SVD 2")
+    ax.set_title(title)
+    return fig
+
+
+def plot_theme_terms(
+    themes: pd.DataFrame, *, n: int = 6, ncols: int = 4, title: str = "各主题的代表词（c-TF-IDF）"
+) -> Figure:
+    """Top terms of each theme, from :attr:`analysis.themes.ThemeResult.themes`, as a text grid."""
+    setup()
+    rows, cols = _grid(len(themes), ncols)
+    fig, axes = plt.subplots(rows, cols, figsize=(1.8 * cols, 1.35 * rows + 0.5), squeeze=False)
+    cmap = plt.get_cmap("tab20")
+    for ax, t in zip(axes.flat, themes.itertuples()):
+        ax.axis("off")
+        ax.text(
+            0,
+            1,
+            f"{t.theme} · {t.n_items}项",
+            fontsize=9,
+            color=cmap(t.theme % 20),
+            va="top",
+            transform=ax.transAxes,
+        )
+        ax.text(
+            0,
+            0.78,
+            "\n".join(t.top_terms.split()[:n]),
+            fontsize=8,
+            va="top",
+            transform=ax.transAxes,
+            linespacing=1.3,
+        )
+    for ax in list(axes.flat)[len(themes) :]:
+        ax.axis("off")
+    fig.suptitle(title, x=0.01, ha="left")
+    return fig

@@ -1,0 +1,108 @@
+"""Themes: reproducibility, allocation tables, guided classification, validation (issue: themes)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.stats import chi2_contingency
+
+from analysis.themes import (
+    attention,
+    classify_items,
+    cluster_items,
+    ctfidf_terms,
+    item_map,
+    map_to_guided,
+    validate,
+)
+
+
+@pytest.fixture(scope="module")
+def result(seeds):
+    return cluster_items(seeds, k=10, random_state=0)
+
+
+@pytest.mark.parametrize("method", ["nmf", "lda", "kmeans"])
+def test_reproducible(seeds, method):
+    a = cluster_items(seeds, k=8, method=method, random_state=1)
+    b = cluster_items(seeds, k=8, method=method, random_state=1)
+    pd.testing.assert_frame_equal(a.items, b.items)
+    pd.testing.assert_frame_equal(a.themes, b.themes)
+
+
+def test_shapes(seeds, result):
+    assert len(result.items) == len(seeds.items) == 127
+    assert result.items.theme.between(0, result.k - 1).all()
+    assert result.themes.n_items.sum() == len(result.items)
+    assert result.themes.n_items.is_monotonic_decreasing  # numbered by size
+    assert result.themes.label.str.len().gt(0).all()
+
+
+def test_k_is_chosen_by_stability(seeds):
+    r = cluster_items(seeds, k_range=range(4, 8))
+    assert r.selection.k.tolist() == [4, 5, 6, 7]
+    assert r.k == r.selection.loc[r.selection.stability.idxmax(), "k"]
+
+
+@pytest.mark.parametrize("weight", ["items", "chars"])
+def test_attention_shares_sum_to_one(result, weight):
+    att = attention(result.items, "theme", "region", weight=weight, n_boot=200)
+    sums = att.groupby("region").share.sum()
+    assert np.allclose(sums, 1.0)
+    assert len(att) == 5 * result.k
+    assert ((att.ci_low <= att.share + 1e-12) & (att.share <= att.ci_high + 1e-12)).all()
+
+
+def test_attention_test_matches_scipy(result):
+    att = attention(result.items, "theme", "region", n_boot=50)
+    row = att.sort_values("g2", ascending=False).iloc[0]
+    items = result.items
+    a = ((items.region == row.region) & (items.theme == row.theme)).sum()
+    b = ((items.region != row.region) & (items.theme == row.theme)).sum()
+    c, d = (items.region == row.region).sum(), (items.region != row.region).sum()
+    g, p, _, _ = chi2_contingency([[a, b], [c - a, d - b]], correction=False, lambda_="log-likelihood")
+    assert row.g2 == pytest.approx(g) and row.p == pytest.approx(p)
+    assert row.share == pytest.approx(a / c)
+
+
+def test_guided_classifier_on_a_hand_made_example():
+    items = pd.DataFrame({
+        "doc_id": ["x"] * 4, "item_no": [1, 2, 3, 4],
+        "text": ["深化少先队改革，加强少先队辅导员队伍建设。", "组织大学生实习见习，促进就业。",
+                 "推进全面从严治团，加强团干部管理。", "做好档案管理工作。"],
+    })  # fmt: skip
+    guide = pd.DataFrame({"theme": ["少先队", "就业", "治团"],
+                          "seed_words": ["少先队 辅导员 少先队员", "就业 实习 见习", "从严治团 全面从严治团 团干部"]})  # fmt: skip
+    out = classify_items(items, guide)
+    assert out.guided.tolist() == ["少先队", "就业", "治团", "其他"]
+    assert out.score.tolist() == [3, 3, 2, 0]  # 全面从严治团 counted once, not also as 从严治团
+    assert out.seeds_found[2] == "全面从严治团 团干部"
+
+
+def test_mapping_to_guided(seeds, result):
+    guided = classify_items(seeds)
+    m = map_to_guided(result, guided)
+    assert len(m) == result.k
+    assert m.share.between(0, 1).all()
+    assert m.agrees.sum() >= result.k // 2
+
+
+def test_themes_follow_sections_not_plans(seeds, result):
+    v = validate(result, seeds, seeds=(0, 1, 2)).set_index("model")
+    ours, base, rand = v.iloc[0], v.iloc[1], v.iloc[2]
+    assert ours.ari_sections > base.ari_sections and ours.nmi_sections > base.nmi_sections
+    assert ours.ari_sections > rand.ari_sections + 0.05
+    assert ours.nmi_plans < ours.nmi_sections / 3  # themes cut across cities
+    assert ours.stability >= 0.5
+
+
+def test_ctfidf_hand_example():
+    docs = [["团员", "团员", "就业"], ["少先队", "少先队", "就业"]]
+    top = ctfidf_terms(docs, np.array([0, 1]), n=1)
+    assert top == {0: ["团员"], 1: ["少先队"]}
+
+
+def test_item_map(result):
+    m = item_map(result)
+    assert len(m) == len(result.items) and m[["x", "y"]].notna().all().all()

@@ -330,7 +330,7 @@ def plot_item_map(coords: pd.DataFrame, *, title: str = "条目主题地图（TF
     themes = sorted(coords.theme.unique())
     cmap = plt.get_cmap("tab20")
     fig, ax = plt.subplots(figsize=(8.4, 5.6), layout="constrained")
-    for di, (doc, g) in enumerate(coords.groupby("doc_id", sort=True)):
+    for di, (_doc, g) in enumerate(coords.groupby("doc_id", sort=True)):
         ax.scatter(g.x, g.y, c=[cmap(themes.index(t) % 20) for t in g.theme], marker=markers[di % len(markers)],
                    s=36, edgecolors="white", linewidths=0.4, label=f"{g.region.iloc[0]}")  # fmt: skip
     from matplotlib.lines import Line2D

@@ -65,7 +65,11 @@ def execute_notebook(
     nb = nbformat.read(path, as_version=4)
     inject_parameters(nb, parameters or {})
     client = NotebookClient(
-        nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],  # no "running over TCP" chatter
     )
     try:
         client.execute()

@@ -66,13 +66,22 @@ def plot_cleaning_audit(audit: pd.DataFrame, *, title: str = "清洗记录：各
     im = ax.imshow(np.log1p(table.values), cmap="Oranges", aspect="auto")
     ax.set_xticks(range(table.shape[1]), table.columns, rotation=30, ha="right")
     ax.set_yticks(range(table.shape[0]), table.index)
-    for (i, j), v in np.ndenumerate(table.values):
-        if v:
-            ax.text(j, i, str(v), ha="center", va="center", fontsize=8,
-                    color="white" if np.log1p(v) > np.log1p(table.values.max()) * 0.6 else "black")  # fmt: skip
+    logs = np.log1p(table.values)
+    _annotate(ax, table.values, lambda i, j, v: str(v) if v else "", dark=None, shade=logs, dark_at=0.6 * logs.max())
     ax.set_title(title)
     fig.colorbar(im, ax=ax, label="log(1+次数)", shrink=0.8)
     return fig
+
+
+def _annotate(ax, values, text, *, dark=None, shade=None, dark_at=None) -> None:
+    """Write ``text(i, j, value)`` in each cell of an ``imshow``; white text on dark cells."""
+    shade = values if shade is None else shade
+    dark_at = dark if dark_at is None else dark_at
+    for (i, j), v in np.ndenumerate(values):
+        label = text(i, j, v)
+        if label:
+            ax.text(j, i, label, ha="center", va="center", fontsize=8,
+                    color="white" if shade[i, j] > dark_at else "black")  # fmt: skip
 
 
 def wrap(text: str, width: int = 12) -> str:
@@ -200,17 +209,7 @@ def plot_similarity_heatmap(
     )
     ax.set_yticks(range(n), labels, fontsize=fs)
     if annotate:
-        for (i, j), v in np.ndenumerate(matrix.values):
-            if i != j:
-                ax.text(
-                    j,
-                    i,
-                    f"{v:.2f}",
-                    ha="center",
-                    va="center",
-                    fontsize=8,
-                    color="white" if v > 0.7 * vmax else "black",
-                )
+        _annotate(ax, matrix.values, lambda i, j, v: f"{v:.2f}" if i != j else "", dark=0.7 * vmax)
     fig.colorbar(im, ax=ax, shrink=0.8, label="相似度（对角线为 1，色标按非对角线最大值）")
     measure = {"tfidf_cosine": "词 TF-IDF 余弦", "char_cosine": "字 n-gram 余弦", "jaccard": "词集 Jaccard"}
     m = matrix.attrs.get("measure", "")
@@ -306,17 +305,8 @@ def plot_attention(att: pd.DataFrame, theme: str = "theme", by: str = "region", 
         tick.set_color(region_color(str(g)))
     ax.set_yticks(range(share.shape[0]), rows, fontsize=8)
     vmax = np.nanmax(share.values)
-    for (i, j), v in np.ndenumerate(share.values):
-        mark = {"over": "▲", "under": "▼"}.get(over.values[i, j], "")
-        ax.text(
-            j,
-            i,
-            f"{v:.0%}{mark}",
-            ha="center",
-            va="center",
-            fontsize=8,
-            color="white" if v > 0.6 * vmax else "black",
-        )
+    marks = {"over": "▲", "under": "▼"}
+    _annotate(ax, share.values, lambda i, j, v: f"{v:.0%}{marks.get(over.values[i, j], '')}", dark=0.6 * vmax)
     fig.colorbar(im, ax=ax, shrink=0.8, label="占本地条目的比例")
     ax.set_title(title)
     ax.set_xlabel("▲/▼：与其余各地相比显著偏高/偏低（G², p < 0.05）")

@@ -92,3 +92,11 @@ def test_region_colours_are_fixed_and_distinct_for_seeds():
     seeds = ["重庆", "固原", "绵阳", "北京", "四川"]
     assert len(set(figures.region_colors(seeds))) == 5
     assert figures.region_color("某县") == figures.region_color("某县")
+
+
+def test_clear_removes_only_indexed_files(tmp_path):
+    figures.save(_fig(), "one", tmp_path)
+    (tmp_path / "mine.txt").write_text("keep me")
+    removed = figures.clear(tmp_path)
+    assert sorted(p.name for p in removed) == ["one.pdf", "one.png", "one.svg"]
+    assert [p.name for p in tmp_path.iterdir()] == ["mine.txt"]

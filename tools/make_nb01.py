@@ -21,7 +21,7 @@ tokens table, excluded by a parameter you can change, never silently.
 RAW_DIR = None                 # folder of plan files; None = data/raw
 FIGURES_DIR = None             # None = figures/
 GROUP = "region"               # a column of corpus.documents
-TARGET = "重庆"                 # keyness target group
+TARGET = None                  # keyness target group; None = the first group
 REFERENCE = None               # None = all other groups; or a group value / list
 EXCLUDE = ("punct", "numeric", "stop", "filler", "placeholder", "single_char")
 TOP_N = 12
@@ -43,6 +43,7 @@ from analysis.plots import plot_dispersion, plot_keyness, plot_shared_matrix, pl
 
 pd.set_option("display.max_colwidth", 80)
 corpus = load_corpus(RAW_DIR)
+TARGET = TARGET or corpus.documents[GROUP].iloc[0]
 tokens = corpus.tokens
 print(f"{len(tokens):,} tokens in {tokens.doc_id.nunique()} plans")
 """,

@@ -20,8 +20,8 @@ alignment of two plans and the items unique to a plan.
 RAW_DIR = None
 FIGURES_DIR = None
 MEASURES = ["tfidf_cosine", "char_cosine", "jaccard"]
-PAIR = ("guyuan_2023", "mianyang_2023")   # two plans to align item by item
-FOCUS = "beijing_2023"                     # plan whose unique items are listed
+PAIR = None       # two plans (doc_ids) to align item by item; None = the first two
+FOCUS = None      # plan whose unique items are listed; None = the first
 THRESHOLD = 0.3                            # minimum alignment score for a match
 """,
         ),
@@ -36,6 +36,8 @@ from analysis.similarity import align_items, pairwise, similarity_matrix, unmatc
 
 pd.set_option("display.max_colwidth", 40)
 corpus = load_corpus(RAW_DIR)
+PAIR = PAIR or tuple(corpus.plan_ids[:2])
+FOCUS = FOCUS or corpus.plan_ids[0]
 """,
         ),
         ("md", "## Whole plans"),
@@ -119,7 +121,7 @@ RAW_DIR = None
 FIGURES_DIR = None
 MIN_CHARS = 20          # minimum passage length (characters, punctuation ignored)
 MIN_SIMILARITY = 0.8    # minimum rapidfuzz Indel similarity
-PAIR = ("guyuan_2023", "mianyang_2023")   # pair shown side by side in HTML
+PAIR = None       # pair shown side by side in HTML; None = the pair with most reuse
 """,
         ),
         (
@@ -129,7 +131,7 @@ import pandas as pd
 from analysis import load_corpus
 from analysis.figures import default_outdir, save
 from analysis.plots import plot_reuse_network
-from analysis.reuse import boilerplate_phrases, find_reuse, reuse_html, reuse_share
+from analysis.reuse import boilerplate_phrases, find_reuse, most_reused_pair, reuse_html, reuse_share
 
 pd.set_option("display.max_colwidth", 70)
 corpus = load_corpus(RAW_DIR)
@@ -152,6 +154,7 @@ phrases.head(20)
             """
 reuse = find_reuse(corpus, min_chars=MIN_CHARS, min_similarity=MIN_SIMILARITY, phrases=phrases)
 print(f"{len(reuse)} passages (boilerplate excluded)")
+PAIR = PAIR or most_reused_pair(reuse, corpus)
 reuse[["doc_a", "doc_b", "block_a", "n_chars", "similarity", "earlier", "text_a", "text_b"]].round(3)
 """,
         ),

@@ -120,6 +120,11 @@ class Corpus:
         return df
 
     @property
+    def plan_ids(self) -> list[str]:
+        """Ids of the documents structured as plans (``status == "ok"``), in order."""
+        return self.documents.loc[self.documents.status == "ok", "doc_id"].tolist()
+
+    @property
     def doc_ids(self) -> list[str]:
         return self.documents["doc_id"].tolist()
 
@@ -381,6 +386,8 @@ def build_corpus(raw_dir: str | Path | None = None, *, progress: bool | None = N
                 f"{folder / name}: listed in manifest.csv but not found", CorpusWarning, stacklevel=2
             )
     tables = {t: _concat(frames) for t, frames in parts.items()}
+    if "year" in tables["documents"]:
+        tables["documents"]["year"] = tables["documents"]["year"].astype("Int64")
     tables["errors"] = pd.DataFrame(errors, columns=["file", "path", "reason"])
     return Corpus(**tables, source=folder)
 

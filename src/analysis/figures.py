@@ -202,6 +202,28 @@ def save(
     return written
 
 
+def clear(outdir: str | Path | None = None) -> list[Path]:
+    """Delete the figures listed in ``<outdir>/index.csv`` (and the index itself).
+
+    Only files the export helper wrote are touched, so a fresh run of the suite leaves no
+    figure from an earlier selection behind.
+    """
+    out = Path(outdir) if outdir is not None else default_outdir()
+    index = out / "index.csv"
+    removed: list[Path] = []
+    if not index.is_file():
+        return removed
+    with index.open(encoding="utf-8", newline="") as fh:
+        names = {r["file"] for r in csv.DictReader(fh)}
+    for name in sorted(names):
+        path = out / name
+        if path.is_file() and path.parent == out:
+            path.unlink()
+            removed.append(path)
+    index.unlink()
+    return removed
+
+
 def _update_index(
     out: Path, name: str, files: list[str], title: str, caption: str, source: str, data: str
 ) -> None:

@@ -67,7 +67,9 @@ def plot_cleaning_audit(audit: pd.DataFrame, *, title: str = "清洗记录：各
     ax.set_xticks(range(table.shape[1]), table.columns, rotation=30, ha="right")
     ax.set_yticks(range(table.shape[0]), table.index)
     logs = np.log1p(table.values)
-    _annotate(ax, table.values, lambda i, j, v: str(v) if v else "", dark=None, shade=logs, dark_at=0.6 * logs.max())
+    _annotate(
+        ax, table.values, lambda i, j, v: str(v) if v else "", dark=None, shade=logs, dark_at=0.6 * logs.max()
+    )
     ax.set_title(title)
     fig.colorbar(im, ax=ax, label="log(1+次数)", shrink=0.8)
     return fig
@@ -150,6 +152,12 @@ def plot_dispersion(positions: pd.DataFrame, terms: list[str] | None = None, *,
     setup()
     terms = terms or list(dict.fromkeys(positions.term))
     docs = sorted(positions.doc_id.unique())
+    if not docs:
+        fig, ax = plt.subplots(figsize=(7.2, 2))
+        ax.text(0.5, 0.5, "所选词语均未出现", ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        ax.set_title(title)
+        return fig
     regions = positions.drop_duplicates("doc_id").set_index("doc_id").region
     fig, ax = plt.subplots(figsize=(7.2, 0.18 * len(terms) * len(docs) + 1.2))
     labels, y = [], 0

@@ -452,3 +452,13 @@ mark.re{{background:#f9e79f}} mark.bp{{background:#d5dbdb}} sup{{color:#a04000;f
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         Path(path).write_text(page, encoding="utf-8")
     return page
+
+
+def most_reused_pair(reuse: pd.DataFrame, corpus=None) -> tuple[str, str] | None:
+    """The pair of plans sharing the most reused characters (or the first two plans, or None)."""
+    if len(reuse):
+        a, b = reuse.groupby(["doc_a", "doc_b"]).n_chars.sum().idxmax()
+        return str(a), str(b)
+    if corpus is not None and len(corpus.plan_ids) >= 2:
+        return corpus.plan_ids[0], corpus.plan_ids[1]
+    return None

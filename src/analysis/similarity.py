@@ -197,7 +197,8 @@ def unmatched_items(
     Returns the item rows of :func:`align_items` (against each other plan) whose best
     score stays below ``threshold`` everywhere, with ``best_score`` and ``best_doc``.
     """
-    others = [d for d in (others or corpus.doc_ids) if d != doc_id]
+    with_items = set(corpus.items.doc_id)
+    others = [d for d in (others or corpus.doc_ids) if d != doc_id and d in with_items]
     aligned = pd.concat(
         [align_items(corpus, doc_id, o, threshold=threshold) for o in others], ignore_index=True
     )

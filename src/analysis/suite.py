@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from pathlib import Path
 
@@ -116,6 +117,9 @@ def run_suite(
         params["RAW_DIR"] = str(Path(raw_dir).resolve())
     if figures_dir:
         params["FIGURES_DIR"] = str(Path(figures_dir).resolve())
+    from .figures import clear, default_outdir
+
+    clear(figures_dir or default_outdir())  # figures of an earlier run, as listed in its index
     results = []
     paths = notebook_paths(notebooks_dir)
     for path in tqdm(paths, desc="Executing notebooks", unit="nb"):
@@ -127,7 +131,8 @@ def run_suite(
             if glyphs:
                 row.update(ok=False, error=f"missing glyphs: {glyphs[0]}")
         except CellExecutionError as exc:
-            row.update(ok=False, error=str(exc).strip().splitlines()[-1][:300])
+            last = str(exc).strip().splitlines()[-1]
+            row.update(ok=False, error=re.sub(r"\x1b\[[0-9;]*m", "", last)[:300])
         row["seconds"] = round(time.perf_counter() - t0, 1)
         results.append(row)
     _print_summary(results, figures_dir or root / "figures", reports)

@@ -38,7 +38,7 @@ def synthetic_corpus(folder: Path, n: int, seed: int = 0) -> None:
     for i in range(n):
         lines = [f"某地{i}共青团2023年工作要点", "总体思路是：团结奋斗。"]
         k = 0
-        for s, cn in enumerate("一二三四五"):
+        for cn in "一二三四五":
             lines.append(f"{cn}、{rng.choice(headings)}")
             for _ in range(rng.randint(3, 6)):
                 k += 1

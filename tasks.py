@@ -51,7 +51,11 @@ def main(argv: list[str]) -> int:
     if cmd == "run":
         return subprocess.run([str(PY), "-m", "analysis", "run", *extra], cwd=ROOT, env=env).returncode
     if cmd == "test":
-        lint = subprocess.run([str(PY), "-m", "ruff", "check", "src", "tests", "tools", "benchmarks", "tasks.py"], cwd=ROOT, env=env)
+        lint = subprocess.run(
+            [str(PY), "-m", "ruff", "check", "src", "tests", "tools", "benchmarks", "tasks.py"],
+            cwd=ROOT,
+            env=env,
+        )
         if lint.returncode:
             return lint.returncode
         return subprocess.run([str(PY), "-m", "pytest", *extra], cwd=ROOT, env=env).returncode

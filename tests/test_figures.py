@@ -100,3 +100,13 @@ def test_clear_removes_only_indexed_files(tmp_path):
     removed = figures.clear(tmp_path)
     assert sorted(p.name for p in removed) == ["one.pdf", "one.png", "one.svg"]
     assert [p.name for p in tmp_path.iterdir()] == ["mine.txt"]
+
+
+def test_bilingual_labels_keep_colours(seeds):
+    zh = seeds.documents.set_index("doc_id").region
+    both = figures.label_regions(seeds, "zh+pinyin").documents.set_index("doc_id").region
+    py = figures.label_regions(seeds, "pinyin").documents.set_index("doc_id").region
+    assert both["chongqing_2023"] == "重庆 Chongqing" and py["chongqing_2023"] == "Chongqing"
+    for d in zh.index:
+        assert figures.region_color(zh[d]) == figures.region_color(both[d]) == figures.region_color(py[d])
+    assert seeds.documents.region.tolist() == zh.tolist()  # the original is untouched

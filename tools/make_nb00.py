@@ -18,7 +18,8 @@ the notebook only sets parameters and shows results.
             """
 # Parameters
 RAW_DIR = None       # folder of plan files; None = the repository's data/raw
-FIGURES_DIR = None   # where figures go; None = figures/
+FIGURES_DIR = None
+LABELS = "zh"        # region labels in tables and figures: "zh", "zh+pinyin" or "pinyin"
 """,
         ),
         (
@@ -26,12 +27,13 @@ FIGURES_DIR = None   # where figures go; None = figures/
             """
 import pandas as pd
 from analysis import load_corpus
+from analysis.figures import label_regions
 from analysis.figures import save
 from analysis.plots import plot_cleaning_audit, plot_section_profile
 from analysis.structure import section_profile
 
 pd.set_option("display.max_colwidth", 60)
-corpus = load_corpus(RAW_DIR)
+corpus = label_regions(load_corpus(RAW_DIR), LABELS)
 corpus
 """,
         ),

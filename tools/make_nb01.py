@@ -19,7 +19,8 @@ tokens table, excluded by a parameter you can change, never silently.
             """
 # Parameters
 RAW_DIR = None                 # folder of plan files; None = data/raw
-FIGURES_DIR = None             # None = figures/
+FIGURES_DIR = None
+LABELS = "zh"        # region labels in tables and figures: "zh", "zh+pinyin" or "pinyin"             # None = figures/
 GROUP = "region"               # a column of corpus.documents
 TARGET = None                  # keyness target group; None = the first group
 REFERENCE = None               # None = all other groups; or a group value / list
@@ -34,6 +35,7 @@ DISPERSION_TERMS = ["乡村振兴", "志愿服务", "青马工程", "从严治�
             """
 import pandas as pd
 from analysis import load_corpus
+from analysis.figures import label_regions
 from analysis.collocations import collocations
 from analysis.entities import cited_documents, programmes, shared, targets
 from analysis.figures import save
@@ -42,7 +44,7 @@ from analysis.kwic import kwic
 from analysis.plots import plot_dispersion, plot_keyness, plot_shared_matrix, plot_top_terms
 
 pd.set_option("display.max_colwidth", 80)
-corpus = load_corpus(RAW_DIR)
+corpus = label_regions(load_corpus(RAW_DIR), LABELS)
 TARGET = TARGET or corpus.documents[GROUP].iloc[0]
 tokens = corpus.tokens
 print(f"{len(tokens):,} tokens in {tokens.doc_id.nunique()} plans")

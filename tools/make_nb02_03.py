@@ -19,6 +19,7 @@ alignment of two plans and the items unique to a plan.
 # Parameters
 RAW_DIR = None
 FIGURES_DIR = None
+LABELS = "zh"        # region labels in tables and figures: "zh", "zh+pinyin" or "pinyin"
 MEASURES = ["tfidf_cosine", "char_cosine", "jaccard"]
 PAIR = None       # two plans (doc_ids) to align item by item; None = the first two
 FOCUS = None      # plan whose unique items are listed; None = the first
@@ -30,12 +31,13 @@ THRESHOLD = 0.3                            # minimum alignment score for a match
             """
 import pandas as pd
 from analysis import load_corpus
+from analysis.figures import label_regions
 from analysis.figures import save
 from analysis.plots import plot_dendrogram, plot_similarity_heatmap
 from analysis.similarity import align_items, pairwise, similarity_matrix, unmatched_items
 
 pd.set_option("display.max_colwidth", 40)
-corpus = load_corpus(RAW_DIR)
+corpus = label_regions(load_corpus(RAW_DIR), LABELS)
 PAIR = PAIR or tuple(corpus.plan_ids[:2])
 FOCUS = FOCUS or corpus.plan_ids[0]
 """,
@@ -119,6 +121,7 @@ rapidfuzz. Political formulae that most plans repeat are reported separately as 
 # Parameters
 RAW_DIR = None
 FIGURES_DIR = None
+LABELS = "zh"        # region labels in tables and figures: "zh", "zh+pinyin" or "pinyin"
 MIN_CHARS = 20          # minimum passage length (characters, punctuation ignored)
 MIN_SIMILARITY = 0.8    # minimum rapidfuzz Indel similarity
 PAIR = None       # pair shown side by side in HTML; None = the pair with most reuse
@@ -129,12 +132,13 @@ PAIR = None       # pair shown side by side in HTML; None = the pair with most r
             """
 import pandas as pd
 from analysis import load_corpus
+from analysis.figures import label_regions
 from analysis.figures import default_outdir, save
 from analysis.plots import plot_reuse_network
 from analysis.reuse import boilerplate_phrases, find_reuse, most_reused_pair, reuse_html, reuse_share
 
 pd.set_option("display.max_colwidth", 70)
-corpus = load_corpus(RAW_DIR)
+corpus = label_regions(load_corpus(RAW_DIR), LABELS)
 """,
         ),
         (

@@ -20,6 +20,7 @@ labelled by their c-TF-IDF terms, checked against a seed-word classification you
 # Parameters
 RAW_DIR = None
 FIGURES_DIR = None
+LABELS = "zh"        # region labels in tables and figures: "zh", "zh+pinyin" or "pinyin"
 K = None             # number of themes; None = chosen by stability under subsampling
 METHOD = "nmf"       # "nmf", "lda" or "kmeans"
 RANDOM_STATE = 0
@@ -31,12 +32,13 @@ GROUP = "region"
             """
 import pandas as pd
 from analysis import load_corpus
+from analysis.figures import label_regions
 from analysis.figures import save
 from analysis.plots import plot_attention, plot_item_map, plot_theme_terms
 from analysis.themes import attention, classify_items, cluster_items, item_map, map_to_guided, validate
 
 pd.set_option("display.max_colwidth", 90)
-corpus = load_corpus(RAW_DIR)
+corpus = label_regions(load_corpus(RAW_DIR), LABELS)
 result = cluster_items(corpus, k=K, method=METHOD, random_state=RANDOM_STATE)
 print(f"{result.k} themes ({result.method})")
 result.selection.round(3)

@@ -32,6 +32,8 @@ REGION_COLORS = {
     "重庆": "#c0392b", "固原": "#d68910", "绵阳": "#27ae60", "北京": "#2e86c1", "四川": "#7d3c98",
     "中央": "#424949",
 }  # fmt: skip
+REGION_COLORS.update({"Chongqing": REGION_COLORS["重庆"], "Guyuan": REGION_COLORS["固原"], "Mianyang": REGION_COLORS["绵阳"],
+                      "Beijing": REGION_COLORS["北京"], "Sichuan": REGION_COLORS["四川"]})  # fmt: skip
 _PALETTE = ("#17a589", "#a04000", "#5b2c6f", "#1f618d", "#b7950b", "#943126", "#196f3d", "#6c3483",
             "#2874a6", "#9a7d0a", "#7b241c", "#117864", "#515a5a", "#af601a", "#1a5276")  # fmt: skip
 
@@ -127,6 +129,7 @@ def region_color(region: str) -> str:
     >>> region_color("某市") == region_color("某市")
     True
     """
+    region = region.split(" ")[0] if region else region  # "重庆 Chongqing" → 重庆
     if region in REGION_COLORS:
         return REGION_COLORS[region]
     return _PALETTE[zlib.crc32(region.encode("utf-8")) % len(_PALETTE)]
@@ -134,6 +137,42 @@ def region_color(region: str) -> str:
 
 def region_colors(regions: Iterable[str]) -> list[str]:
     return [region_color(r) for r in regions]
+
+
+LABEL_STYLES = ("zh", "zh+pinyin", "pinyin")
+
+
+def label_regions(corpus, style: str = "zh"):
+    """A copy of ``corpus`` whose ``documents.region`` reads in the chosen label style.
+
+    ``"zh"`` (重庆), ``"zh+pinyin"`` (重庆 Chongqing) or ``"pinyin"`` (Chongqing), using the
+    ``region_pinyin`` column (from the manifest); regions without pinyin keep their Chinese
+    name. Colours stay the same, since :func:`region_color` reads the Chinese part.
+
+    Examples
+    --------
+    >>> from analysis import load_corpus
+    >>> label_regions(load_corpus(), "zh+pinyin").documents.region.tolist()[:2]  # doctest: +SKIP
+    ['北京 Beijing', '重庆 Chongqing']
+    """
+    if style not in LABEL_STYLES:
+        raise ValueError(f"style must be one of {LABEL_STYLES}")
+    if style == "zh":
+        return corpus
+    import pandas as pd
+
+    out = corpus.subset(corpus.doc_ids)
+    docs = out.documents.copy()
+    pinyin = docs["region_pinyin"] if "region_pinyin" in docs else pd.Series([None] * len(docs))
+    labels = []
+    for zh, py in zip(docs.region, pinyin):
+        if py is None or pd.isna(py) or not str(py).strip():
+            labels.append(zh)
+        else:
+            labels.append(f"{zh} {py}" if style == "zh+pinyin" else str(py))
+    docs["region"] = labels
+    out.documents = docs
+    return out
 
 
 def default_outdir() -> Path:

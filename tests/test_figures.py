@@ -110,3 +110,35 @@ def test_bilingual_labels_keep_colours(seeds):
     for d in zh.index:
         assert figures.region_color(zh[d]) == figures.region_color(both[d]) == figures.region_color(py[d])
     assert seeds.documents.region.tolist() == zh.tolist()  # the original is untouched
+
+
+def test_bundled_font_and_truetype_passthrough():
+    from pathlib import Path
+
+    import matplotlib
+
+    from analysis.fonts import truetype_copy
+
+    bundled = figures.find_cjk_font(prefer_system=False)
+    assert bundled.name == "NotoSansCJKsc-Regular.otf" and is_cff(bundled)
+    dejavu = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
+    assert truetype_copy(dejavu) == dejavu  # already TrueType: used as is
+    converted = truetype_copy(bundled)
+    assert not is_cff(converted) and converted.suffix == ".ttf"
+
+
+def test_system_collection_face_is_simplified_chinese():
+    import pytest
+
+    from analysis.fonts import _pick_face, truetype_copy
+
+    families = figures._system_families()
+    ttc = [p for f, p in families.items() if f in figures.SYSTEM_CJK_FAMILIES and p.endswith(".ttc")]
+    if not ttc:
+        pytest.skip("no system CJK font collection installed")
+    from fontTools.ttLib import TTCollection
+
+    face = _pick_face(ttc[0])
+    name = TTCollection(ttc[0], lazy=True).fonts[face]["name"].getDebugName(1)
+    assert name.endswith(("SC", "CN", "GB")) or face == 0
+    assert not is_cff(truetype_copy(ttc[0]))

@@ -52,6 +52,28 @@ def _covers_chinese(path: str) -> bool:
     return all(ord(c) in cmap for c in "共青团工作要点")
 
 
+def _system_families() -> dict[str, str]:
+    """Family name → file of installed fonts (every face of a collection; Regular files first)."""
+    from fontTools.ttLib import TTCollection
+
+    paths = sorted(font_manager.findSystemFonts(), key=lambda p: ("Regular" not in Path(p).name, p))
+    out: dict[str, str] = {}
+    for path in paths:
+        if "Bold" in Path(path).name or "Light" in Path(path).name:
+            continue
+        try:
+            if path.lower().endswith((".ttc", ".otc")):
+                names = [f["name"].getDebugName(1) for f in TTCollection(path, lazy=True).fonts]
+            else:
+                names = [font_manager.FontProperties(fname=path).get_name()]
+        except Exception:  # unreadable font file
+            continue
+        for name in names:
+            if name:
+                out.setdefault(name, path)
+    return out
+
+
 def find_cjk_font(prefer_system: bool = True) -> Path:
     """Path of a font file with Chinese glyphs.
 
@@ -64,15 +86,9 @@ def find_cjk_font(prefer_system: bool = True) -> Path:
         With instructions, if neither is available.
     """
     if prefer_system:
-        by_family: dict[str, str] = {}
-        for path in sorted(font_manager.findSystemFonts()):
-            try:
-                name = font_manager.FontProperties(fname=path).get_name()
-            except Exception:  # unreadable font file
-                continue
-            by_family.setdefault(name, path)
+        by_family = _system_families()
         for fam in SYSTEM_CJK_FAMILIES:
-            if fam in by_family and _covers_chinese(by_family[fam]):
+            if fam in by_family:
                 return Path(by_family[fam])
     try:
         import mplfonts
@@ -92,13 +108,16 @@ def find_cjk_font(prefer_system: bool = True) -> Path:
 _STATE: dict[str, str] = {}
 
 
-def setup(prefer_system: bool = False) -> str:
+def setup(prefer_system: bool | None = None) -> str:
     """Apply the house style and register a CJK font; return the font family name.
 
-    Idempotent: calling it again re-applies the style (cheap) without
-    re-registering the font. ``prefer_system=False`` (the default) uses the
-    bundled Noto Sans CJK SC so that figures are identical on every machine;
-    ``True`` prefers an installed system CJK font.
+    Idempotent: calling it again re-applies the style (cheap) without re-registering the
+    font. An installed system CJK font (:data:`SYSTEM_CJK_FAMILIES`) is preferred when there
+    is one; otherwise Noto Sans CJK SC from the ``mplfonts`` package, so a fresh machine needs
+    no system fonts. ``prefer_system=False`` (or the environment variable
+    ``ANALYSIS_BUNDLED_FONT=1``) always uses the bundled font, so that figures are
+    byte-identical across machines. The chosen font is converted to TrueType once and cached
+    (see :mod:`analysis.fonts`), so PDFs embed a proper TrueType font.
 
     Examples
     --------
@@ -106,6 +125,8 @@ def setup(prefer_system: bool = False) -> str:
     >>> figures.setup()
     'Noto Sans CJK SC'
     """
+    if prefer_system is None:
+        prefer_system = os.environ.get("ANALYSIS_BUNDLED_FONT", "") not in ("1", "true", "yes")
     key = f"font:{prefer_system}"
     if key not in _STATE:
         from .fonts import truetype_copy

@@ -22,32 +22,75 @@ def cache_dir() -> Path:
     return base / "policy-text-analysis"
 
 
-def is_cff(path: str | Path) -> bool:
+def _magic(path: str | Path) -> bytes:
     with open(path, "rb") as fh:
-        return fh.read(4) == b"OTTO"
+        return fh.read(4)
+
+
+def is_cff(path: str | Path) -> bool:
+    """True for an OpenType font with CFF outlines (or a collection whose chosen face has them)."""
+    magic = _magic(path)
+    if magic == b"OTTO":
+        return True
+    if magic == b"ttcf":
+        from fontTools.ttLib import TTCollection
+
+        font = TTCollection(str(path), lazy=True).fonts[_pick_face(path)]
+        return "CFF " in font
+    return False
+
+
+def _pick_face(path: str | Path, prefer: tuple[str, ...] = ("SC", "CN", "GB", "Hans")) -> int:
+    """Index of the Simplified-Chinese face of a font collection (0 if none is marked)."""
+    from fontTools.ttLib import TTCollection
+
+    coll = TTCollection(str(path), lazy=True)
+    for i, font in enumerate(coll.fonts):
+        name = font["name"].getDebugName(1) or ""
+        if any(name.endswith(" " + p) or f" {p} " in name for p in prefer):
+            return i
+    return 0
 
 
 def truetype_copy(path: str | Path, out_dir: str | Path | None = None) -> Path:
-    """Path of a TrueType (glyf) version of ``path``, converting and caching it if needed.
+    """Path of a single TrueType (glyf) font for ``path``, converting and caching it if needed.
 
-    Fonts that already have TrueType outlines are returned unchanged.
+    * TrueType fonts are returned unchanged.
+    * OpenType/CFF fonts (``.otf``) are converted to quadratic TrueType outlines.
+    * Collections (``.ttc``): the Simplified-Chinese face is extracted (matplotlib would
+      otherwise take the first face), and converted if it has CFF outlines.
     """
     path = Path(path)
-    if not is_cff(path):
+    magic = _magic(path)
+    if magic not in (b"OTTO", b"ttcf"):
         return path
+    from fontTools.ttLib import TTCollection, TTFont
+
+    face = _pick_face(path) if magic == b"ttcf" else 0
     out_dir = Path(out_dir) if out_dir else cache_dir() / "fonts"
-    out = out_dir / f"{path.stem}-{path.stat().st_size}.ttf"
+    out = out_dir / f"{path.stem}-{face}-{path.stat().st_size}.ttf"
     if out.is_file():
         return out
+    font = TTCollection(str(path)).fonts[face] if magic == b"ttcf" else TTFont(str(path))
+    if "CFF " in font:
+        print(
+            f"Converting {path.name} to TrueType for PDF embedding (one-off, cached in {out_dir})…",
+            file=sys.stderr,
+        )
+        _cff_to_glyf(font)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(f".tmp{os.getpid()}")
+    font.save(str(tmp))
+    os.replace(tmp, out)
+    return out
+
+
+def _cff_to_glyf(font) -> None:
+    """Replace a font's CFF outlines by TrueType quadratic outlines, in place."""
     from fontTools.pens.cu2quPen import Cu2QuPen
     from fontTools.pens.ttGlyphPen import TTGlyphPen
-    from fontTools.ttLib import TTFont, newTable
+    from fontTools.ttLib import newTable
 
-    print(
-        f"Converting {path.name} to TrueType for PDF embedding (one-off, cached in {out_dir})…",
-        file=sys.stderr,
-    )
-    font = TTFont(str(path))
     order = font.getGlyphOrder()
     glyphs = font.getGlyphSet()
     glyf = newTable("glyf")
@@ -69,8 +112,3 @@ def truetype_copy(path: str | Path, out_dir: str | Path | None = None) -> Path:
         if table in font:
             del font[table]
     font.sfntVersion = "\x00\x01\x00\x00"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(f".tmp{os.getpid()}")
-    font.save(str(tmp))
-    os.replace(tmp, out)
-    return out

@@ -130,6 +130,8 @@ PAIR = None       # pair shown side by side in HTML; None = the pair with most r
         (
             "code",
             """
+from pathlib import Path
+
 import pandas as pd
 from analysis import load_corpus
 from analysis.figures import label_regions
@@ -195,8 +197,7 @@ fig
         (
             "code",
             """
-out = (FIGURES_DIR and __import__("pathlib").Path(FIGURES_DIR)) or default_outdir()
-path = out / f"03_reuse_{PAIR[0]}_{PAIR[1]}.html"
+path = Path(FIGURES_DIR or default_outdir()) / f"03_reuse_{PAIR[0]}_{PAIR[1]}.html"
 reuse_html(corpus, find_reuse(corpus, min_chars=MIN_CHARS, min_similarity=MIN_SIMILARITY, phrases=phrases, boilerplate="include"),
            *PAIR, path=path)
 print("written", path)

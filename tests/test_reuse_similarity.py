@@ -184,3 +184,15 @@ def test_reordered_clauses_give_two_passages(tmp_path):
     reuse = reuse[reuse.block_a == "item"]
     texts = sorted(Skeleton.of(t).text for t in reuse.text_a)
     assert texts == sorted([x, y])
+
+
+def test_excluding_the_cover_notice(seeds):
+    full = find_reuse(seeds)
+    plan_only = find_reuse(seeds, exclude_blocks=("cover", "trailer"))
+    assert (full.block_a == "cover").any()
+    assert not (plan_only.block_a == "cover").any() and not (plan_only.block_b == "cover").any()
+    cover = seeds.blocks[seeds.blocks.kind == "cover"].set_index("doc_id")
+    for r in plan_only.itertuples():
+        if r.doc_a in cover.index:
+            assert r.start_a >= cover.at[r.doc_a, "end"]
+    assert plan_only.text_a.str.contains("以一般院校低收入家庭学生").any()

@@ -124,6 +124,7 @@ FIGURES_DIR = None
 LABELS = "zh"        # region labels in tables and figures: "zh", "zh+pinyin" or "pinyin"
 MIN_CHARS = 20          # minimum passage length (characters, punctuation ignored)
 MIN_SIMILARITY = 0.8    # minimum rapidfuzz Indel similarity
+EXCLUDE_BLOCKS = ("cover", "trailer")   # cover notices and signatures are administrative templates; () compares everything
 PAIR = None       # pair shown side by side in HTML; None = the pair with most reuse
 """,
         ),
@@ -158,7 +159,7 @@ phrases.head(20)
         (
             "code",
             """
-reuse = find_reuse(corpus, min_chars=MIN_CHARS, min_similarity=MIN_SIMILARITY, phrases=phrases)
+reuse = find_reuse(corpus, min_chars=MIN_CHARS, min_similarity=MIN_SIMILARITY, phrases=phrases, exclude_blocks=EXCLUDE_BLOCKS)
 print(f"{len(reuse)} passages (boilerplate excluded)")
 PAIR = PAIR or most_reused_pair(reuse, corpus)
 reuse[["doc_a", "doc_b", "block_a", "n_chars", "similarity", "earlier", "text_a", "text_b"]].round(3)
@@ -167,7 +168,7 @@ reuse[["doc_a", "doc_b", "block_a", "n_chars", "similarity", "earlier", "text_a"
         (
             "code",
             """
-formulae = find_reuse(corpus, min_chars=MIN_CHARS, min_similarity=MIN_SIMILARITY, phrases=phrases, boilerplate="only")
+formulae = find_reuse(corpus, min_chars=MIN_CHARS, min_similarity=MIN_SIMILARITY, phrases=phrases, exclude_blocks=EXCLUDE_BLOCKS, boilerplate="only")
 print(f"{len(formulae)} passages are mostly shared formulae (not counted as reuse)")
 formulae[["doc_a", "doc_b", "n_chars", "boilerplate_share", "text_a"]].round(2).head(10)
 """,
@@ -198,7 +199,7 @@ fig
             "code",
             """
 path = Path(FIGURES_DIR or default_outdir()) / f"03_reuse_{PAIR[0]}_{PAIR[1]}.html"
-reuse_html(corpus, find_reuse(corpus, min_chars=MIN_CHARS, min_similarity=MIN_SIMILARITY, phrases=phrases, boilerplate="include"),
+reuse_html(corpus, find_reuse(corpus, min_chars=MIN_CHARS, min_similarity=MIN_SIMILARITY, phrases=phrases, exclude_blocks=EXCLUDE_BLOCKS, boilerplate="include"),
            *PAIR, path=path)
 print("written", path)
 """,

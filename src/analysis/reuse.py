@@ -49,8 +49,14 @@ class Skeleton:
     offsets: np.ndarray
 
     @classmethod
-    def of(cls, body: str) -> Skeleton:
-        pos = [i for i, ch in enumerate(body) if _KEEP.match(ch)]
+    def of(cls, body: str, spans: Sequence[tuple[int, int]] | None = None) -> Skeleton:
+        """Skeleton of ``body``, or of the parts of it inside ``spans`` (start, end)."""
+        allowed = None
+        if spans is not None:
+            allowed = np.zeros(len(body), dtype=bool)
+            for s, e in spans:
+                allowed[s:e] = True
+        pos = [i for i, ch in enumerate(body) if _KEEP.match(ch) and (allowed is None or allowed[i])]
         return cls("".join(body[i] for i in pos), np.array(pos, dtype=np.int64))
 
     def body_span(self, s: int, e: int) -> tuple[int, int]:
@@ -201,6 +207,7 @@ def find_reuse(
     boilerplate: str = "exclude",
     boilerplate_share: float = 0.8,
     phrases: pd.DataFrame | None = None,
+    exclude_blocks: Sequence[str] = (),
 ) -> pd.DataFrame:
     """Passages reused between plans, exact and near-verbatim.
 
@@ -229,6 +236,10 @@ def find_reuse(
         sides) lies in boilerplate phrases.
     phrases : DataFrame, optional
         Boilerplate phrases; default :func:`boilerplate_phrases` of this corpus.
+    exclude_blocks : sequence of str
+        Block kinds left out of the comparison, e.g. ``("cover", "trailer")`` to ignore the
+        cover notice and signature (administrative templates). By default everything is
+        compared.
 
     Returns
     -------
@@ -249,7 +260,12 @@ def find_reuse(
         raise ValueError("boilerplate must be 'exclude', 'include' or 'only'")
     docs = corpus.documents if doc_ids is None else corpus.documents[corpus.documents.doc_id.isin(doc_ids)]
     docs = docs.sort_values("doc_id")
-    skels = {d: Skeleton.of(b) for d, b in zip(docs.doc_id, docs.body)}
+    if exclude_blocks:
+        keep = corpus.blocks[~corpus.blocks.kind.isin(exclude_blocks)]
+        spans = {d: list(zip(g.start, g.end)) for d, g in keep.groupby("doc_id")}
+        skels = {d: Skeleton.of(b, spans.get(d, [])) for d, b in zip(docs.doc_id, docs.body)}
+    else:
+        skels = {d: Skeleton.of(b) for d, b in zip(docs.doc_id, docs.body)}
     bodies = dict(zip(docs.doc_id, docs.body))
     # inverted index: shingle -> {doc: [positions]}
     index: dict[str, dict[str, list[int]]] = defaultdict(dict)

@@ -377,3 +377,162 @@ def plot_theme_terms(
         ax.axis("off")
     fig.suptitle(title, x=0.01, ha="left")
     return fig
+
+
+# --- diffusion -------------------------------------------------------------------------
+
+_LEVEL_ROWS = [
+    ("central", "中央"),
+    ("province", "省级"),
+    ("prefecture", "地市"),
+    ("county", "县区"),
+    ("school", "学校/街镇"),
+]
+_LEVEL_ROW = {
+    "central": 0,
+    "province": 1,
+    "municipality": 1,
+    "prefecture": 2,
+    "county": 3,
+    "school": 4,
+    "township": 4,
+}
+
+
+def plot_diffusion(order: pd.DataFrame, edges: pd.DataFrame, labels: dict[str, str] | None = None, *,
+                   title: str = "政策扩散：段落从哪份计划传到哪份计划") -> Figure:  # fmt: skip
+    """Plans by date (x) and administrative level (y); an arrow per inherited edge, a dashed line per lateral one.
+
+    Parameters
+    ----------
+    order : DataFrame
+        :func:`analysis.diffusion.plan_order` (``doc_id, date, level``).
+    edges : DataFrame
+        :func:`analysis.diffusion.diffusion_edges`; line width follows ``n_chars``.
+    labels : dict, optional
+        ``doc_id → label`` (region); plans without a label show their doc_id.
+    """
+    setup()
+    from matplotlib.patches import FancyArrowPatch
+
+    order = order.copy()
+    labels = labels or {}
+    dates = pd.to_datetime(order.date.where(order.date.str.len() > 4, order.date + "-07-01"), errors="coerce")
+    order["x"] = dates
+    order["row"] = order.level.map(_LEVEL_ROW).fillna(len(_LEVEL_ROWS)).astype(int)
+    # spread plans that share a row and a month so that labels do not sit on each other
+    order = order.sort_values(["row", "x", "doc_id"], na_position="last").reset_index(drop=True)
+    order["slot"] = order.groupby(["row", order.x.dt.to_period("M")], dropna=False).cumcount()
+    order["y"] = order.row + 0.22 * order.slot
+    undated = order[order.x.isna()]
+    if len(undated):
+        x0 = order.x.min() if order.x.notna().any() else pd.Timestamp("2020-01-01")
+        order.loc[order.x.isna(), "x"] = x0 - pd.Timedelta(days=120)
+    pos = {r.doc_id: (_date_num(r.x), r.y) for r in order.itertuples()}
+    n = len(order)
+    fig, ax = plt.subplots(figsize=(8.4, 1.0 * max(3, order.row.nunique()) + 1.6 + 0.02 * n))
+    top = edges.n_chars.max() if len(edges) else 1
+    for e in edges.itertuples():
+        if e.source not in pos or e.target not in pos:
+            continue
+        lw = 0.6 + 4.0 * e.n_chars / top
+        if e.relation == "inherited":
+            ax.add_patch(FancyArrowPatch(pos[e.source], pos[e.target], arrowstyle="-|>", mutation_scale=10 + 2 * lw,
+                                         lw=lw, color="#a04000", alpha=0.55, connectionstyle="arc3,rad=0.15",
+                                         shrinkA=8, shrinkB=8))  # fmt: skip
+        else:
+            (x1, y1), (x2, y2) = pos[e.source], pos[e.target]
+            ax.plot([x1, x2], [y1, y2], ls="--", lw=lw, color="#7f8c8d", alpha=0.7)
+    for r in order.itertuples():
+        label = labels.get(r.doc_id) or r.doc_id
+        x, y = pos[r.doc_id]
+        ax.scatter([x], [y], s=60, color=region_color(str(labels.get(r.doc_id) or r.doc_id)), zorder=3,
+                   edgecolors="white", linewidths=0.6)  # fmt: skip
+        ax.annotate(_short(str(label), 12), (x, y), xytext=(5, 4), textcoords="offset points", fontsize=8)
+    rows_used = sorted(order.row.unique())
+    names = dict(enumerate([n for _, n in _LEVEL_ROWS] + ["级别不明"]))
+    ax.set_yticks(rows_used, [names[r] for r in rows_used])
+    ax.set_ylim(max(rows_used) + 0.8, min(rows_used) - 0.6)
+    import matplotlib.dates as mdates
+
+    ax.xaxis.set_major_locator(mdates.AutoDateLocator())
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
+    ax.grid(axis="x")
+    ax.set_title(title)
+    note = "箭头：后发或下级计划承接的段落（线宽 = 字数）；虚线：无法判定先后的共享段落"
+    if len(undated):
+        note += f"；无日期计划置于左侧：{'、'.join(undated.doc_id.map(lambda d: labels.get(d) or d))}"
+    ax.set_xlabel(wrap(note, 60), fontsize=8)
+    return fig
+
+
+def _date_num(x) -> float:
+    import matplotlib.dates as mdates
+
+    return float(mdates.date2num(x))
+
+
+_UPTAKE_COLORS = {"taken up": "#a04000", "adapted": "#e59866", "absent": "#d5d8dc",
+                  "from province": "#a04000", "shared": "#5d6d7e", "new": "#d5d8dc"}  # fmt: skip
+_UPTAKE_LABELS = {"taken up": "照搬", "adapted": "改写", "absent": "未出现",
+                  "from province": "来自省级", "shared": "与他地共享", "new": "新增"}  # fmt: skip
+
+
+def plot_uptake(uptake: pd.DataFrame, labels: dict[str, str] | None = None, *,
+                title: str = "省级计划在市级计划中的承接（逐部分）") -> Figure:  # fmt: skip
+    """Two panels of stacked bars, one bar per section: province items taken up / adapted / absent,
+    and city items from the province / shared / new (from :func:`analysis.diffusion.uptake`)."""
+    setup()
+    labels = labels or {}
+    fig, axes = plt.subplots(
+        1, 2, figsize=(10, 0.45 * max(uptake.groupby("side").section_no.nunique().max(), 3) + 2.2)
+    )
+    for ax, side, statuses in ((axes[0], "province", ("taken up", "adapted", "absent")),
+                               (axes[1], "city", ("from province", "shared", "new"))):  # fmt: skip
+        df = uptake[uptake.side == side]
+        doc = df.doc_id.iloc[0] if len(df) else ""
+        df = df.assign(section_no=df.section_no.fillna(0).astype(int))
+        secs = df.groupby("section_no").section.first().fillna("（无标题）")
+        counts = (
+            df.groupby(["section_no", "status"])
+            .size()
+            .unstack(fill_value=0)
+            .reindex(columns=list(statuses), fill_value=0)
+        )
+        y = np.arange(len(counts))
+        left = np.zeros(len(counts))
+        for st in statuses:
+            ax.barh(y, counts[st].to_numpy(), left=left, color=_UPTAKE_COLORS[st], label=_UPTAKE_LABELS[st],
+                    edgecolor="white")  # fmt: skip
+            left += counts[st].to_numpy()
+        ax.set_yticks(y, [_short(f"{n}. {secs.get(n, '')}", 16) for n in counts.index], fontsize=8)
+        ax.invert_yaxis()
+        ax.set_xlabel("条目数")
+        name = labels.get(doc) or doc
+        ax.set_title(f"{'省级' if side == 'province' else '市级'}：{name}", fontsize=10)
+        ax.legend(loc="lower right", fontsize=8)
+    fig.suptitle(title, x=0.02, ha="left", fontsize=12)
+    return fig
+
+
+def plot_trend(rates: pd.DataFrame, *, ylabel: str = "每万词出现次数", ncols: int = 3,
+               title: str = "逐年变化（95% Wilson 区间）") -> Figure:  # fmt: skip
+    """Small multiples, one per value (term or theme): rate per year with Wilson intervals and the trend test."""
+    setup()
+    values = list(dict.fromkeys(rates.value))
+    rows, cols = _grid(max(1, len(values)), ncols)
+    fig, axes = plt.subplots(rows, cols, figsize=(3.0 * cols, 2.3 * rows + 0.6), squeeze=False, sharex=True)
+    for ax in axes.flat[len(values) :]:
+        ax.axis("off")
+    for ax, v in zip(axes.flat, values):
+        g = rates[rates.value == v].sort_values("year")
+        ax.errorbar(g.year, g.rate, yerr=[g.rate - g.ci_low, g.ci_high - g.rate], marker="o", ms=4, capsize=3,
+                    color="#1f4e79", lw=1.2)  # fmt: skip
+        p = g.trend_p.iloc[0]
+        trend = "" if pd.isna(p) else f"  趋势 z={g.trend_z.iloc[0]:.1f}, p={p:.2g}"
+        ax.set_title(f"{_short(str(v), 10)}{trend}", fontsize=9)
+        ax.set_ylim(bottom=0)
+        ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
+    axes[0][0].set_ylabel(ylabel)
+    fig.suptitle(title, x=0.02, ha="left", fontsize=12)
+    return fig

@@ -81,10 +81,17 @@ def execute_notebook(
 
 
 def write_html(nb: nbformat.NotebookNode, out: Path) -> Path:
+    """Write an executed notebook as a self-contained HTML report.
+
+    Uses the package's ``offline`` template: JupyterLab's look without scripts fetched from
+    the internet (MathJax, RequireJS), and a CJK font stack for Windows, macOS and Linux.
+    """
     from nbconvert import HTMLExporter
 
     out.parent.mkdir(parents=True, exist_ok=True)
-    body, _ = HTMLExporter().from_notebook_node(nb)
+    templates = Path(__file__).parent / "templates"
+    exporter = HTMLExporter(template_name="offline", extra_template_basedirs=[str(templates)])
+    body, _ = exporter.from_notebook_node(nb)
     out.write_text(body, encoding="utf-8")
     return out
 

@@ -10,7 +10,9 @@ tests check that it does.
 
 from __future__ import annotations
 
+import html
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -25,13 +27,19 @@ REASONS: dict[str, str] = {
     "markdown_heading": "Markdown heading marker",
     "markdown_bold": "Markdown bold/italic marker",
     "word_bookmark": "Word bookmark tag",
-    "junk_symbol": "decorative symbol between Chinese characters",
+    "junk_symbol": "decorative symbol (◆■★…) sprinkled through the text",
     "injected_pinyin": "pinyin injected after a character",
     "ocr_english": "English function word left by OCR/translation, replaced by its Chinese",
     "punctuation_width": "half-width punctuation in Chinese context made full-width (or full-width digits/letters made ASCII)",
     "traditional_char": "traditional character converted to simplified (OpenCC t2s)",
     "split_title": "title broken into one word per line, duplicated by the full title below",
     "page_break_join": "paragraph split by a page break rejoined",
+    "html_tag": "HTML tag left in a copied text",
+    "html_entity": "HTML entity (&nbsp; &amp; …) replaced by its character",
+    "pdf_header_footer": "running header or footer repeated on the pages of a PDF",
+    "pdf_page_number": "page number of a PDF page",
+    "html_navigation": "text of the web page outside its main content (navigation, footer, related links)",
+    "invalid_bytes": "bytes that are not valid in the file's encoding (decoded as U+FFFD)",
     "whitespace": "whitespace normalised",
 }
 
@@ -45,7 +53,14 @@ _PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,3}\s*(?:页)?(?:\s*/\s*
 _MD_HEADING = re.compile(r"^#{1,6}\s*")
 _BOLD = re.compile(r"\*\*|__")
 _BOOKMARK = re.compile(r"\[(?:bookmark|书签)\s*:[^\]]*\]", re.IGNORECASE)
-_JUNK = re.compile(rf"(?<=[{CJK}])[◆■★☆▲△◇□▪◼♦◎※]+(?=[{CJK}])")
+#: Decorative symbols that reposting sites sprinkle through a text. Not ●•○□ (bullets and placeholders).
+_JUNK = re.compile(r"[◆■★☆▲△◇▪◼♦◎※❤♥✿❀►▶◀▼▽◥◤]+")
+_HTML_TAG = re.compile(
+    r"</?(?:p|br|div|span|strong|b|i|em|u|font|h[1-6]|section|li|ul|ol|table|tbody|thead|tr|td|th|a|img|"
+    r"sup|sub|center|blockquote|article|header|footer|nav)\b[^<>]{0,300}?/?>",
+    re.IGNORECASE,
+)
+_HTML_ENTITY = re.compile(r"&(?:nbsp|amp|lt|gt|quot|apos|ensp|emsp|#\d{2,6}|#x[0-9a-fA-F]{2,5});")
 _PINYIN = re.compile(rf"(?<=[{CJK}])[（(]([a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{{1,8}})[)）]")
 _TONE = re.compile(r"[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]")
 _OCR_AND = re.compile(rf"(?<=[{CJK}》”])\s*\band\b\s*(?=[《“{CJK}])")
@@ -108,6 +123,10 @@ def _line_inline_edits(line: str, base: int) -> list[Edit]:
         add(m, "", "word_bookmark")
     for m in _JUNK.finditer(line):
         add(m, "", "junk_symbol")
+    for m in _HTML_TAG.finditer(line):
+        add(m, "", "html_tag")
+    for m in _HTML_ENTITY.finditer(line):
+        add(m, html.unescape(m.group()).replace("\xa0", " "), "html_entity")
     for m in _PINYIN.finditer(line):
         if _TONE.search(m.group(1)):
             add(m, "", "injected_pinyin")
@@ -204,18 +223,82 @@ def _is_subsequence(short: str, long: str) -> bool:
 
 
 def _is_english_line(text: str) -> bool:
+    """A line in English (a seal description, say): mostly Latin letters and almost no Chinese.
+
+    A Chinese sentence with an English name in it is not one.
+
+    >>> _is_english_line("(Seal of the Communist Youth League Beijing Committee)")
+    True
+    >>> _is_english_line("推进“青年发展型城市”建设(Youth-Friendly City Initiative)。")
+    False
+    """
     letters = sum(1 for c in text if c.isascii() and c.isalpha())
     chars = sum(1 for c in text if not c.isspace())
-    return chars > 0 and letters / chars >= 0.5 and len(re.findall(r"[A-Za-z]{2,}", text)) >= 4
+    cjk = len(re.findall(f"[{CJK}]", text))
+    return (
+        chars > 0
+        and letters / chars >= 0.5
+        and cjk < 0.15 * chars
+        and len(re.findall(r"[A-Za-z]{2,}", text)) >= 4
+    )
 
 
-def clean_text(raw: str) -> CleanResult:
+def _is_notice(text: str, before_title: bool) -> bool:
+    """A notice line of a reposting website (download, customer service, QR code, paywall).
+
+    Before the title any notice word will do. After it, an item or heading line (it opens
+    with a marker) is never a notice, and a line needs strong evidence: it is short, opens
+    with the notice, or holds two notice phrases. So "引导青年扫码注册" inside an item stays.
+
+    >>> _is_notice("扫码关注公众号，免费下载全文", False)
+    True
+    >>> _is_notice("3.推广“青年之家”小程序，引导青年扫码注册、关注公众号参与活动。", False)
+    False
+    >>> _is_notice("依托“青春重庆”新媒体矩阵，引导团员青年关注公众号，常态化开展网上主题团课，增强吸引力。", False)
+    False
+    """
+    strong = _NOTICE_STRONG.findall(text)
+    if before_title:
+        return bool(strong or _NOTICE_WEAK.search(text))
+    if not strong or match_marker(text):
+        return False
+    opens = _NOTICE_STRONG.match(text) is not None
+    return len(text) <= 24 or opens or len(set(strong)) >= 2 and len(text) <= 80
+
+
+def _page_number_lines(texts: list[str], nonblank: list[int], title_idx: int | None) -> set[int]:
+    """Lines that are page numbers: decorated (``- 3 -``, ``第3页``, ``3/10``) or a rising sequence.
+
+    A lone bare number (``100`` between ``奖金共计`` and ``万元``) is content, not a page
+    number; zero-padded numbers (``01``, ``02``) are section numbers of reposted articles.
+    """
+    bare: list[tuple[int, int]] = []
+    out: set[int] = set()
+    for i in nonblank:
+        t = texts[i].strip()
+        if not _PAGE_NUMBER.match(t) or (title_idx is not None and i < title_idx and len(t) == 4):
+            continue
+        if re.fullmatch(r"\d{1,3}", t):
+            if not t.startswith("0"):
+                bare.append((i, int(t)))
+        else:
+            out.add(i)
+    if len(bare) >= 2 and all(b[1] > a[1] for a, b in zip(bare, bare[1:])):
+        out |= {i for i, _ in bare}
+    return out
+
+
+def clean_text(raw: str, *, pre_edits: Sequence[Edit] = ()) -> CleanResult:
     """Clean one decoded plan and record every change.
 
     Parameters
     ----------
     raw : str
         Decoded text with ``\\n`` line endings.
+    pre_edits : sequence of Edit
+        Edits found by a file reader in ``raw`` coordinates (running headers of a PDF,
+        navigation of a web page, invalid bytes). They are applied as given, win over any
+        overlapping cleaner edit and are recorded like every other edit.
 
     Returns
     -------
@@ -241,15 +324,21 @@ def clean_text(raw: str) -> CleanResult:
     inline: list[list[Edit]] = []
     texts: list[str] = []
     spans: list[tuple[int, int]] = []
-    for start, end in lines:
+    pre = sorted(pre_edits, key=lambda e: (e.start, e.end))
+    pre_removed: dict[int, str] = {}
+    for i, (start, end) in enumerate(lines):
         s, e = _strip_span(raw, start, end)
         spans.append((s, e))
-        edits = _resolve(_line_inline_edits(raw[s:e], s)) if e > s else []
+        whole = next((p for p in pre if e > s and p.start <= s and p.end >= e), None)
+        if whole is not None:
+            pre_removed[i] = whole.kind
+        own = [Edit(p.start, p.end, p.replacement, p.kind) for p in pre if s <= p.start and p.end <= e]
+        edits = _resolve(own + _line_inline_edits(raw[s:e], s)) if e > s and whole is None else []
         inline.append(edits)
         texts.append(_clean_line_text(raw, s, e, edits) if e > s else "")
 
     # 2. title and whole-line removals
-    nonblank = [i for i, t in enumerate(texts) if t]
+    nonblank = [i for i, t in enumerate(texts) if t and i not in pre_removed]
     first_l1 = next((i for i in nonblank if (m := match_marker(texts[i])) and m[0] == 1), len(texts))
     title_candidates = [i for i in nonblank if i < first_l1 and is_title(texts[i])]
     if not title_candidates:
@@ -257,18 +346,20 @@ def clean_text(raw: str) -> CleanResult:
     title_idx = title_candidates[-1] if title_candidates else None
 
     removed: dict[int, str] = {}
+    page_numbers = _page_number_lines(texts, nonblank, title_idx)
     for i in nonblank:
         t = texts[i]
         before_title = title_idx is not None and i < title_idx
         raw_line = raw[spans[i][0] : spans[i][1]]
         if _RULE_LINE.match(raw_line):
             removed[i] = "markdown_rule"
-        elif _NOTICE_STRONG.search(t) or (before_title and _NOTICE_WEAK.search(t)):
+        elif _is_notice(t, before_title):
             removed[i] = "website_notice"
         elif _is_english_line(t):
             removed[i] = "english_line"
-        elif _PAGE_NUMBER.match(t) and not (title_idx is not None and i < title_idx and len(t) == 4):
+        elif i in page_numbers:
             removed[i] = "page_number"
+    removed.update(pre_removed)
     if title_idx is not None:
         # a title broken one word per line just above the title itself
         run: list[int] = []

@@ -14,11 +14,17 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .patterns import (
+    INLINE_MARKERS,
+    PLACEHOLDER_YEAR_RE,
+    PLAN_HEAD_RE,
     SENTENCE_RE,
+    SUBDOC_RE,
+    SUMMARY_RE,
     TITLE_RE,
     YEAR_RE,
     cn_to_int,
     find_doc_number,
+    is_title,
     match_marker,
     parse_date,
 )
@@ -47,15 +53,59 @@ class ParsedPlan:
 
 
 def _paragraphs(body: str) -> list[Paragraph]:
-    out = []
+    """Non-empty lines as paragraphs; inline headings split, headings split over two lines rejoined."""
+    out: list[Paragraph] = []
     pos = 0
     for line in body.split("\n"):
         if line.strip():
             s = pos + len(line) - len(line.lstrip())
             e = pos + len(line.rstrip())
-            text = body[s:e]
-            out.append(Paragraph(s, e, text, match_marker(text)))
+            out.extend(_split_inline(body, s, e))
         pos += len(line) + 1
+    return _join_split_headings(body, out)
+
+
+def _split_inline(body: str, s: int, e: int) -> list[Paragraph]:
+    """Split a line holding several numbered units of one kind in sequence (一、… 二、… 三、…)."""
+    text = body[s:e]
+    m = match_marker(text)
+    if not m or m[1] not in INLINE_MARKERS:
+        return [Paragraph(s, e, text, m)]
+    rx = INLINE_MARKERS[m[1]]
+    expect = (cn_to_int(m[2]) or 0) + 1
+    cuts = []
+    for hit in rx.finditer(text, m[3]):
+        if cn_to_int(hit.group(1)) == expect:
+            cuts.append(hit.start())
+            expect += 1
+    if not cuts:
+        return [Paragraph(s, e, text, m)]
+    parts = []
+    bounds = [0, *cuts, len(text)]
+    for a, b in zip(bounds, bounds[1:]):
+        piece = text[a:b]
+        lead = len(piece) - len(piece.lstrip())
+        ps, pe = s + a + lead, s + a + len(piece.rstrip())
+        if pe > ps:
+            parts.append(Paragraph(ps, pe, body[ps:pe], match_marker(body[ps:pe])))
+    return parts
+
+
+def _join_split_headings(body: str, paras: list[Paragraph]) -> list[Paragraph]:
+    """A marker alone on its line (``一、``, ``01``) takes the next line as its title."""
+    out: list[Paragraph] = []
+    skip = False
+    for i, p in enumerate(paras):
+        if skip:
+            skip = False
+            continue
+        nxt = paras[i + 1] if i + 1 < len(paras) else None
+        bare = p.marker is not None and not p.text[p.marker[3] :].strip()
+        if bare and nxt is not None and nxt.marker is None and len(nxt.text) <= 40 and "。" not in nxt.text:
+            out.append(Paragraph(p.start, nxt.end, body[p.start : nxt.end], p.marker))
+            skip = True
+        else:
+            out.append(p)
     return out
 
 
@@ -63,19 +113,30 @@ def _item_rank(paras: list[Paragraph]) -> int | None:
     """The marker rank that holds the plan's items.
 
     Among ranks whose units mostly carry body text (a 。), the most frequent
-    one; ties go to the deeper rank. Ranks above it are headings.
+    one; ties go to the deeper rank. Ranks above it are headings. A plan whose
+    numbered units carry no 。 takes the deepest rank that occurs twice; a plan
+    with a single heading and text under it has no item rank below the heading
+    (returned as one past the deepest rank), so it is still a structure.
     """
     counts: Counter[int] = Counter()
     with_text: Counter[int] = Counter()
     for p in paras:
         if p.marker:
             counts[p.marker[0]] += 1
-            if "。" in p.text:
+            if "。" in p.text or len(p.text) > 40:
                 with_text[p.marker[0]] += 1
     candidates = [r for r in counts if counts[r] >= 2 and with_text[r] >= counts[r] / 2]
-    if not candidates:
-        return None
-    return max(candidates, key=lambda r: (counts[r], r))
+    if candidates:
+        return max(candidates, key=lambda r: (counts[r], r))
+    repeated = [r for r in counts if counts[r] >= 2]
+    if repeated:
+        return max(repeated)
+    if sum(counts.values()) >= 2:  # one heading and one item, say: the opening of a plan
+        return max(counts)
+    first = next((i for i, p in enumerate(paras) if p.marker), None)
+    if first is not None and any(p.marker is None for p in paras[first + 1 :]):
+        return max(counts) + 1
+    return None
 
 
 def _lead(text: str) -> str:
@@ -104,14 +165,36 @@ def parse_plan(body: str, title_para: int | None = None) -> ParsedPlan:
     [(1, '一/1', '学习'), (2, '一/2', '宣传')]
     """
     paras = _paragraphs(body)
+    if title_para is not None:
+        title_para = _para_at(paras, body, title_para)
     plan = ParsedPlan()
+    summary = _summary_range(paras, title_para)
+    summary_block = None
+    if summary is not None:
+        a, b = summary
+        summary_block = _block("summary", paras[a].start, paras[b - 1].end, body)
+        if title_para is not None:
+            title_para = (
+                None if a <= title_para < b else (title_para - (b - a) if title_para >= b else title_para)
+            )
+        paras = paras[:a] + paras[b:]
     item_rank = _item_rank(paras)
     if item_rank is None:
         plan.status = "unstructured"
-        if paras:
-            plan.blocks.append(_block("unstructured", paras[0].start, paras[-1].end, body))
-        plan.sentences = _sentences(body, plan.blocks)
-        plan.meta = _metadata(body, paras, None, 0)
+        if title_para is None:
+            title_para = _guess_title(paras)
+        if title_para is not None:
+            if title_para > 0:
+                plan.blocks.append(_block("cover", paras[0].start, paras[title_para - 1].end, body))
+            plan.blocks.append(_block("title", paras[title_para].start, paras[title_para].end, body))
+            rest = paras[title_para + 1 :]
+        else:
+            rest = paras
+        if rest:
+            plan.blocks.append(_block("unstructured", rest[0].start, rest[-1].end, body))
+        _finish(plan, body, summary_block)
+        plan.meta = _metadata(body, paras, title_para, title_para + 1 if title_para is not None else 0)
+        plan.meta.update(_subdoc_meta(plan, body, summary_block))
         return plan
 
     first_struct = next(i for i, p in enumerate(paras) if p.marker and p.marker[0] <= item_rank)
@@ -119,6 +202,8 @@ def parse_plan(body: str, title_para: int | None = None) -> ParsedPlan:
         title_para = next(
             (i for i in range(first_struct - 1, -1, -1) if TITLE_RE.search(paras[i].text)), None
         )
+    if title_para is None and first_struct > 0:
+        title_para = _guess_title(paras[:first_struct])
     # front part: cover (before title), title, preamble (after title)
     if title_para is not None:
         if title_para > 0:
@@ -188,7 +273,7 @@ def parse_plan(body: str, title_para: int | None = None) -> ParsedPlan:
                 "rank": rank,
                 "marker": marker_text,
                 "number": number,
-                "title": p.text[p.marker[3] :].strip(),
+                "title": re.sub(r"\s*\n\s*", "", p.text[p.marker[3] :]).strip(),
                 "parent_id": parent["section_id"] if parent else None,
                 "path": "/".join([s["label"] for s in stack] + [_label(p)]),
                 "start": p.start,
@@ -236,18 +321,104 @@ def parse_plan(body: str, title_para: int | None = None) -> ParsedPlan:
         it["truncated"] = False
     if plan.items:
         last = plan.items[-1]
-        if not re.search(r"[。！？!?”）)]\s*$", last["text"]):
+        if not re.search(r"[。！？!?”）)；;]\s*$", last["text"]):
             last["truncated"] = True
-    plan.blocks.sort(key=lambda b: b["start"])
-    plan.sentences = _sentences(body, plan.blocks)
+    _finish(plan, body, summary_block)
     plan.meta = _metadata(body, paras, title_para, first_struct)
+    plan.meta.update(_subdoc_meta(plan, body, summary_block))
     return plan
+
+
+def _para_at(paras: list[Paragraph], body: str, line_index: int) -> int | None:
+    """Index in ``paras`` of the ``line_index``-th non-empty line of ``body``."""
+    pos, n = 0, -1
+    for line in body.split("\n"):
+        if line.strip():
+            n += 1
+            if n == line_index:
+                start = pos + len(line) - len(line.lstrip())
+                return next(
+                    (i for i, p in enumerate(paras) if p.start <= start < max(p.end, p.start + 1)), None
+                )
+        pos += len(line) + 1
+    return None
+
+
+def _guess_title(paras: list[Paragraph]) -> int | None:
+    """The first title-like paragraph among the opening ones: a plan title, else a short heading-like line."""
+    head = paras[:8]
+    for i, p in enumerate(head):
+        if is_title(p.text):
+            return i
+    for i, p in enumerate(head[:3]):
+        t = p.text.strip()
+        if 4 <= len(t) <= 40 and not p.marker and not re.search(r"[。；;！？!?，,：:]$|[。]", t):
+            if re.search(r"计划|要点|安排|方案|意见|通知|总结|报告|思路", t):
+                return i
+    return None
+
+
+def _summary_range(paras: list[Paragraph], title_para: int | None) -> tuple[int, int] | None:
+    """Paragraphs [a, b) holding a summary of last year before the plan (``总结`` … ``计划``)."""
+    start = None
+    for i, p in enumerate(paras):
+        t = p.text
+        if len(t) > 40 or "。" in t:
+            continue
+        if start is None:
+            if (
+                i != title_para
+                and SUMMARY_RE.search(t)
+                and not TITLE_RE.search(t)
+                and (not p.marker or p.marker[0] <= 2)
+            ):
+                start = i
+        elif (is_title(t) or (p.marker and PLAN_HEAD_RE.search(t))) and not SUMMARY_RE.search(t):
+            if paras[start].marker and p.marker and paras[start].marker[0] != p.marker[0]:
+                continue
+            return start, i
+    return None
+
+
+def _finish(plan: ParsedPlan, body: str, summary_block: dict | None) -> None:
+    """Add the summary block, order the blocks, mark the part of every unit, build sentences."""
+    for b in plan.blocks:
+        b["part"] = "plan"
+    if summary_block is not None:
+        summary_block["part"] = "summary"
+        plan.blocks.append(summary_block)
+    plan.blocks.sort(key=lambda b: b["start"])
+    for unit in (*plan.sections, *plan.items):
+        unit["part"] = "plan"
+    plan.sentences = _sentences(body, plan.blocks)
+
+
+def _subdoc_meta(plan: ParsedPlan, body: str, summary_block: dict | None) -> dict:
+    """Number the documents of a multi-document page (篇1, 篇2 …) and flag the page."""
+    starts = []
+    pos = 0
+    for line in body.split("\n"):
+        if SUBDOC_RE.match(line.strip()):
+            starts.append(pos)
+        pos += len(line) + 1
+    if len(starts) < 2:
+        starts = []
+
+    def subdoc(offset: int) -> int:
+        return max(1, sum(1 for s in starts if s <= offset))
+
+    for unit in (*plan.blocks, *plan.sections, *plan.items, *plan.sentences):
+        unit["subdoc"] = subdoc(unit["start"])
+    return {"n_subdocs": max(1, len(starts)), "has_summary": summary_block is not None}
 
 
 def _label(p: Paragraph) -> str:
     kind, number = p.marker[1], p.marker[2]
     return {
         "part": f"第{number}部分",
+        "ordinal": f"第{number}",
+        "padded": number,
+        "shi": f"{number}是",
         "cn": number,
         "paren_cn": f"（{number}）",
         "arabic": number,
@@ -269,6 +440,7 @@ def _block(kind, start, end, body, section_id=None, item_no=None) -> dict:
 def _sentences(body: str, blocks: list[dict]) -> list[dict]:
     out = []
     for b in blocks:
+        part = b.get("part", "plan")
         text = b["text"]
         for m in SENTENCE_RE.finditer(text):
             seg = m.group()
@@ -285,6 +457,7 @@ def _sentences(body: str, blocks: list[dict]) -> list[dict]:
                     "start": s,
                     "end": e,
                     "text": body[s:e],
+                    "part": part,
                 }
             )
     return out
@@ -295,12 +468,15 @@ def _metadata(body: str, paras: list[Paragraph], title_para: int | None, first_s
     meta: dict = {"title": None, "year": None, "doc_number": None, "issued_date": None, "issuer": None}
     front = paras[: title_para if title_para is not None else first_struct]
     front_text = "\n".join(p.text for p in front)
+    placeholder = False
     if title_para is not None:
         title = re.sub(r"\s+", "", paras[title_para].text)
         meta["title"] = title
         m = TITLE_RE.search(title)
         y = m.group(1) if m else None
-        if y and not y.isdigit():
+        if y and PLACEHOLDER_YEAR_RE.fullmatch(y):
+            y, placeholder = None, True
+        elif y and not y.isdigit():
             y = str(cn_to_int(y))
         meta["year"] = int(y) if y and y.isdigit() else None
         m2 = re.match(r"(.*?)(?:\d{4}|[二〇零一三四五六七八九]{4})年", title)
@@ -317,8 +493,8 @@ def _metadata(body: str, paras: list[Paragraph], title_para: int | None, first_s
                 sig = front[i - 1].text.strip()
                 if _TRAILER_RE.match(sig):
                     meta["issuer"] = re.sub(r"\s+", "", sig)
-    meta["year_source"] = "title" if meta["year"] is not None else None
-    if meta["year"] is None:
+    meta["year_source"] = "title" if meta["year"] is not None else ("placeholder" if placeholder else None)
+    if meta["year"] is None and not placeholder:
         # no title: the first year stated in the plan's opening (not in a web menu)
         opening = "\n".join(p.text for p in paras[first_struct - 1 : first_struct]) if first_struct else ""
         years = YEAR_RE.findall(opening)

@@ -16,12 +16,26 @@ CN_NUM = "一二三四五六七八九十百零〇两"
 #: (rank, name, regex). Lower rank = higher in the hierarchy.
 MARKERS: list[tuple[int, str, re.Pattern[str]]] = [
     (1, "part", re.compile(rf"^第([{CN_NUM}]+|\d+)(?:部分|章)\s*")),
+    (1, "ordinal", re.compile(rf"^第([{CN_NUM}]{{1,3}})\s*[、，,．.：:]\s*")),
+    (1, "padded", re.compile(r"^(0[1-9])\s*(?:[|｜/／、．.]\s*)?(?=$|[\u4e00-\u9fff])")),
     (1, "cn", re.compile(rf"^([{CN_NUM}]+)\s*[、，,．.]\s*")),
     (2, "paren_cn", re.compile(rf"^[（(]\s*([{CN_NUM}]+)\s*[)）]\s*[、，,．.]?\s*")),
     (3, "arabic", re.compile(r"^(\d{1,3})\s*(?:[、．.](?!\d)|[，,])\s*")),
     (4, "paren_arabic", re.compile(r"^[（(]\s*(\d{1,3})\s*[)）]\s*[、，,．.]?\s*")),
     (5, "bullet", re.compile(r"^(?:——|—{2}|─{2}|[●•])\s*")),
+    (6, "shi", re.compile(rf"^([{CN_NUM}]{{1,3}})是\s*[，,：:、]?\s*")),
 ]
+
+#: Unanchored forms of the numbered markers, for headings written inline on one line
+#: (``一、总体思路：…… 二、工作重点：……``); each must follow a sentence end or a space.
+INLINE_MARKERS: dict[str, re.Pattern[str]] = {
+    "cn": re.compile(rf"(?<=[。；;！？!?：:\s])([{CN_NUM}]{{1,3}})\s*[、．.]\s*"),
+    "paren_cn": re.compile(rf"(?<=[。；;！？!?：:\s])[（(]\s*([{CN_NUM}]{{1,3}})\s*[)）]\s*"),
+    "arabic": re.compile(r"(?<=[。；;！？!?\s])(\d{1,2})\s*[、．.](?!\d)\s*"),
+    "paren_arabic": re.compile(r"(?<=[。；;！？!?\s])[（(]\s*(\d{1,2})\s*[)）]\s*"),
+    "ordinal": re.compile(rf"(?<=[。；;！？!?\s])第([{CN_NUM}]{{1,3}})\s*[、，,：:]\s*"),
+    "shi": re.compile(rf"(?<=[。；;！？!?，,\s])([{CN_NUM}]{{1,3}})是\s*[，,：:、]?\s*"),
+}
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
 _CN_DIGITS.update({"六": 6, "七": 7, "八": 8, "九": 9})
@@ -72,9 +86,20 @@ def match_marker(paragraph: str) -> tuple[int, str, str, int] | None:
 
 
 TITLE_RE = re.compile(
-    r"((?:19|20)\d{2}|[二〇零一三四五六七八九]{4})\s*年\s*度?\s*[^。，,；]{0,12}?"
-    r"(?:工作要点|工作计划|工作安排|工作思路|工作重点|要点)"
+    r"((?:19|20)\s*\d\s*\d|[二〇零一三四五六七八九]{4}|20[xX×]{2})\s*年\s*度?\s*[^。，,；]{0,14}?"
+    r"(?:工作要点|工作计划|工作安排|工作思路|工作重点|要点|工作打算|工作任务)"
 )
+#: A title or heading announcing a summary of a past year (``2022年工作总结``).
+SUMMARY_RE = re.compile(
+    r"(?:((?:19|20)\d{2})\s*年\s*度?\s*[^。，,；]{0,14}?(?:工作总结|工作回顾|总结)|工作总结|工作回顾|[一二三四五六七八九十]年来)"
+)
+#: A heading announcing the plan part of a summary-plus-plan document.
+PLAN_HEAD_RE = re.compile(
+    r"工作(?:计划|要点|安排|思路|打算|重点)|(?:明年|下一步|新的一年)[^。]{0,6}(?:工作|计划|打算)"
+)
+#: A separator between the documents of a multi-document page (篇1, 篇二, 第一篇).
+SUBDOC_RE = re.compile(rf"^(?:篇\s*([{CN_NUM}]+|\d+)|第([{CN_NUM}]+|\d+)篇)(?:\s|[:：]|$)")
+PLACEHOLDER_YEAR_RE = re.compile(r"20[xX×]{2}")
 YEAR_RE = re.compile(r"(?:19|20)\d{2}")
 
 DOC_NUMBER_RE = re.compile(
@@ -104,7 +129,7 @@ def is_title(paragraph: str) -> bool:
     before = p[: m.start()]
     if before.count("《") > before.count("》"):
         return False
-    return len(YEAR_RE.findall(p)) <= 1
+    return len(set(YEAR_RE.findall(p))) <= 1
 
 
 def parse_date(text: str) -> str | None:

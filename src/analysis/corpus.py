@@ -16,8 +16,20 @@ from .io import PlanReadError, list_plan_files, read_plan_file
 from .metadata import infer_region_level
 from .parse import parse_plan
 
-#: Bump when parsing changes, so cached tables are rebuilt.
-PARSER_VERSION = "1"
+
+def _code_version(*modules: str) -> str:
+    """Hash of the source of the modules that make the tables: a change to any rebuilds the caches."""
+    here = Path(__file__).parent
+    h = hashlib.sha256()
+    for name in modules:
+        path = here / f"{name}.py"
+        if path.is_file():
+            h.update(name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+#: Derived from the code that reads, cleans and parses plans, so caches never outlive it.
+PARSER_VERSION = _code_version("io", "readers", "clean", "parse", "patterns", "metadata", "places", "corpus")
 TABLES = ("documents", "sections", "items", "sentences", "blocks", "removed", "errors")
 MANIFEST = "manifest.csv"
 MANIFEST_COLUMNS = (
@@ -269,6 +281,8 @@ def parse_file(path: Path, doc_id: str, manifest_row: dict | None = None) -> dic
             "n_items": len(plan.items),
             "n_removed": sum(1 for e in cleaned.edits if e.kind != "whitespace"),
             "year_source": meta.get("year_source"),
+            "has_summary": bool(meta.get("has_summary", False)),
+            "n_subdocs": int(meta.get("n_subdocs", 1)),
             "inferred_region": inferred["region"],
             "inferred_year": inferred["year"],
             "inferred_doc_number": inferred["doc_number"],
@@ -284,12 +298,14 @@ def parse_file(path: Path, doc_id: str, manifest_row: dict | None = None) -> dic
         return df
 
     sections = frame(plan.sections, ["section_id", "section_no", "level", "rank", "marker", "number",
-                                     "title", "parent_id", "path", "start", "end"])  # fmt: skip
+                                     "title", "parent_id", "path", "start", "end", "part", "subdoc"])  # fmt: skip
     items = frame(plan.items, ["item_no", "section_no", "section_id", "path", "marker", "number",
-                               "title", "text", "start", "end", "n_chars", "truncated"])  # fmt: skip
-    sentences = frame(plan.sentences, ["block", "section_id", "item_no", "start", "end", "text"])
+                               "title", "text", "start", "end", "n_chars", "truncated", "part", "subdoc"])  # fmt: skip
+    sentences = frame(
+        plan.sentences, ["block", "section_id", "item_no", "start", "end", "text", "part", "subdoc"]
+    )
     sentences.insert(1, "sent_no", range(1, len(sentences) + 1))
-    blocks = frame(plan.blocks, ["kind", "section_id", "item_no", "start", "end", "text"])
+    blocks = frame(plan.blocks, ["kind", "section_id", "item_no", "start", "end", "text", "part", "subdoc"])
     blocks.insert(1, "block_no", range(1, len(blocks) + 1))
     removed_rows = []
     for e, bpos in zip(cleaned.edits, cleaned.body_positions):

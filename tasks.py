@@ -52,7 +52,7 @@ def main(argv: list[str]) -> int:
         return subprocess.run([str(PY), "-m", "analysis", "run", *extra], cwd=ROOT, env=env).returncode
     if cmd == "test":
         lint = subprocess.run(
-            [str(PY), "-m", "ruff", "check", "src", "tests", "tools", "benchmarks", "tasks.py"],
+            [str(PY), "-m", "ruff", "check", "src", "tests", "benchmarks", "tasks.py"],
             cwd=ROOT,
             env=env,
         )

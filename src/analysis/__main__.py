@@ -43,13 +43,34 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_outputs(raw: str | Path | None, out: str | Path | None) -> dict[str, Path | None]:
+    """Where ``run`` writes: ``tables``, ``figures`` and ``reports`` folders.
+
+    With ``out``, all three under it. Without, the default corpus writes to the project's
+    ``data/processed``, ``figures/`` and ``reports/``; any other folder writes beside its
+    cache (``<cache>/figures``, ``<cache>/reports``), never over the default outputs.
+    """
+    if out is not None:
+        out = Path(out)
+        return {"tables": out / "tables", "figures": out / "figures", "reports": out / "reports"}
+    if raw is None or Path(raw).resolve() == default_raw_dir().resolve():
+        return {"tables": None, "figures": None, "reports": None}
+    cache = default_cache_dir(raw)
+    return {"tables": None, "figures": cache / "figures", "reports": cache / "reports"}
+
+
 def _run(args: argparse.Namespace) -> int:
     from .suite import run_suite
 
-    build_args = argparse.Namespace(raw=args.raw, out=None, progress=False)
+    where = run_outputs(args.raw, args.out)
+    build_args = argparse.Namespace(raw=args.raw, out=where["tables"], progress=False)
     _build(build_args)
     results = run_suite(
-        notebooks_dir=args.notebooks, reports_dir=args.reports, raw_dir=args.raw, timeout=args.timeout
+        notebooks_dir=args.notebooks,
+        reports_dir=args.reports or where["reports"],
+        raw_dir=args.raw,
+        figures_dir=where["figures"],
+        timeout=args.timeout,
     )
     failed = [r for r in results if not r["ok"]]
     return 1 if failed else 0
@@ -65,6 +86,11 @@ def main(argv: list[str] | None = None) -> int:
     b.set_defaults(func=_build)
     r = sub.add_parser("run", help="build the corpus, execute every notebook, write figures and reports")
     r.add_argument("--raw", help="folder of plan files (default: data/raw)")
+    r.add_argument(
+        "--out",
+        help="folder for tables/, figures/ and reports/ (default: the project's for data/raw; "
+        "beside the folder's cache for any other --raw)",
+    )
     r.add_argument("--notebooks", default=None, help="notebook folder (default: notebooks/)")
     r.add_argument("--reports", default=None, help="folder for executed HTML copies (default: reports/)")
     r.add_argument("--timeout", type=int, default=900, help="seconds allowed per notebook cell")

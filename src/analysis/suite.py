@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError
 
 from .corpus import project_root
 
@@ -22,61 +19,47 @@ def notebook_paths(notebooks_dir: str | Path | None = None) -> list[Path]:
     return sorted(p for p in folder.glob("*.ipynb") if not p.name.startswith("."))
 
 
-def inject_parameters(nb: nbformat.NotebookNode, parameters: dict) -> nbformat.NotebookNode:
-    """Add a cell that overrides parameters, right after the cell tagged ``parameters`` (as papermill does).
-
-    Raises
-    ------
-    ValueError
-        If the notebook has no cell tagged ``parameters``.
-    """
-    if not parameters:
-        return nb
-    idx = next(
-        (i for i, c in enumerate(nb.cells) if "parameters" in c.get("metadata", {}).get("tags", [])), None
-    )
-    if idx is None:
-        raise ValueError("notebook has no cell tagged 'parameters'")
-    source = "# Injected parameters\n" + "\n".join(
-        f"{k} = {json.dumps(v, ensure_ascii=False)}" for k, v in parameters.items()
-    )
-    cell = nbformat.v4.new_code_cell(source, metadata={"tags": ["injected-parameters"]})
-    nb.cells.insert(idx + 1, cell)
-    return nb
-
-
 def execute_notebook(
     path: str | Path,
     *,
     parameters: dict | None = None,
     html_dir: str | Path | None = None,
+    output: str | Path | None = None,
     timeout: int = 900,
 ) -> nbformat.NotebookNode:
-    """Run a notebook top to bottom in a fresh kernel and return it with outputs.
+    """Run a notebook top to bottom in a fresh kernel with papermill and return it with outputs.
 
-    The working directory is the notebook's folder. With ``html_dir``, an HTML
-    copy of the executed notebook is written there.
+    Parameters are injected by papermill after the cell tagged ``parameters``, exactly as
+    ``papermill notebook.ipynb out.ipynb -p NAME value`` does. The working directory is the
+    notebook's folder. With ``output``, the executed notebook is written there; with
+    ``html_dir``, an HTML copy (see :func:`write_html`), also when a cell fails.
 
     Raises
     ------
-    nbclient.exceptions.CellExecutionError
+    papermill.exceptions.PapermillExecutionError
         If a cell fails; the message names the cell and the error.
     """
+    import tempfile
+
+    import papermill
+
     path = Path(path)
-    nb = nbformat.read(path, as_version=4)
-    inject_parameters(nb, parameters or {})
-    client = NotebookClient(
-        nb,
-        timeout=timeout,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(path.parent)}},
-        extra_arguments=["--IPKernelApp.log_level=ERROR"],  # no "running over TCP" chatter
-    )
-    try:
-        client.execute()
-    finally:
-        if html_dir is not None:
-            write_html(nb, Path(html_dir) / f"{path.stem}.html")
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(output) if output else Path(tmp) / path.name
+        try:
+            nb = papermill.execute_notebook(
+                str(path),
+                str(out),
+                parameters=parameters or {},
+                kernel_name="python3",
+                cwd=str(path.parent),
+                progress_bar=False,
+                execution_timeout=timeout,
+                extra_arguments=["--IPKernelApp.log_level=ERROR"],  # no "running over TCP" chatter
+            )
+        finally:
+            if html_dir is not None and out.is_file():
+                write_html(nbformat.read(out, as_version=4), Path(html_dir) / f"{path.stem}.html")
     return nb
 
 
@@ -115,6 +98,7 @@ def run_suite(
     parameters: dict | None = None,
 ) -> list[dict]:
     """Execute every notebook, write HTML copies to ``reports/``; print and return a summary."""
+    from papermill.exceptions import PapermillExecutionError
     from tqdm.auto import tqdm
 
     root = project_root()
@@ -137,8 +121,8 @@ def run_suite(
             glyphs = glyph_warnings(nb)
             if glyphs:
                 row.update(ok=False, error=f"missing glyphs: {glyphs[0]}")
-        except CellExecutionError as exc:
-            last = str(exc).strip().splitlines()[-1]
+        except PapermillExecutionError as exc:
+            last = f"{exc.ename}: {exc.evalue}"
             row.update(ok=False, error=re.sub(r"\x1b\[[0-9;]*m", "", last)[:300])
         row["seconds"] = round(time.perf_counter() - t0, 1)
         results.append(row)

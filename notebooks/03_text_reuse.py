@@ -1,0 +1,89 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 03 · Text reuse: which passages were copied?
+#
+# Passages shared verbatim or near-verbatim between plans (a clause inserted, a word swapped,
+# punctuation differing), found by character shingles and chained alignment, scored with
+# rapidfuzz. Political formulae that most plans repeat are reported separately as boilerplate.
+
+# %% tags=["parameters"]
+# Parameters
+RAW_DIR = None
+FIGURES_DIR = None
+LABELS = "zh"        # region labels in tables and figures: "zh", "zh+pinyin" or "pinyin"
+MIN_CHARS = 20          # minimum passage length (characters, punctuation ignored)
+MIN_SIMILARITY = 0.8    # minimum rapidfuzz Indel similarity
+EXCLUDE_BLOCKS = ("cover", "trailer")   # cover notices and signatures are administrative templates; () compares everything
+PAIR = None       # pair shown side by side in HTML; None = the pair with most reuse
+
+# %%
+from pathlib import Path
+
+import pandas as pd
+from analysis import load_corpus
+from analysis.figures import default_outdir, label_regions, save
+from analysis.plots import plot_reuse_network
+from analysis.reuse import boilerplate_phrases, find_reuse, most_reused_pair, reuse_html, reuse_share
+
+pd.set_option("display.max_colwidth", 70)
+corpus = label_regions(load_corpus(RAW_DIR), LABELS)
+
+# %% [markdown]
+# ## Boilerplate
+# Phrases shared by most plans (derived from the corpus) and the reviewable list in `src/analysis/data/boilerplate.txt`.
+
+# %%
+phrases = boilerplate_phrases(corpus)
+phrases.head(20)
+
+# %% [markdown]
+# ## Reused passages
+
+# %%
+reuse = find_reuse(corpus, min_chars=MIN_CHARS, min_similarity=MIN_SIMILARITY, phrases=phrases, exclude_blocks=EXCLUDE_BLOCKS)
+print(f"{len(reuse)} passages (boilerplate excluded)")
+PAIR = PAIR or most_reused_pair(reuse, corpus)
+reuse[["doc_a", "doc_b", "block_a", "n_chars", "similarity", "earlier", "text_a", "text_b"]].round(3)
+
+# %%
+formulae = find_reuse(corpus, min_chars=MIN_CHARS, min_similarity=MIN_SIMILARITY, phrases=phrases, exclude_blocks=EXCLUDE_BLOCKS, boilerplate="only")
+print(f"{len(formulae)} passages are mostly shared formulae (not counted as reuse)")
+formulae[["doc_a", "doc_b", "n_chars", "boilerplate_share", "text_a"]].round(2).head(10)
+
+# %% [markdown]
+# ## How much of each plan is reused
+
+# %%
+share = reuse_share(corpus, reuse)
+share.pivot(index="doc_id", columns="other", values="share").round(3)
+
+# %%
+labels = dict(zip(corpus.documents.doc_id, corpus.documents.region))
+fig = plot_reuse_network(share, labels)
+save(fig, "03_reuse_network", FIGURES_DIR, caption="Share of each plan's characters in passages reused with another plan (boilerplate excluded).",
+     source="03_text_reuse.ipynb", data="documents")
+fig
+
+# %% [markdown]
+# ## Side by side
+# The two plans with reused passages highlighted (yellow) and shared formulae (grey).
+
+# %%
+path = Path(FIGURES_DIR or default_outdir()) / f"03_reuse_{PAIR[0]}_{PAIR[1]}.html"
+reuse_html(corpus, find_reuse(corpus, min_chars=MIN_CHARS, min_similarity=MIN_SIMILARITY, phrases=phrases, exclude_blocks=EXCLUDE_BLOCKS, boilerplate="include"),
+           *PAIR, path=path)
+print("written", path)

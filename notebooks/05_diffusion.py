@@ -1,0 +1,110 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 05 · Diffusion: which passages travel between plans, and in which direction
+#
+# Reused passages (notebook 03) are grouped into **passage families**: a passage that five plans share is one
+# family with five members, not ten pairs (as passim clusters reprinted passages). Within a family each plan's
+# **parent** is the earlier — or, on the same date, higher-level — plan whose copy is most similar to its own;
+# plans that cannot be ordered share the passage laterally. Then: what a city takes from its province's plan,
+# item by item, and how attention to terms changes over the years.
+
+# %% tags=["parameters"]
+# Parameters
+RAW_DIR = None
+FIGURES_DIR = None
+LABELS = "zh"            # region labels: "zh", "zh+pinyin" or "pinyin"
+PLANS = None             # doc_ids to compare; None = every plan
+MIN_FAMILY_SIZE = 2      # minimum number of plans sharing a passage
+BOILERPLATE = False      # True counts families of shared political formulae too
+CITY = None              # city plan for the province → city uptake; None = the first plan with a provincial plan
+TERMS = ("青年", "志愿服务", "乡村振兴", "青年发展型城市")   # terms followed over the years
+
+# %%
+import pandas as pd
+from analysis import load_corpus
+from analysis.diffusion import diffusion_edges, flow_table, passage_families, plan_order, province_of, rates_by_year, uptake
+from analysis.figures import label_regions, save
+from analysis.plots import plot_diffusion, plot_trend, plot_uptake
+
+pd.set_option("display.max_colwidth", 60)
+corpus = label_regions(load_corpus(RAW_DIR), LABELS)
+if PLANS:
+    corpus = corpus.subset(list(PLANS))
+labels = {d: (r if isinstance(r, str) and r else d) for d, r in zip(corpus.documents.doc_id, corpus.documents.region)}
+print(f"{len(corpus.documents)} plans")
+
+# %% [markdown]
+# ## Passage families
+
+# %%
+families = passage_families(corpus, min_size=MIN_FAMILY_SIZE, boilerplate="include" if BOILERPLATE else "exclude")
+print(f"{len(families.families)} families of passages shared by {MIN_FAMILY_SIZE} or more plans")
+families.families[["family", "size", "earliest", "origin", "origin_basis", "first_date", "levels", "boilerplate", "text"]].head(15)
+
+# %%
+# members of the largest families, in date order
+top = families.families.sort_values(["size", "family"], ascending=[False, True]).family.head(3)
+families.members[families.members.family.isin(top)].sort_values(["family", "date"])[
+    ["family", "doc_id", "date", "level", "relation", "parent", "similarity", "text"]].round(3)
+
+# %% [markdown]
+# ## Direction and flow
+
+# %%
+edges = diffusion_edges(families, include_boilerplate=BOILERPLATE)
+fig = plot_diffusion(plan_order(corpus), edges, labels)
+save(fig, "05_diffusion", FIGURES_DIR, caption="Passage families drawn as inherited edges (earlier or higher-level plan → later or lower-level plan) and lateral sharing; line width = characters.",
+     source="05_diffusion.ipynb", data="families")
+fig
+
+# %%
+flow = flow_table(corpus, families, include_boilerplate=BOILERPLATE)
+flow.assign(share=flow.share.round(3)).pivot_table(index="doc_id", columns="source", values="share", aggfunc="sum", fill_value=0)
+
+# %% [markdown]
+# ## What a city takes from its province
+# Each provincial item is taken up (half or more of it reused), adapted (some reuse or a closely similar city
+# item) or absent; each city item comes from the province, is shared with another plan, or is new.
+
+# %%
+city = CITY or next((d for d in corpus.doc_ids if province_of(corpus, d)), None)
+if city is None:
+    print("No plan in this corpus has its provincial plan in the corpus too (set `province` in manifest.csv); uptake skipped.")
+else:
+    up = uptake(corpus, city)
+    print(f"{labels.get(city, city)} read against {labels.get(province_of(corpus, city))}")
+    display(up.groupby(["side", "status"]).size().rename("items").to_frame())
+    fig = plot_uptake(up, labels)
+    save(fig, "05_uptake", FIGURES_DIR, caption="Province items taken up / adapted / absent in the city plan, and city items from the province / shared / new, by section.",
+         source="05_diffusion.ipynb", data="items")
+    display(fig)
+
+# %% [markdown]
+# ## Change over time
+# Rates per 10,000 tokens per year with 95% Wilson intervals; z and p from the Cochran–Armitage trend test.
+
+# %%
+years = corpus.documents.year.dropna().nunique()
+if years < 2:
+    print(f"The corpus spans {years} year(s); change over time needs plans from at least two years.")
+else:
+    rates = rates_by_year(corpus.tokens, corpus, "token", list(TERMS))
+    display(rates.round(2))
+    fig = plot_trend(rates)
+    save(fig, "05_trend", FIGURES_DIR, caption="Term rates per 10,000 tokens by year, 95% Wilson intervals; Cochran–Armitage trend test.",
+         source="05_diffusion.ipynb", data="tokens")
+    display(fig)

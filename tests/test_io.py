@@ -74,10 +74,13 @@ def test_bad_files_do_not_stop_the_corpus(tmp_path):
     with pytest.warns(CorpusWarning) as record:
         c = build_corpus(tmp_path)
     assert c.doc_ids == ["good"]
-    assert sorted(c.errors["file"]) == ["binary.md", "empty.txt"]
+    rejected = c.errors[c.errors.status == "rejected"]
+    assert sorted(rejected["file"]) == ["binary.md", "empty.txt"]
     messages = " ".join(str(w.message) for w in record)
-    assert "empty.txt" in messages and "binary.md" in messages
-    assert set(c.errors["reason"]) == {"empty file", "binary file (NUL or control bytes), not a text plan"}
+    assert "empty.txt" in messages and "binary.md" in messages and "notes.csv" in messages
+    assert set(rejected["reason"]) == {"empty file", "binary file (NUL or control bytes), not a text plan"}
+    skipped = c.errors[c.errors.status == "skipped"]
+    assert skipped["file"].tolist() == ["notes.csv"] and "unsupported type .csv" in skipped.reason.iloc[0]
 
 
 def test_missing_folder_is_a_clear_error(tmp_path):

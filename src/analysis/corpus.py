@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from .clean import Edit, clean_text, restore_raw
-from .io import PlanReadError, list_plan_files, read_plan_file
+from .io import PlanReadError, list_plan_files, read_plan_file, scan_folder
 from .metadata import infer_region_level
 from .parse import parse_plan
 
@@ -30,6 +30,8 @@ def _code_version(*modules: str) -> str:
 
 #: Derived from the code that reads, cleans and parses plans, so caches never outlive it.
 PARSER_VERSION = _code_version("io", "readers", "clean", "parse", "patterns", "metadata", "places", "corpus")
+#: Columns of ``corpus.errors``: ``status`` is "rejected" (could not be loaded) or "skipped".
+ERROR_COLUMNS = ["file", "path", "status", "reason"]
 TABLES = ("documents", "sections", "items", "sentences", "blocks", "removed", "errors")
 MANIFEST = "manifest.csv"
 MANIFEST_COLUMNS = (
@@ -235,7 +237,15 @@ def parse_file(path: Path, doc_id: str, manifest_row: dict | None = None) -> dic
         If the file cannot be read (see :func:`analysis.io.read_plan_file`).
     """
     decoded = read_plan_file(path)
-    cleaned = clean_text(decoded.text)
+    if decoded.invalid_bytes:
+        shown = ", ".join(f"{b.hex(' ')} at {p}" for p, b in decoded.invalid_bytes[:5])
+        warnings.warn(
+            f"{path}: {len(decoded.invalid_bytes)} invalid byte sequence(s) replaced ({shown}); "
+            "recorded in `removed` as invalid_bytes",
+            CorpusWarning,
+            stacklevel=3,
+        )
+    cleaned = clean_text(decoded.text, pre_edits=decoded.edits)
     plan = parse_plan(cleaned.body, cleaned.title_index)
     meta = dict(plan.meta)
     region, level = infer_region_level(meta.get("issuer") or meta.get("title"))
@@ -244,7 +254,7 @@ def parse_file(path: Path, doc_id: str, manifest_row: dict | None = None) -> dic
         level = level or level2
     doc = {
         "doc_id": doc_id,
-        "region": region or doc_id,
+        "region": region,
         "region_pinyin": None,
         "province": region if level in ("province", "municipality") else None,
         "level": level,
@@ -275,6 +285,7 @@ def parse_file(path: Path, doc_id: str, manifest_row: dict | None = None) -> dic
             "truncated": any(i["truncated"] for i in plan.items),
             "has_cover": any(b["kind"] == "cover" for b in plan.blocks),
             "encoding": decoded.encoding,
+            "source_format": decoded.source_format,
             "newline": {"\n": "LF", "\r\n": "CRLF", "\r": "CR"}[decoded.newline],
             "n_chars": len(re.sub(r"\s", "", cleaned.body)),
             "n_sections": n_top,
@@ -362,7 +373,7 @@ def build_corpus(raw_dir: str | Path | None = None, *, progress: bool | None = N
     from tqdm.auto import tqdm
 
     folder = Path(raw_dir) if raw_dir is not None else default_raw_dir()
-    files = list_plan_files(folder)
+    files, skipped = scan_folder(folder)
     manifest = _read_manifest(folder)
     parts: dict[str, list[pd.DataFrame]] = {t: [] for t in TABLES if t != "errors"}
     errors = []
@@ -381,7 +392,7 @@ def build_corpus(raw_dir: str | Path | None = None, *, progress: bool | None = N
         try:
             fragments = parse_file(path, doc_id, row)
         except PlanReadError as exc:
-            errors.append({"file": path.name, "path": str(path), "reason": exc.reason})
+            errors.append({"file": path.name, "path": str(path), "status": "rejected", "reason": exc.reason})
             warnings.warn(str(exc), CorpusWarning, stacklevel=2)
             continue
         if fragments["documents"].at[0, "status"] != "ok":
@@ -396,15 +407,25 @@ def build_corpus(raw_dir: str | Path | None = None, *, progress: bool | None = N
         missing = sorted(set(manifest.index) - {p.name for p in files})
         for name in missing:
             errors.append(
-                {"file": name, "path": str(folder / name), "reason": "listed in manifest.csv but not found"}
-            )
+                {"file": name, "path": str(folder / name), "status": "rejected",
+                 "reason": "listed in manifest.csv but not found"}
+            )  # fmt: skip
             warnings.warn(
                 f"{folder / name}: listed in manifest.csv but not found", CorpusWarning, stacklevel=2
             )
     tables = {t: _concat(frames) for t, frames in parts.items()}
     if "year" in tables["documents"]:
         tables["documents"]["year"] = tables["documents"]["year"].astype("Int64")
-    tables["errors"] = pd.DataFrame(errors, columns=["file", "path", "reason"])
+    if skipped:
+        warnings.warn(
+            f"{folder}: {len(skipped)} entr{'y' if len(skipped) == 1 else 'ies'} skipped ("
+            + "; ".join(f"{r['file']}: {r['reason']}" for r in skipped[:5])
+            + (" …" if len(skipped) > 5 else "")
+            + "); see corpus.errors",
+            CorpusWarning,
+            stacklevel=2,
+        )
+    tables["errors"] = pd.DataFrame(errors + skipped, columns=ERROR_COLUMNS)
     return Corpus(**tables, source=folder)
 
 
@@ -427,7 +448,11 @@ def fingerprint(raw_dir: str | Path) -> str:
     if (folder / MANIFEST).is_file():
         paths.append(folder / MANIFEST)
     for p in paths:
-        h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
+        try:
+            content = p.read_bytes()
+        except OSError as exc:  # unreadable: its error row is part of the corpus
+            content = f"<unreadable: {exc.strerror or exc}>".encode()
+        h.update(p.name.encode() + b"\0" + content + b"\0")
     return h.hexdigest()
 
 

@@ -168,7 +168,7 @@ def label_regions(corpus, style: str = "zh"):
 
     ``"zh"`` (重庆), ``"zh+pinyin"`` (重庆 Chongqing) or ``"pinyin"`` (Chongqing), using the
     ``region_pinyin`` column (from the manifest); regions without pinyin keep their Chinese
-    name. Colours stay the same, since :func:`region_color` reads the Chinese part.
+    name, and plans whose region is unknown show their doc_id. Colours stay the same, since :func:`region_color` reads the Chinese part.
 
     Examples
     --------
@@ -178,16 +178,20 @@ def label_regions(corpus, style: str = "zh"):
     """
     if style not in LABEL_STYLES:
         raise ValueError(f"style must be one of {LABEL_STYLES}")
-    if style == "zh":
-        return corpus
     import pandas as pd
 
+    docs = corpus.documents
+    missing = docs["region"].isna() | (docs["region"].astype(str).str.strip() == "") if len(docs) else []
+    if style == "zh" and not any(missing):
+        return corpus
     out = corpus.subset(corpus.doc_ids)
     docs = out.documents.copy()
     pinyin = docs["region_pinyin"] if "region_pinyin" in docs else pd.Series([None] * len(docs))
     labels = []
-    for zh, py in zip(docs.region, pinyin):
-        if py is None or pd.isna(py) or not str(py).strip():
+    for doc_id, zh, py in zip(docs.doc_id, docs.region, pinyin):
+        if zh is None or pd.isna(zh) or not str(zh).strip():
+            labels.append(doc_id)  # unknown region: the plan's id, visibly not a place
+        elif style == "zh" or py is None or pd.isna(py) or not str(py).strip():
             labels.append(zh)
         else:
             labels.append(f"{zh} {py}" if style == "zh+pinyin" else str(py))

@@ -14,7 +14,16 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
-PLAN_SUFFIXES = (".txt", ".md")
+from .readers import html_charset
+
+#: Plain-text plans.
+TEXT_SUFFIXES = (".txt", ".md")
+#: Every format read (see :mod:`analysis.readers`).
+PLAN_SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".html", ".htm", ".doc")
+#: Files larger than this are read with a warning; larger than :data:`MAX_BYTES`, refused.
+WARN_BYTES = 20 * 2**20
+#: Default size limit per file (raise it with ``max_bytes=``).
+MAX_BYTES = 100 * 2**20
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -30,13 +39,21 @@ class PlanReadError(ValueError):
 
 @dataclass(frozen=True)
 class DecodedFile:
-    """Text of one plan file as decoded, with how it was decoded."""
+    """Text of one plan file as decoded or extracted, with how.
+
+    ``text`` is the raw text of the lossless guarantee (for Word, PDF and HTML, the extracted
+    text); ``edits`` are removals the reader found in it (running headers, navigation,
+    invalid bytes), which the cleaner applies and records.
+    """
 
     path: Path
     text: str
     encoding: str
     had_bom: bool
     newline: str
+    source_format: str = "txt"
+    edits: tuple = ()
+    invalid_bytes: tuple = ()
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -85,19 +102,84 @@ def _decode(data: bytes) -> tuple[str, str, bool]:
         return data.decode("utf-8"), "utf-8", False
     except UnicodeDecodeError:
         pass
-    try:
-        text = data.decode("gb18030")
+    scored = []
+    for enc in ("gb18030", "big5hkscs", "cp932"):
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
         if _CJK.search(text):
-            return text, "gb18030", False
-    except UnicodeDecodeError:
-        pass
+            scored.append((cjk_quality(text), enc, text))
+    if scored:
+        quality, enc, text = max(scored, key=lambda x: x[0])
+        if quality >= 0.75:
+            return text, enc, False
+        raise ValueError(
+            f"decodes only to implausible Chinese (best: {enc}, {quality:.0%} common characters); "
+            "check the file's encoding"
+        )
     best = from_bytes(data).best()
     if best is None:
         raise ValueError("cannot determine the text encoding (not UTF-8, UTF-16 or GB18030)")
     return str(best), best.encoding, False
 
 
-def read_plan_file(path: str | Path) -> DecodedFile:
+def cjk_quality(text: str) -> float:
+    """Share of the CJK characters of ``text`` that are common Chinese characters.
+
+    A character counts as common when it, or its simplified form (OpenCC t2s), is among
+    the 3,755 level-1 characters of GB 2312. Real Chinese text, simplified or traditional,
+    scores above 0.9; Big5 or Shift-JIS bytes decoded as GB18030 (mojibake) score far lower.
+
+    >>> cjk_quality("共青团工作要点") > 0.9, cjk_quality("共青團工作要點") > 0.9
+    (True, True)
+    """
+    from .clean import _t2s
+
+    chars = _CJK.findall(text)
+    if not chars:
+        return 0.0
+    counts: dict[str, int] = {}
+    for c in chars:
+        counts[c] = counts.get(c, 0) + 1
+    conv = _t2s()
+    common = 0
+    for c, n in counts.items():
+        simple = conv.convert(c)
+        try:
+            b = simple.encode("gb2312")
+        except UnicodeEncodeError:
+            continue
+        if len(b) == 2 and 0xB0 <= b[0] <= 0xD7:
+            common += n
+    return common / len(chars)
+
+
+def _utf8_with_errors(data: bytes, limit: int) -> tuple[str, list[tuple[int, bytes]]] | None:
+    """Decode UTF-8, replacing up to ``limit`` invalid byte runs by U+FFFD; their text offsets and bytes."""
+    parts: list[str] = []
+    bad: list[tuple[int, bytes]] = []
+    pos = 0
+    length = 0
+    while True:
+        try:
+            chunk = data[pos:].decode("utf-8")
+            parts.append(chunk)
+            break
+        except UnicodeDecodeError as exc:
+            good = data[pos : pos + exc.start].decode("utf-8")
+            parts.append(good)
+            length += len(good)
+            bad.append((length, data[pos + exc.start : pos + exc.end]))
+            parts.append("\ufffd")
+            length += 1
+            pos += exc.end
+            if len(bad) > limit:
+                return None
+    return "".join(parts), bad
+
+
+def read_plan_file(path: str | Path, *, max_bytes: int = MAX_BYTES) -> DecodedFile:
     """Read one plan file and decode it.
 
     UTF-8 (with or without BOM), UTF-16 (with BOM, or LE/BE without) and
@@ -117,38 +199,155 @@ def read_plan_file(path: str | Path) -> DecodedFile:
     'utf-8'
     """
     path = Path(path)
+    suffix = path.suffix.lower()
     try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise PlanReadError(
+                path,
+                f"file of {size / 2**20:.0f} MB is over the limit of {max_bytes / 2**20:.0f} MB "
+                "(pass max_bytes= to raise it)",
+            )
         data = path.read_bytes()
     except OSError as exc:
         raise PlanReadError(path, f"cannot open file ({exc.strerror or exc})") from exc
     if not data.strip():
         raise PlanReadError(path, "empty file")
+    if suffix in (".docx", ".pdf", ".doc"):
+        return _read_document(path, suffix)
+    edits: tuple = ()
+    invalid: tuple = ()
+    fmt = "html" if suffix in (".html", ".htm") else suffix.lstrip(".") or "txt"
     try:
-        text, encoding, had_bom = _decode(data)
+        declared = html_charset(data) if fmt == "html" else None
+        if declared:
+            try:
+                text, encoding, had_bom = data.decode(_charset_alias(declared)), declared, False
+            except (LookupError, UnicodeDecodeError):
+                text, encoding, had_bom = _decode(data)
+        else:
+            text, encoding, had_bom = _decode(data)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise PlanReadError(path, str(exc)) from exc
-    if "\ufffd" in text and text.count("\ufffd") > len(text) // 100:
+        fixed = _utf8_with_errors(data, limit=max(3, len(data) // 2000))
+        if fixed is None or cjk_quality(fixed[0]) < 0.75:
+            raise PlanReadError(path, str(exc)) from exc
+        text, bad = fixed
+        encoding, had_bom = "utf-8", data.startswith(codecs.BOM_UTF8)
+        if had_bom:
+            text = text[1:]
+            bad = [(p - 1, b) for p, b in bad]
+        invalid = tuple(bad)
+    if "\ufffd" in text and text.count("\ufffd") > max(len(invalid), len(text) // 100):
         raise PlanReadError(path, f"decoding as {encoding} produced replacement characters")
     newline = "\r\n" if "\r\n" in text else ("\r" if "\r" in text else "\n")
+    if invalid:
+        # offsets shift where CRLF becomes LF
+        crlf = [m.start() for m in re.finditer("\r\n", text)]
+        invalid = tuple((p - sum(1 for c in crlf if c < p), b) for p, b in invalid)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if fmt == "html":
+        from .readers import ReaderError, read_html
+
+        try:
+            text, html_edits = read_html(text)
+        except ReaderError as exc:
+            raise PlanReadError(path, str(exc)) from exc
+        edits = tuple(html_edits)
+        invalid = ()
+    if invalid:
+        from .clean import Edit
+
+        edits = tuple(Edit(p, p + 1, "", "invalid_bytes", "\ufffd") for p, _ in invalid)
+    if len(_CJK.findall(text)) < 20:
+        raise PlanReadError(path, "no Chinese text (fewer than 20 CJK characters); not a plan")
+    return DecodedFile(
+        path=path, text=text, encoding=encoding, had_bom=had_bom, newline=newline,
+        source_format=fmt, edits=edits, invalid_bytes=invalid,
+    )  # fmt: skip
+
+
+def _charset_alias(name: str) -> str:
+    """Decode GB2312/GBK pages as GB18030 (a superset: pages often hold characters outside GB2312)."""
+    return "gb18030" if name.replace("-", "").lower() in ("gb2312", "gbk", "gb18030", "xgbk") else name
+
+
+def _read_document(path: Path, suffix: str) -> DecodedFile:
+    from .readers import ReaderError, read_doc, read_docx, read_pdf
+
+    edits: tuple = ()
+    try:
+        if suffix == ".docx":
+            text = read_docx(path)
+        elif suffix == ".pdf":
+            text, pdf_edits = read_pdf(path)
+            edits = tuple(pdf_edits)
+        else:
+            text = read_doc(path)
+    except ReaderError as exc:
+        raise PlanReadError(path, str(exc)) from exc
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if len(_CJK.findall(text)) < 20:
         raise PlanReadError(path, "no Chinese text (fewer than 20 CJK characters); not a plan")
-    return DecodedFile(path=path, text=text, encoding=encoding, had_bom=had_bom, newline=newline)
+    fmt = suffix.lstrip(".")
+    return DecodedFile(
+        path=path, text=text, encoding=fmt, had_bom=False, newline="\n", source_format=fmt, edits=edits
+    )
+
+
+def scan_folder(folder: str | Path) -> tuple[list[Path], list[dict]]:
+    """Every entry of a corpus folder: the plan files to read, and the rest skipped with a reason.
+
+    Hidden files, sub-folders, symbolic links (they could point outside the folder), files of
+    a type that is not read, and Office lock files are skipped; ``manifest.csv`` is the
+    folder's metadata, not a plan.
+
+    Returns
+    -------
+    (files, skipped)
+        ``files`` sorted by name; ``skipped`` rows with ``file, path, status, reason``.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the folder does not exist; NotADirectoryError if it is a file.
+    """
+    folder = Path(folder)
+    if not folder.exists():
+        raise FileNotFoundError(f"corpus folder not found: {folder}")
+    if not folder.is_dir():
+        raise NotADirectoryError(f"not a folder: {folder} (give the folder that holds the plans)")
+    files, skipped = [], []
+
+    def skip(p: Path, reason: str) -> None:
+        skipped.append({"file": p.name, "path": str(p), "status": "skipped", "reason": reason})
+
+    for p in sorted(folder.iterdir(), key=lambda x: x.name):
+        if p.name == "manifest.csv":
+            continue
+        if p.name.startswith((".", "~$")):
+            skip(p, "hidden or temporary file")
+        elif p.is_symlink():
+            skip(p, "symbolic link (not followed: it may point outside the folder)")
+        elif p.is_dir():
+            skip(p, "folder (sub-folders are not read)")
+        elif not p.is_file():
+            skip(p, "not a regular file")
+        elif p.suffix.lower() not in PLAN_SUFFIXES:
+            skip(
+                p,
+                f"unsupported type {p.suffix or '(no extension)'}; formats read: {', '.join(PLAN_SUFFIXES)}",
+            )
+        else:
+            files.append(p)
+    return files, skipped
 
 
 def list_plan_files(folder: str | Path) -> list[Path]:
-    """Plan files (``.txt``/``.md``) in ``folder``, sorted by name.
+    """Plan files in ``folder`` that will be read, sorted by name (see :func:`scan_folder`).
 
     Raises
     ------
     FileNotFoundError
         If the folder does not exist.
     """
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise FileNotFoundError(f"corpus folder not found: {folder}")
-    return sorted(
-        p
-        for p in folder.iterdir()
-        if p.is_file() and p.suffix.lower() in PLAN_SUFFIXES and not p.name.startswith(".")
-    )
+    return scan_folder(folder)[0]

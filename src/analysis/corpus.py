@@ -13,8 +13,8 @@ import pandas as pd
 
 from .clean import Edit, clean_text, restore_raw
 from .io import PlanReadError, list_plan_files, read_plan_file, scan_folder
-from .metadata import infer_region_level
 from .parse import parse_plan
+from .places import infer_place
 
 
 def _code_version(*modules: str) -> str:
@@ -248,15 +248,17 @@ def parse_file(path: Path, doc_id: str, manifest_row: dict | None = None) -> dic
     cleaned = clean_text(decoded.text, pre_edits=decoded.edits)
     plan = parse_plan(cleaned.body, cleaned.title_index)
     meta = dict(plan.meta)
-    region, level = infer_region_level(meta.get("issuer") or meta.get("title"))
-    if region is None and meta.get("title"):
-        region, level2 = infer_region_level(meta["title"])
-        level = level or level2
+    place = infer_place(meta.get("issuer"))
+    if place.region is None and meta.get("title"):
+        from_title = infer_place(meta["title"])
+        place = from_title if from_title.region or place.level is None else place
+    region, level = place.region, place.level
     doc = {
         "doc_id": doc_id,
         "region": region,
         "region_pinyin": None,
-        "province": region if level in ("province", "municipality") else None,
+        "province": place.province,
+        "division_code": place.code,
         "level": level,
         "year": meta.get("year"),
         "issuer": meta.get("issuer"),

@@ -1,0 +1,192 @@
+"""China's administrative divisions (GB/T 2260 codes): place names, and places in issuer names.
+
+The list is ``data/divisions.csv`` (see ``data/divisions.md`` for its source). It serves two
+jobs: inferring a plan's region, province and administrative level from its issuer or title,
+checked against real division names (never guessed from title words), and flagging place
+names among tokens so that keyness can leave them out.
+
+Examples
+--------
+>>> infer_place("共青团绵阳市委员会").region, infer_place("共青团绵阳市委员会").province
+('绵阳', '四川')
+>>> infer_place("2023年学校团委工作计划").region is None
+True
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import NamedTuple
+
+import pandas as pd
+
+from .segment import DATA
+
+DIVISIONS_FILE = DATA / "divisions.csv"
+#: Prefixes of issuers that are not part of the place name.
+_ISSUER_PREFIX = re.compile(r"^(?:中国共产主义青年团|共青团|中共|团)")
+#: What may follow a place's short name at the start of an issuer or title (固原共青团, 北京团市委 …).
+_AFTER_SHORT = re.compile(r"^(?:共青团|团|青年|市|省|县|区|州|盟|旗|妇联|教育|\d|[二〇零一]{4}|20)")
+_SCHOOL = re.compile(r"大学|学院|学校|中学|小学|职校|技校|附中")
+_TOWNSHIP = re.compile(r"街道|乡|镇|社区")
+#: Division names that are also ordinary words (城区 "urban area", 郊区 "suburbs"): not flagged as places.
+GENERIC_NAMES = frozenset({"城区", "郊区", "矿区", "新区", "市中区", "城关", "河东", "河西", "开发区"})
+LEVEL_OF = {
+    "province": "province",
+    "municipality": "municipality",
+    "prefecture": "prefecture",
+    "county": "county",
+}
+
+
+class Place(NamedTuple):
+    """A place found in an issuer name or title."""
+
+    region: str | None
+    province: str | None
+    level: str | None
+    code: str | None
+
+
+@lru_cache(maxsize=1)
+def divisions() -> pd.DataFrame:
+    """The division list: ``code, name, short, level, province, parent`` (3,200 rows).
+
+    Examples
+    --------
+    >>> d = divisions().set_index("name")
+    >>> d.loc["固原市", ["code", "level", "province"]].tolist()
+    ['640400', 'prefecture', '宁夏']
+    """
+    return pd.read_csv(DIVISIONS_FILE, dtype=str, keep_default_na=False, encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def _index() -> tuple[dict[str, list[dict]], dict[str, list[dict]], int]:
+    full: dict[str, list[dict]] = {}
+    short: dict[str, list[dict]] = {}
+    for r in divisions().to_dict("records"):
+        full.setdefault(r["name"], []).append(r)
+        if r["short"]:
+            short.setdefault(r["short"], []).append(r)
+    longest = max(len(k) for k in full)
+    return full, short, longest
+
+
+@lru_cache(maxsize=1)
+def place_names() -> frozenset[str]:
+    """Every division's full name and its short form (重庆市, 重庆, 涪城区, 涪城 …).
+
+    Examples
+    --------
+    >>> {"重庆", "重庆市", "固原", "涪城区"} <= place_names(), "发展" in place_names()
+    (True, False)
+    """
+    d = divisions()
+    return frozenset((set(d.name) | set(d.short[d.short != ""])) - GENERIC_NAMES)
+
+
+def flag_places(tokens: pd.DataFrame, column: str = "token") -> pd.DataFrame:
+    """A copy of a tokens table with a boolean ``place`` column: the token is a division name.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> flag_places(pd.DataFrame({"token": ["重庆", "青年", "绵阳市"]})).place.tolist()
+    [True, False, True]
+    """
+    out = tokens.copy()
+    out["place"] = out[column].isin(place_names())
+    return out
+
+
+def _match(text: str, parent: dict | None) -> tuple[dict | None, int, bool]:
+    """The division at the start of ``text`` (longest full name, else a short name in context).
+
+    Returns the row, the length matched and whether the match is ambiguous.
+    """
+    full, short, longest = _index()
+
+    def pick(rows: list[dict]) -> tuple[dict | None, bool]:
+        if parent is not None:
+            inside = [r for r in rows if r["code"].startswith(_prefix(parent))]
+            if inside:
+                rows = inside
+        return rows[0], len({r["code"] for r in rows}) > 1
+
+    for n in range(min(longest, len(text)), 1, -1):
+        if text[:n] in full:
+            row, ambiguous = pick(full[text[:n]])
+            return row, n, ambiguous
+    for n in range(min(8, len(text)), 1, -1):
+        if text[:n] in short and (n == len(text) or _AFTER_SHORT.match(text[n:])):
+            row, ambiguous = pick(short[text[:n]])
+            return row, n, ambiguous
+    return None, 0, False
+
+
+def _prefix(row: dict) -> str:
+    code = row["code"]
+    return code[:2] if row["level"] in ("province", "municipality") else code[:4]
+
+
+def infer_place(name: str | None) -> Place:
+    """Region, province, level and division code from an issuer name or a plan title.
+
+    The name is read from its start (after 共青团/团/中共): nested divisions are followed
+    (四川省绵阳市涪城区 → 涪城, county), and a short name counts only where an issuer would
+    continue it (固原共青团, 北京团市委). A name shared by divisions in several provinces
+    (朝阳) gives the region but no province or code. Schools (大学/学院/学校/中学) and
+    townships (街道/乡/镇) get their level, with the region only if a division is named.
+    Nothing is guessed from other words: unknown stays None.
+
+    Examples
+    --------
+    >>> infer_place("共青团四川省委")
+    Place(region='四川', province='四川', level='province', code='510000')
+    >>> infer_place("固原市共青团2023年工作要点")
+    Place(region='固原', province='宁夏', level='prefecture', code='640400')
+    >>> infer_place("共青团成都市武侯区委员会")
+    Place(region='武侯', province='四川', level='county', code='510107')
+    >>> infer_place("团市委2023年工作要点")
+    Place(region=None, province=None, level='prefecture', code=None)
+    >>> infer_place("北京大学团委2023年工作要点")  # a name, not a place: region left missing
+    Place(region=None, province=None, level='school', code=None)
+    >>> infer_place("绵阳市南山中学团委")
+    Place(region='绵阳', province='四川', level='school', code='510700')
+    """
+    if not name:
+        return Place(None, None, None, None)
+    n = re.sub(r"\s+", "", name)
+    if "团中央" in n or n.startswith(("共青团中央", "中央")):
+        return Place("中央", None, "central", None)
+    n = _ISSUER_PREFIX.sub("", n)
+    found, ambiguous, rest = None, False, n
+    while True:
+        row, length, amb = _match(rest, found)
+        if row is None:
+            break
+        found, ambiguous, rest = row, amb, rest[length:]
+    school = _SCHOOL.search(n)
+    township = _TOWNSHIP.search(rest[:6]) if found is not None else None
+    if found is None:
+        level = None
+        if school:
+            level = "school"
+        elif n.startswith(("市委", "市")):
+            level = "prefecture"
+        elif n.startswith(("省委", "省")):
+            level = "province"
+        elif re.match(r"^(?:县|区)委", n):
+            level = "county"
+        return Place(None, None, level, None)
+    level = LEVEL_OF[found["level"]]
+    if school:
+        level = "school"
+    elif township:
+        level = "township"
+    region = found["short"] or found["name"]
+    if ambiguous:
+        return Place(region, None, level, None)
+    return Place(region, found["province"] or None, level, found["code"])

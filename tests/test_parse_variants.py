@@ -147,3 +147,34 @@ def test_placeholder_year_is_recorded_not_guessed():
 def test_year_written_twice_by_a_copy_error():
     p = parse("某市团委20232023年工作要点\n一、加强引领\n1.深入学习。做好。\n2.加强宣传。做好。")
     assert p.meta["year"] == 2023
+
+
+def test_title_and_meta_lines_are_not_joined_to_the_text():
+    raw = "社区共青团的工作计划\n时间:2021-08-31\n新的一年，新的发展，制定了20XX年工作计划如下:\n一、发挥优势\n1.组织活动。做好。\n2.科技创新。做好。"
+    p = parse(raw)
+    assert p.meta["title"] == "社区共青团的工作计划"
+    assert p.meta["year"] is None
+
+
+def test_first_heading_glued_to_the_title_is_split():
+    p = parse("2022年妇联工作计划1一、以教育培训为根本\n一是加强教育培训。\n二是培育女性人才。")
+    assert p.meta["title"] == "2022年妇联工作计划1" and p.meta["year"] == 2022
+    assert [s["title"] for s in p.sections] == ["以教育培训为根本"]
+    assert [i["marker"] for i in p.items] == ["一是", "二是"]
+
+
+def test_combined_title_takes_the_plan_year_and_flags_the_summary():
+    p = parse("街道团委2006年度工作总结及2007年工作计划\n一、加强宣传教育\n开展活动，效果良好。")
+    assert p.meta["year"] == 2007 and p.meta["has_summary"]
+
+
+def test_year_without_nian_in_a_title():
+    p = parse("2024街道办事处团委工作计划 篇1\n一、完善组织\n1.建立制度。做好。\n2.规范管理。做好。")
+    assert p.meta["year"] == 2024
+
+
+def test_a_summary_document_is_not_split_at_its_next_steps():
+    raw = ("2022年村妇联工作总结汇报\n一、工作回顾\n1.开展妇女教育。效果良好。\n二、存在的问题\n2.地位不高。需要加强。\n"
+           "三、下一步工作计划\n3.加强宣传教育。做好宣传。")  # fmt: skip
+    p = parse(raw)
+    assert not p.meta["has_summary"] and len(p.sections) == 3 and len(p.items) == 3

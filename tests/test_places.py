@@ -70,3 +70,18 @@ def test_division_list_is_well_formed():
     child = d[d.parent != ""]
     assert child.parent.isin(codes).all()
     assert (child.code.str[:2] == child.parent.str[:2]).all()
+
+
+@pytest.mark.parametrize(
+    "name, level, region",
+    [
+        ("共青团XX区委2022年度工作总结", "county", None),
+        ("县妇联2022年上半年工作总结及下半年工作计划", "county", None),
+        ("街道共青团委2006年度工作总结及2007年工作计划", "township", None),
+        ("2022年村妇联工作总结汇报", "township", None),
+        ("教育部2023年工作计划", "central", "中央"),
+    ],
+)
+def test_masked_generic_and_central_issuers(name, level, region):
+    p = infer_place(name)
+    assert p.level == level and p.region == region and p.province is None

@@ -48,6 +48,15 @@ _NOTICE_STRONG = re.compile(
     r"点击下载|扫码|关注公众号|阅读全文|查看更多|上一篇|下一篇|返回首页|当前位置"
 )
 _NOTICE_WEAK = re.compile(r"下载|客服|预览|投诉|版权|上传")
+#: Phrases no official plan contains: a line holding one is a reposting site's notice wherever it is.
+_NOTICE_CERTAIN = re.compile(
+    r"小编|温馨提示|网站客服|客服QQ|文档由用户上传|版权归属用户|范文网|文档网|VIP文档|VIP会员|"
+    r"^(?:首页|首頁)\s*[>＞»]|您(?:现在)?的(?:当前)?位置|^当前位置"
+)
+#: Lines of page furniture that are never joined to the next line: breadcrumbs, dates, bylines.
+_META_LINE = re.compile(
+    r"[>＞»]|^(?:时间|日期|发布|来源|作者|编辑|浏览|点击|字体|分类|栏目)\s*[:：]|\d{4}-\d{2}-\d{2}"
+)
 _RULE_LINE = re.compile(r"^\s*([-*_=])(?:\s*\1){2,}\s*$")
 _PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,3}\s*(?:页)?(?:\s*/\s*\d{1,3})?[-—–\s]*$")
 _MD_HEADING = re.compile(r"^#{1,6}\s*")
@@ -257,6 +266,8 @@ def _is_notice(text: str, before_title: bool) -> bool:
     >>> _is_notice("依托“青春重庆”新媒体矩阵，引导团员青年关注公众号，常态化开展网上主题团课，增强吸引力。", False)
     False
     """
+    if _NOTICE_CERTAIN.search(text):
+        return True
     strong = _NOTICE_STRONG.findall(text)
     if before_title:
         return bool(strong or _NOTICE_WEAK.search(text))
@@ -264,6 +275,24 @@ def _is_notice(text: str, before_title: bool) -> bool:
         return False
     opens = _NOTICE_STRONG.match(text) is not None
     return len(text) <= 24 or opens or len(set(strong)) >= 2 and len(text) <= 80
+
+
+def _looks_like_title(text: str) -> bool:
+    """A short line without sentence punctuation that names a document (…工作计划, …要点, …总结).
+
+    >>> _looks_like_title("社区共青团的工作计划"), _looks_like_title("深入学习贯彻党的二十大精神，推动")
+    (True, False)
+    """
+    t = text.strip()
+    return (
+        len(t) <= 40
+        and not re.search(r"[，。；：,;:、]", t)
+        and re.search(
+            r"(?:计划|要点|总结|安排|方案|规划|思路|汇报|报告|意见|通知)(?:书|范文|格式)?(?:[（(][^）)]*[）)])?\s*(?:篇\s*\S{1,2})?$",
+            t,
+        )
+        is not None
+    )
 
 
 def _page_number_lines(texts: list[str], nonblank: list[int], title_idx: int | None) -> set[int]:
@@ -388,6 +417,8 @@ def clean_text(raw: str, *, pre_edits: Sequence[Edit] = ()) -> CleanResult:
         p, q = texts[a], texts[b]
         if p[-1] in _TERMINAL or match_marker(q) or len(p) < 10:
             continue
+        if _META_LINE.search(p) or _META_LINE.search(q) or _looks_like_title(p):
+            continue  # a title, breadcrumb or date line is not half of a sentence
         if not re.match(rf"[{CJK}“《（(]", q):
             continue
         mk = match_marker(p)

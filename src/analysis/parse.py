@@ -29,7 +29,9 @@ from .patterns import (
     parse_date,
 )
 
-_TRAILER_RE = re.compile(r"^(?:共青团|中国共产主义青年团)?[^。，]{0,25}(?:委员会|委|办公室|团委)$")
+_TRAILER_RE = re.compile(
+    r"^(?:共青团|中国共产主义青年团)?[^。，]{0,25}(?:委员会|委|办公室|团委|局|厅|妇联|联合会|政府|学校|大学|学院|中学)$"
+)
 
 
 @dataclass
@@ -65,10 +67,19 @@ def _paragraphs(body: str) -> list[Paragraph]:
     return _join_split_headings(body, out)
 
 
+#: A first heading glued to a title or site label (``2022年妇联工作计划1一、以…``, ``团委工作计划一、工作目标``).
+_GLUED_HEADING = re.compile(r"(?:计划|要点|规划|方案|安排|思路)(?:书)?\s*(?:篇?\s*\d{1,2})?\s*(一\s*[、．.])")
+
+
 def _split_inline(body: str, s: int, e: int) -> list[Paragraph]:
     """Split a line holding several numbered units of one kind in sequence (一、… 二、… 三、…)."""
     text = body[s:e]
     m = match_marker(text)
+    if m is None:
+        glued = _GLUED_HEADING.search(text)
+        if glued and glued.start(1) >= 4:
+            cut = glued.start(1)
+            return [Paragraph(s, s + cut, body[s : s + cut], None), *_split_inline(body, s + cut, e)]
     if not m or m[1] not in INLINE_MARKERS:
         return [Paragraph(s, e, text, m)]
     rx = INLINE_MARKERS[m[1]]
@@ -168,6 +179,9 @@ def parse_plan(body: str, title_para: int | None = None) -> ParsedPlan:
     if title_para is not None:
         title_para = _para_at(paras, body, title_para)
     plan = ParsedPlan()
+    if title_para is None:
+        first_marker = next((i for i, p in enumerate(paras) if p.marker), len(paras))
+        title_para = _guess_title(paras[:first_marker])
     summary = _summary_range(paras, title_para)
     summary_block = None
     if summary is not None:
@@ -199,9 +213,7 @@ def parse_plan(body: str, title_para: int | None = None) -> ParsedPlan:
 
     first_struct = next(i for i, p in enumerate(paras) if p.marker and p.marker[0] <= item_rank)
     if title_para is None or title_para >= first_struct:
-        title_para = next(
-            (i for i in range(first_struct - 1, -1, -1) if TITLE_RE.search(paras[i].text)), None
-        )
+        title_para = next((i for i in range(first_struct - 1, -1, -1) if is_title(paras[i].text)), None)
     if title_para is None and first_struct > 0:
         title_para = _guess_title(paras[:first_struct])
     # front part: cover (before title), title, preamble (after title)
@@ -350,16 +362,26 @@ def _guess_title(paras: list[Paragraph]) -> int | None:
     for i, p in enumerate(head):
         if is_title(p.text):
             return i
-    for i, p in enumerate(head[:3]):
+    for i, p in enumerate(head):
         t = p.text.strip()
-        if 4 <= len(t) <= 40 and not p.marker and not re.search(r"[。；;！？!?，,：:]$|[。]", t):
-            if re.search(r"计划|要点|安排|方案|意见|通知|总结|报告|思路", t):
+        if re.search(r"\.(?:docx?|pdf|txt)|[•·]", t, re.IGNORECASE):
+            continue
+        if 4 <= len(t) <= 40 and not p.marker and not re.search(r"[。；;！？!?，,：:]$|[。，]", t):
+            if re.search(r"计划|要点|安排|方案|规划|意见|通知|总结|汇报|报告|思路", t):
                 return i
     return None
 
 
 def _summary_range(paras: list[Paragraph], title_para: int | None) -> tuple[int, int] | None:
-    """Paragraphs [a, b) holding a summary of last year before the plan (``总结`` … ``计划``)."""
+    """Paragraphs [a, b) holding a summary of last year before the plan (``总结`` … ``计划``).
+
+    A document whose own title is a summary (``2022年村妇联工作总结汇报``) is a summary
+    throughout: its closing "next steps" section does not make it a plan.
+    """
+    if title_para is not None:
+        t = paras[title_para].text
+        if SUMMARY_RE.search(t) and not TITLE_RE.search(t):
+            return None
     start = None
     for i, p in enumerate(paras):
         t = p.text
@@ -409,7 +431,13 @@ def _subdoc_meta(plan: ParsedPlan, body: str, summary_block: dict | None) -> dic
 
     for unit in (*plan.blocks, *plan.sections, *plan.items, *plan.sentences):
         unit["subdoc"] = subdoc(unit["start"])
-    return {"n_subdocs": max(1, len(starts)), "has_summary": summary_block is not None}
+    combined = any(
+        b["kind"] == "title" and _COMBINED_TITLE.search(b["text"]) for b in plan.blocks
+    )  # 2022年工作总结及2023年工作计划, even when the plan part is not in the copy
+    return {"n_subdocs": max(1, len(starts)), "has_summary": summary_block is not None or combined}
+
+
+_COMBINED_TITLE = re.compile(r"总结.{0,6}(?:及|和|与|暨|、).{0,14}(?:计划|要点|安排|打算)")
 
 
 def _label(p: Paragraph) -> str:
@@ -474,6 +502,9 @@ def _metadata(body: str, paras: list[Paragraph], title_para: int | None, first_s
         meta["title"] = title
         m = TITLE_RE.search(title)
         y = m.group(1) if m else None
+        if m:  # 2022年工作总结及2023年工作计划: the plan's year is the one next to 计划
+            later = re.findall(r"(?:19|20)\d{2}", m.group(0)[len(m.group(1)) :])
+            y = later[-1] if later else y
         if y and PLACEHOLDER_YEAR_RE.fullmatch(y):
             y, placeholder = None, True
         elif y and not y.isdigit():

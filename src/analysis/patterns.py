@@ -86,7 +86,8 @@ def match_marker(paragraph: str) -> tuple[int, str, str, int] | None:
 
 
 TITLE_RE = re.compile(
-    r"((?:19|20)\s*\d\s*\d|[二〇零一三四五六七八九]{4}|20[xX×]{2})\s*年\s*度?\s*[^。，,；]{0,14}?"
+    r"((?:19|20)\s*\d\s*\d|[二〇零一三四五六七八九]{4}|20[xX×]{2})(?:\s*年\s*度?|(?=[\u4e00-\u9fff]))\s*"
+    r"[^。，,；\d]{0,14}?(?:\d{4}\s*年\s*度?[^。，,；\d]{0,8}?)?"
     r"(?:工作要点|工作计划|工作安排|工作思路|工作重点|要点|工作打算|工作任务)"
 )
 #: A title or heading announcing a summary of a past year (``2022年工作总结``).
@@ -120,16 +121,20 @@ PLACEHOLDER_RE = re.compile(
 def is_title(paragraph: str) -> bool:
     """True if ``paragraph`` reads like a plan title (one year + 工作要点/计划…, short)."""
     p = paragraph.strip()
-    if not p or len(p) > 60 or p.startswith(("《", "关于")) or "。" in p:
+    if not p or len(p) > 60 or p.startswith(("《", "关于")) or re.search("[。，,；;]", p):
         return False
     m = TITLE_RE.search(p)
     if not m:
         return False
+    rest = p[m.end() :]
+    if len(rest) > 12 or re.search(rf"[{CN_NUM}]\s*[、．.]", rest):
+        return False  # a heading glued after the title (…工作计划1一、以…): not a title line
     # Inside 《…》 means the title is cited, not stated.
     before = p[: m.start()]
     if before.count("《") > before.count("》"):
         return False
-    return len(set(YEAR_RE.findall(p))) <= 1
+    years = set(YEAR_RE.findall(p))
+    return len(years) <= 1 or (len(years) == 2 and "总结" in p)  # 2022年工作总结及2023年工作计划
 
 
 def parse_date(text: str) -> str | None:

@@ -29,7 +29,13 @@ _ISSUER_PREFIX = re.compile(r"^(?:中国共产主义青年团|共青团|中共|�
 #: What may follow a place's short name at the start of an issuer or title (固原共青团, 北京团市委 …).
 _AFTER_SHORT = re.compile(r"^(?:共青团|团|青年|市|省|县|区|州|盟|旗|妇联|教育|\d|[二〇零一]{4}|20)")
 _SCHOOL = re.compile(r"大学|学院|学校|中学|小学|职校|技校|附中")
-_TOWNSHIP = re.compile(r"街道|乡|镇|社区")
+_TOWNSHIP = re.compile(r"街道|乡|镇|社区|村")
+#: Central bodies (ministries, national organisations).
+_CENTRAL = re.compile(
+    r"^(?:团中央|共青团中央|中共中央|中央|国务院|全国妇联|中华全国|教育部|民政部|人力资源和社会保障部|国家[\u4e00-\u9fff]{1,6}(?:局|委))"
+)
+#: An anonymised or generic place before an issuer (XX区委, 某县, ××市): the level is known, the place is not.
+_MASKED = re.compile(r"^(?:[Xx×*＊某]{1,4}|[Xx×*＊某]{0,4})(省|市|州|县|区|旗|街道|乡|镇|村|社区)")
 #: Division names that are also ordinary words (城区 "urban area", 郊区 "suburbs"): not flagged as places.
 GENERIC_NAMES = frozenset({"城区", "郊区", "矿区", "新区", "市中区", "城关", "河东", "河西", "开发区"})
 LEVEL_OF = {
@@ -159,7 +165,10 @@ def infer_place(name: str | None) -> Place:
     if not name:
         return Place(None, None, None, None)
     n = re.sub(r"\s+", "", name)
-    if "团中央" in n or n.startswith(("共青团中央", "中央")):
+    n = re.sub(
+        r"^(?:(?:19|20)\d{2}|[Xx×]{2,4}|20[xX]{2})\s*(?:年度?|学年)?", "", n
+    )  # a title that opens with its year
+    if "团中央" in n or _CENTRAL.match(n):
         return Place("中央", None, "central", None)
     n = _ISSUER_PREFIX.sub("", n)
     found, ambiguous, rest = None, False, n
@@ -172,8 +181,12 @@ def infer_place(name: str | None) -> Place:
     township = _TOWNSHIP.search(rest[:6]) if found is not None else None
     if found is None:
         level = None
+        masked = _MASKED.match(n)
         if school:
             level = "school"
+        elif masked:
+            level = {"省": "province", "市": "prefecture", "州": "prefecture", "县": "county", "区": "county",
+                     "旗": "county"}.get(masked.group(1), "township")  # fmt: skip
         elif n.startswith(("市委", "市")):
             level = "prefecture"
         elif n.startswith(("省委", "省")):

@@ -134,3 +134,16 @@ shared(cited_documents(corpus), 'title', by=GROUP).head(10)
 
 # %%
 targets(corpus)[['doc_id', 'path', 'number', 'unit', 'qualifier', 'clause']]
+
+# %% [markdown]
+# ## Explore (JupyterLab)
+# Type a term to see its concordance lines with their section path, or pick a keyness target.
+# In a headless run these show as text; the static tables above hold the results.
+
+# %%
+from analysis.widgets import keyness_picker, kwic_box
+
+kwic_box(corpus, value=KWIC_TERM)
+
+# %%
+keyness_picker(corpus, by=GROUP, exclude=EXCLUDE)

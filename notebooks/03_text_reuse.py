@@ -27,7 +27,7 @@ FIGURES_DIR = None
 LABELS = "zh"        # region labels in tables and figures: "zh", "zh+pinyin" or "pinyin"
 MIN_CHARS = 20          # minimum passage length (characters, punctuation ignored)
 MIN_SIMILARITY = 0.8    # minimum rapidfuzz Indel similarity
-EXCLUDE_BLOCKS = ("cover", "trailer")   # cover notices and signatures are administrative templates; () compares everything
+EXCLUDE_BLOCKS = ("cover", "trailer", "summary")   # cover notices, signatures and last year's summary; () compares everything
 PAIR = None       # pair shown side by side in HTML; None = the pair with most reuse
 
 # %%
@@ -37,6 +37,7 @@ import pandas as pd
 from analysis import load_corpus
 from analysis.figures import default_outdir, label_regions, save
 from analysis.plots import plot_reuse_network
+from analysis.html import Table
 from analysis.reuse import boilerplate_phrases, find_reuse, most_reused_pair, reuse_html, reuse_share
 
 pd.set_option("display.max_colwidth", 70)
@@ -54,15 +55,18 @@ phrases.head(20)
 # ## Reused passages
 
 # %%
-reuse = find_reuse(corpus, min_chars=MIN_CHARS, min_similarity=MIN_SIMILARITY, phrases=phrases, exclude_blocks=EXCLUDE_BLOCKS)
+# one search; passages made mostly of shared formulae are flagged in `boilerplate`
+passages = find_reuse(corpus, min_chars=MIN_CHARS, min_similarity=MIN_SIMILARITY, phrases=phrases,
+                      exclude_blocks=EXCLUDE_BLOCKS, boilerplate="include")
+reuse = passages[~passages.boilerplate].reset_index(drop=True)
 print(f"{len(reuse)} passages (boilerplate excluded)")
 PAIR = PAIR or most_reused_pair(reuse, corpus)
-reuse[["doc_a", "doc_b", "block_a", "n_chars", "similarity", "earlier", "text_a", "text_b"]].round(3)
+Table(reuse[["doc_a", "doc_b", "block_a", "n_chars", "similarity", "earlier", "text_a", "text_b"]].round(3))
 
 # %%
-formulae = find_reuse(corpus, min_chars=MIN_CHARS, min_similarity=MIN_SIMILARITY, phrases=phrases, exclude_blocks=EXCLUDE_BLOCKS, boilerplate="only")
+formulae = passages[passages.boilerplate]
 print(f"{len(formulae)} passages are mostly shared formulae (not counted as reuse)")
-formulae[["doc_a", "doc_b", "n_chars", "boilerplate_share", "text_a"]].round(2).head(10)
+Table(formulae[["doc_a", "doc_b", "n_chars", "boilerplate_share", "text_a"]].round(2).head(10))
 
 # %% [markdown]
 # ## How much of each plan is reused
@@ -80,10 +84,23 @@ fig
 
 # %% [markdown]
 # ## Side by side
-# The two plans with reused passages highlighted (yellow) and shared formulae (grey).
+# The reused passages of one pair of plans, aligned one per row with their context and the differences
+# marked, then both full texts with reused passages in yellow and shared formulae in grey.
 
 # %%
-path = Path(FIGURES_DIR or default_outdir()) / f"03_reuse_{PAIR[0]}_{PAIR[1]}.html"
-reuse_html(corpus, find_reuse(corpus, min_chars=MIN_CHARS, min_similarity=MIN_SIMILARITY, phrases=phrases, exclude_blocks=EXCLUDE_BLOCKS, boilerplate="include"),
-           *PAIR, path=path)
-print("written", path)
+path = Path(FIGURES_DIR or default_outdir()) / (f"03_reuse_{PAIR[0]}_{PAIR[1]}.html" if PAIR else "03_reuse.html")
+if PAIR:
+    reuse_html(corpus, passages, *PAIR, path=path)
+    print("written", path)
+else:
+    print("Fewer than two plans: no pair to show side by side.")
+
+# %% [markdown]
+# ## Explore (JupyterLab)
+# Pick two plans and step through their aligned passages. In a headless run this shows as text; the
+# HTML page above holds the same alignment.
+
+# %%
+from analysis.widgets import reuse_browser
+
+reuse_browser(corpus, passages)

@@ -163,7 +163,7 @@ def passage_families(
     min_size: int = 2,
     min_overlap: float = 0.5,
     boilerplate: str = "include",
-    exclude_blocks: Sequence[str] = ("cover", "trailer"),
+    exclude_blocks: Sequence[str] = ("cover", "trailer", "summary"),
     **reuse_params,
 ) -> Families:
     """Group reused passages shared by two or more plans into families.
@@ -561,7 +561,7 @@ def uptake(
     if reuse is None:
         from .reuse import find_reuse
 
-        reuse = find_reuse(corpus, boilerplate="exclude", exclude_blocks=("cover", "trailer"))
+        reuse = find_reuse(corpus, boilerplate="exclude", exclude_blocks=("cover", "trailer", "summary"))
     if "boilerplate" in reuse:
         reuse = reuse[~reuse.boilerplate.astype(bool)]
     bodies = dict(zip(corpus.documents.doc_id, corpus.documents.body))

@@ -23,7 +23,6 @@ The method follows passim and R's textreuse, adapted to unsegmented Chinese:
 
 from __future__ import annotations
 
-import html
 import math
 import re
 from collections import defaultdict
@@ -425,49 +424,14 @@ def reuse_share(corpus, reuse: pd.DataFrame) -> pd.DataFrame:
 
 
 def reuse_html(corpus, reuse: pd.DataFrame, doc_a: str, doc_b: str, path: str | Path | None = None) -> str:
-    """Side-by-side HTML of two plans with their reused passages highlighted.
+    """HTML page comparing two plans: reused passages aligned one per row, then both full texts.
 
-    Passages are numbered; hovering shows the similarity. Written to ``path`` if given.
+    See :func:`analysis.html.reuse_pairs_html` (context around each passage, differences
+    marked, formulae in grey). Written to ``path`` if given.
     """
-    bodies = corpus.documents.set_index("doc_id").body
-    regions = corpus.documents.set_index("doc_id").region
-    pair = reuse[
-        ((reuse.doc_a == doc_a) & (reuse.doc_b == doc_b)) | ((reuse.doc_a == doc_b) & (reuse.doc_b == doc_a))
-    ]
+    from .html import reuse_pairs_html
 
-    def marked(doc: str) -> str:
-        spans = []
-        for n, r in enumerate(pair.itertuples(), 1):
-            s, e = (r.start_a, r.end_a) if r.doc_a == doc else (r.start_b, r.end_b)
-            spans.append((s, e, n, r.similarity, r.boilerplate))
-        spans.sort()
-        out, pos = [], 0
-        body = bodies[doc]
-        for s, e, n, sim, bp in spans:
-            if s < pos:  # overlapping passages: show the first
-                continue
-            out.append(html.escape(body[pos:s]))
-            cls = "bp" if bp else "re"
-            out.append(
-                f'<mark class="{cls}" title="#{n} similarity {sim:.2f}"><sup>{n}</sup>{html.escape(body[s:e])}</mark>'
-            )
-            pos = e
-        out.append(html.escape(body[pos:]))
-        return "".join(out).replace("\n", "<br>\n")
-
-    page = f"""<!DOCTYPE html>
-<html lang="zh"><head><meta charset="utf-8"><title>Reuse: {html.escape(doc_a)} / {html.escape(doc_b)}</title>
-<style>body{{font-family:"Noto Sans CJK SC","Source Han Sans SC",sans-serif;margin:1em;}}
-.cols{{display:flex;gap:1.5em}} .col{{flex:1;line-height:1.7;font-size:14px}}
-mark.re{{background:#f9e79f}} mark.bp{{background:#d5dbdb}} sup{{color:#a04000;font-size:9px}}</style></head>
-<body><h2>文本复用：{html.escape(str(regions[doc_a]))}（{html.escape(doc_a)}） ↔ {html.escape(str(regions[doc_b]))}（{html.escape(doc_b)}）</h2>
-<p>{len(pair)} passages; yellow = reuse, grey = shared formulae (boilerplate). Numbers pair the passages.</p>
-<div class="cols"><div class="col">{marked(doc_a)}</div><div class="col">{marked(doc_b)}</div></div></body></html>
-"""
-    if path is not None:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        Path(path).write_text(page, encoding="utf-8")
-    return page
+    return reuse_pairs_html(corpus, reuse, doc_a, doc_b, path=path)
 
 
 def most_reused_pair(reuse: pd.DataFrame, corpus=None) -> tuple[str, str] | None:

@@ -435,7 +435,7 @@ def plot_diffusion(order: pd.DataFrame, edges: pd.DataFrame, labels: dict[str, s
     for e in edges.itertuples():
         if e.source not in pos or e.target not in pos:
             continue
-        lw = 0.6 + 4.0 * e.n_chars / top
+        lw = 0.5 + 2.5 * e.n_chars / top
         if e.relation == "inherited":
             ax.add_patch(FancyArrowPatch(pos[e.source], pos[e.target], arrowstyle="-|>", mutation_scale=10 + 2 * lw,
                                          lw=lw, color="#a04000", alpha=0.55, connectionstyle="arc3,rad=0.15",
@@ -452,7 +452,7 @@ def plot_diffusion(order: pd.DataFrame, edges: pd.DataFrame, labels: dict[str, s
     rows_used = sorted(order.row.unique())
     names = dict(enumerate([n for _, n in _LEVEL_ROWS] + ["级别不明"]))
     ax.set_yticks(rows_used, [names[r] for r in rows_used])
-    ax.set_ylim(max(rows_used) + 0.8, min(rows_used) - 0.6)
+    ax.set_ylim(max(rows_used) + 0.5, min(rows_used) - 0.5)
     import matplotlib.dates as mdates
 
     ax.xaxis.set_major_locator(mdates.AutoDateLocator())

@@ -96,7 +96,13 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--timeout", type=int, default=900, help="seconds allowed per notebook cell")
     r.set_defaults(func=_run)
     args = parser.parse_args(argv)
-    return args.func(args)
+    from .corpus import AnalysisError
+
+    try:
+        return args.func(args)
+    except (AnalysisError, FileNotFoundError, NotADirectoryError, PermissionError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

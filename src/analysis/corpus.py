@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 import json
+import os
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -122,14 +125,24 @@ class Corpus:
         key = tokens_fingerprint(self.fingerprint) if self.fingerprint else None
         path = Path(self.cache_dir) / "tokens.parquet" if self.cache_dir else None
         meta = path.with_suffix(".json") if path else None
-        if key and path and path.is_file() and meta.is_file():
-            if json.loads(meta.read_text(encoding="utf-8")).get("fingerprint") == key:
-                return pd.read_parquet(path)
+        if key and path and meta.is_file():
+            with cache_lock(path.parent, shared=True):
+                try:
+                    info = json.loads(meta.read_text(encoding="utf-8"))
+                    if info.get("fingerprint") == key:
+                        if _sha256(path) != info.get("sha256"):
+                            raise ValueError("tokens.parquet does not match its hash")
+                        return pd.read_parquet(path)
+                except Exception as exc:  # damaged token cache: segment again
+                    warnings.warn(
+                        f"{path}: token cache unusable ({exc}); rebuilding", CacheWarning, stacklevel=2
+                    )
         df = tokens_table(self, self.segmenter)
         if key and path:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            df.to_parquet(path, index=False)
-            meta.write_text(json.dumps({"fingerprint": key}), encoding="utf-8")
+            with cache_lock(path.parent):
+                _write_atomic(path, lambda tmp: df.to_parquet(tmp, index=False))
+                info = {"fingerprint": key, "sha256": _sha256(path)}
+                _write_atomic(meta, lambda tmp: tmp.write_text(json.dumps(info), encoding="utf-8"))
             df = pd.read_parquet(path)
         return df
 
@@ -180,7 +193,7 @@ class Corpus:
             rows.append(
                 {"doc_id": doc.doc_id, "raw_restored": restored, "uncovered": uncovered, "overlap": overlap}
             )
-        return pd.DataFrame(rows)
+        return pd.DataFrame(rows, columns=["doc_id", "raw_restored", "uncovered", "overlap"])
 
     def audit(self) -> pd.DataFrame:
         """Count of cleaning changes per document and kind (whitespace left out)."""
@@ -213,14 +226,84 @@ class Corpus:
         return sub
 
 
+class AnalysisError(Exception):
+    """Base class of the errors this library raises on purpose (bad input, not bugs)."""
+
+
+class ManifestError(AnalysisError, ValueError):
+    """A ``manifest.csv`` that cannot be used; the message names the file, row and column."""
+
+
+def _manifest_year(value: str, where: str) -> str:
+    v = value.strip()
+    if not v:
+        return ""
+    if re.fullmatch(r"(?:19|20)\d{2}(?:\.0+)?", v):
+        return str(int(float(v)))
+    from .patterns import cn_to_int
+
+    n = cn_to_int(v.removesuffix("年")) if re.fullmatch(r"[〇零一二三四五六七八九]{4}年?", v) else None
+    if n and 1900 <= n <= 2099:
+        return str(n)
+    raise ManifestError(f"{where}, column 'year': {value!r} is not a year (write e.g. 2023)")
+
+
 def _read_manifest(folder: Path) -> pd.DataFrame | None:
+    """Read and check ``manifest.csv``: encoding, header, field counts, duplicates, years.
+
+    Raises
+    ------
+    ManifestError
+        Naming the file, the row (as numbered in a spreadsheet, header = 1) and the column.
+    """
+    import csv
+    import io as _io
+
+    from .io import _decode
+
     path = folder / MANIFEST
     if not path.is_file():
         return None
-    m = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    if "file" not in m.columns:
-        raise ValueError(f"{path}: manifest needs a 'file' column")
-    return m.set_index("file")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ManifestError(f"{path}: cannot open ({exc.strerror or exc})") from exc
+    if not data.strip():
+        warnings.warn(
+            f"{path}: empty manifest; metadata is inferred from the texts", CorpusWarning, stacklevel=3
+        )
+        return None
+    try:
+        text, _, _ = _decode(data)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ManifestError(f"{path}: cannot decode ({exc}); save it as UTF-8") from exc
+    rows = list(csv.reader(_io.StringIO(text.lstrip("\ufeff"))))
+    rows = [r for r in rows if any(c.strip() for c in r)]
+    header = [h.strip() for h in rows[0]] if rows else []
+    if "file" not in header:
+        raise ManifestError(f"{path}: row 1 (header) needs a 'file' column; found {header}")
+    unknown = [h for h in header if h not in MANIFEST_COLUMNS]
+    if unknown:
+        warnings.warn(f"{path}: columns {unknown} are not used (known: {', '.join(MANIFEST_COLUMNS)})",
+                      CorpusWarning, stacklevel=3)  # fmt: skip
+    records, seen = [], {}
+    for n, r in enumerate(rows[1:], start=2):
+        if len(r) > len(header):
+            raise ManifestError(
+                f"{path}, row {n}: {len(r)} fields for {len(header)} columns (a comma inside a value? quote it)"
+            )
+        rec = dict(zip(header, [c.strip() for c in r] + [""] * (len(header) - len(r))))
+        if not rec["file"]:
+            raise ManifestError(f"{path}, row {n}, column 'file': empty")
+        if rec["file"] in seen:
+            raise ManifestError(
+                f"{path}, row {n}, column 'file': {rec['file']!r} already listed in row {seen[rec['file']]}"
+            )
+        seen[rec["file"]] = n
+        if "year" in rec:
+            rec["year"] = _manifest_year(rec["year"], f"{path}, row {n}")
+        records.append(rec)
+    return pd.DataFrame(records, columns=header).set_index("file")
 
 
 def _doc_id(path: Path) -> str:
@@ -415,7 +498,7 @@ def build_corpus(raw_dir: str | Path | None = None, *, progress: bool | None = N
             warnings.warn(
                 f"{folder / name}: listed in manifest.csv but not found", CorpusWarning, stacklevel=2
             )
-    tables = {t: _concat(frames) for t, frames in parts.items()}
+    tables = {t: _concat(frames, t) for t, frames in parts.items()}
     if "year" in tables["documents"]:
         tables["documents"]["year"] = tables["documents"]["year"].astype("Int64")
     if skipped:
@@ -431,13 +514,35 @@ def build_corpus(raw_dir: str | Path | None = None, *, progress: bool | None = N
     return Corpus(**tables, source=folder)
 
 
-def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+@functools.lru_cache(maxsize=1)
+def _schema() -> dict[str, pd.DataFrame]:
+    """Empty tables with the full schema: the tables of a tiny bundled plan, with no rows."""
+    import pyarrow as pa
+
+    fragments = parse_file(Path(__file__).parent / "data" / "schema_plan.txt", "schema")
+    return {
+        t: pa.Table.from_pandas(df.iloc[0:0], preserve_index=False).to_pandas() for t, df in fragments.items()
+    }
+
+
+def empty_table(name: str) -> pd.DataFrame:
+    """An empty table with every column of ``name`` (documents, sections, items, sentences, blocks, removed).
+
+    >>> list(empty_table("items").columns[:4]), len(empty_table("items"))
+    (['doc_id', 'item_no', 'section_no', 'section_id'], 0)
+    """
+    if name == "errors":
+        return pd.DataFrame(columns=ERROR_COLUMNS)
+    return _schema()[name].copy()
+
+
+def _concat(frames: list[pd.DataFrame], name: str | None = None) -> pd.DataFrame:
     """Concatenate, then round-trip through Arrow so fresh and cached tables have equal dtypes."""
     import pyarrow as pa
 
     frames = [f for f in frames if len(f)]
     if not frames:
-        return pd.DataFrame()
+        return empty_table(name) if name else pd.DataFrame()
     df = pd.concat(frames, ignore_index=True)
     return pa.Table.from_pandas(df, preserve_index=False).to_pandas()
 
@@ -458,31 +563,102 @@ def fingerprint(raw_dir: str | Path) -> str:
     return h.hexdigest()
 
 
+class CacheWarning(UserWarning):
+    """A cache could not be used (damaged, incomplete, from other code) and is being rebuilt."""
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+@contextlib.contextmanager
+def cache_lock(folder: str | Path, *, shared: bool = False):
+    """An inter-process lock on a cache folder (``.lock``): one writer, or many readers.
+
+    Uses ``fcntl.flock`` where it exists (POSIX); elsewhere it does nothing.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks; writes are still atomic per file
+        yield
+        return
+    with open(folder / ".lock", "a+") as fh:
+        fcntl.flock(fh, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _write_atomic(path: Path, write) -> None:
+    """Write through a temporary file in the same folder, flushed to disk, then renamed into place."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        write(tmp)
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
 def save_corpus(corpus: Corpus, out_dir: str | Path, fp: str | None = None) -> list[Path]:
-    """Write every table to ``out_dir`` as parquet, plus ``build.json``."""
+    """Write every table to ``out_dir`` as parquet, then ``build.json`` with a SHA-256 per table.
+
+    Each file is written to a temporary name and renamed into place, under an exclusive lock,
+    and ``build.json`` is written last: a build killed at any point leaves either the old
+    cache or a cache whose hashes do not match, which :func:`load_corpus` rebuilds.
+    """
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     written = []
-    for t in TABLES:
-        path = out / f"{t}.parquet"
-        getattr(corpus, t).to_parquet(path, index=False)
-        written.append(path)
-    info = {"fingerprint": fp, "parser_version": PARSER_VERSION, "source": str(corpus.source)}
-    (out / "build.json").write_text(json.dumps(info, indent=2), encoding="utf-8")
+    with cache_lock(out):
+        hashes = {}
+        for t in TABLES:
+            path = out / f"{t}.parquet"
+            _write_atomic(path, lambda tmp, t=t: getattr(corpus, t).to_parquet(tmp, index=False))
+            hashes[t] = _sha256(path)
+            written.append(path)
+        info = {
+            "fingerprint": fp,
+            "parser_version": PARSER_VERSION,
+            "source": str(corpus.source),
+            "sha256": hashes,
+        }
+        _write_atomic(
+            out / "build.json", lambda tmp: tmp.write_text(json.dumps(info, indent=2), encoding="utf-8")
+        )
     return written
 
 
 def _read_cached(out: Path, fp: str) -> Corpus | None:
+    """The cached corpus if its fingerprint and every table's hash match; None to rebuild."""
     info_path = out / "build.json"
     if not info_path.is_file():
         return None
-    try:
-        info = json.loads(info_path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError:
-        return None
-    if info.get("fingerprint") != fp or not all((out / f"{t}.parquet").is_file() for t in TABLES):
-        return None
-    tables = {t: pd.read_parquet(out / f"{t}.parquet") for t in TABLES}
+    with cache_lock(out, shared=True):
+        try:
+            info = json.loads(info_path.read_text(encoding="utf-8"))
+            if info.get("fingerprint") != fp:
+                return None
+            hashes = info["sha256"]
+            tables = {}
+            for t in TABLES:
+                path = out / f"{t}.parquet"
+                if _sha256(path) != hashes[t]:
+                    raise ValueError(f"{path.name} does not match its hash in build.json")
+                tables[t] = pd.read_parquet(path)
+        except Exception as exc:  # any damage (missing file, truncated parquet, bad JSON): rebuild
+            warnings.warn(
+                f"{out}: cache unusable ({type(exc).__name__}: {exc}); rebuilding", CacheWarning, stacklevel=3
+            )
+            return None
     return Corpus(**tables, source=Path(info.get("source", "")), cache_dir=out, fingerprint=fp)
 
 
@@ -534,6 +710,11 @@ def load_corpus(
             warnings.warn(f"{e.path}: {e.reason}", CorpusWarning, stacklevel=2)
         return cached
     corpus = build_corpus(folder, progress=progress)
+    if fingerprint(folder) != fp:  # a file changed while it was being read: do not cache a mix
+        warnings.warn(
+            f"{folder}: files changed during the build; tables not cached", CacheWarning, stacklevel=2
+        )
+        return corpus
     save_corpus(corpus, cache_dir, fp)
     corpus.cache_dir, corpus.fingerprint = Path(cache_dir), fp
     return corpus

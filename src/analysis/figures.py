@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import zlib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -245,6 +246,7 @@ def save(
     ['.png', '.svg', '.pdf']
     """
     out = Path(outdir) if outdir is not None else default_outdir()
+    name = safe_name(name)
     out.mkdir(parents=True, exist_ok=True)
     metadata = {
         "png": {"Software": None},
@@ -266,6 +268,24 @@ def save(
     return written
 
 
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
+FIGURE_SUFFIXES = (".png", ".svg", ".pdf", ".html")
+
+
+def safe_name(name: str, max_length: int = 120) -> str:
+    """A file stem that cannot leave its folder: no separators, ``..``, NUL or control characters.
+
+    Separators and reserved characters become ``_``; leading dots are dropped; the length is
+    bounded. The result is never empty.
+
+    >>> safe_name("../../etc/passwd"), safe_name("01_keyness_重庆"), safe_name("a/b:c")
+    ('etc_passwd', '01_keyness_重庆', 'a_b_c')
+    """
+    stem = _UNSAFE.sub("_", str(name)).replace("..", "_")
+    stem = re.sub(r"_+", "_", stem).strip("._ ")
+    return stem[:max_length] or "figure"
+
+
 def clear(outdir: str | Path | None = None) -> list[Path]:
     """Delete the figures listed in ``<outdir>/index.csv`` (and the index itself).
 
@@ -281,7 +301,15 @@ def clear(outdir: str | Path | None = None) -> list[Path]:
         names = {r["file"] for r in csv.DictReader(fh)}
     for name in sorted(names):
         path = out / name
-        if path.is_file() and path.parent == out:
+        # only figures this helper wrote: a plain file name, inside the folder, of a figure format
+        if (
+            name == Path(name).name
+            and safe_name(Path(name).stem) == Path(name).stem
+            and path.suffix in FIGURE_SUFFIXES
+            and path.is_file()
+            and not path.is_symlink()
+            and path.resolve().parent == out.resolve()
+        ):
             path.unlink()
             removed.append(path)
     index.unlink()

@@ -32,16 +32,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-#: Rank of administrative levels: lower is higher in the hierarchy.
-LEVEL_RANK: dict[str, int] = {
-    "central": 0,
-    "province": 1,
-    "municipality": 1,
-    "prefecture": 2,
-    "county": 3,
-    "school": 4,
-    "township": 4,
-}
+from .metadata import LEVEL_RANK
 
 MEMBER_COLUMNS = ["family", "doc_id", "start", "end", "n_chars", "text", "date", "year", "level", "region",
                   "block", "parent", "relation", "similarity"]  # fmt: skip

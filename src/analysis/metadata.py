@@ -5,6 +5,16 @@ from __future__ import annotations
 from .places import infer_place
 
 LEVELS = ("central", "province", "municipality", "prefecture", "county", "school", "township")
+#: Rank of administrative levels: lower is higher in the hierarchy (municipalities are province-level).
+LEVEL_RANK: dict[str, int] = {
+    "central": 0,
+    "province": 1,
+    "municipality": 1,
+    "prefecture": 2,
+    "county": 3,
+    "school": 4,
+    "township": 4,
+}
 
 
 def infer_region_level(name: str | None) -> tuple[str | None, str | None]:

@@ -14,6 +14,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .figures import region_color, setup
+from .metadata import LEVEL_RANK
 
 
 def _short(text: str, width: int = 14) -> str:
@@ -388,15 +389,7 @@ _LEVEL_ROWS = [
     ("county", "县区"),
     ("school", "学校/街镇"),
 ]
-_LEVEL_ROW = {
-    "central": 0,
-    "province": 1,
-    "municipality": 1,
-    "prefecture": 2,
-    "county": 3,
-    "school": 4,
-    "township": 4,
-}
+_LEVEL_ROW = LEVEL_RANK
 
 
 def plot_diffusion(order: pd.DataFrame, edges: pd.DataFrame, labels: dict[str, str] | None = None, *,

@@ -254,3 +254,13 @@ def test_files_over_the_size_limit_are_refused(tmp_path):
     (tmp_path / "big.txt").write_text(plan_txt() * 50, encoding="utf-8")
     with pytest.raises(PlanReadError, match="over the limit"):
         read_plan_file(tmp_path / "big.txt", max_bytes=1000)
+
+
+def test_shift_jis_is_recognised_not_read_as_gb18030(tmp_path):
+    text = (
+        "某市青年団2023年工作要点\n一、思想引領を強化する\n1.深入学習。組織専題学習、全市各級団組織と青年を覆蓋する。\n"
+        "2.宣伝強化。網上宣伝工作をよく行う。\n二、青年発展に奉仕する\n3.就業見習計画を実施する。見習職位五百個を提供する。\n"
+    )
+    (tmp_path / "sjis.txt").write_bytes(text.encode("cp932"))
+    d = read_plan_file(tmp_path / "sjis.txt")
+    assert d.encoding == "cp932" and d.text == text

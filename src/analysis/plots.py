@@ -452,7 +452,7 @@ def plot_diffusion(order: pd.DataFrame, edges: pd.DataFrame, labels: dict[str, s
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
     ax.grid(axis="x")
     ax.set_title(title)
-    note = "箭头：后发或下级计划承接的段落（线宽 = 字数）；虚线：无法判定先后的共享段落"
+    note = "箭头：后发或下级计划承接的段落（线宽 = 字数）；虚线：无法判定先后的共享段落；只有年份的计划画在该年年中"
     if len(undated):
         note += f"；无日期计划置于左侧：{'、'.join(undated.doc_id.map(lambda d: labels.get(d) or d))}"
     ax.set_xlabel(wrap(note, 60), fontsize=8)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .stats import chi2_yates, g2, log_ratio, p_value
+from .stats import adjust_p, chi2_yates, fisher_p, g2, log_ratio, min_expected, p_value
 
 DEFAULT_EXCLUDE = ("punct", "numeric", "stop", "filler", "placeholder", "single_char")
 FLAGS = ("punct", "numeric", "stop", "filler", "placeholder", "single_char")
@@ -153,6 +153,9 @@ def keyness(
     exclude: Sequence[str] = DEFAULT_EXCLUDE,
     min_count: int = 2,
     sort: str = "g2",
+    correction: str = "bh",
+    alpha: float = 0.05,
+    min_effect: float = 0.0,
 ) -> pd.DataFrame:
     """Keywords of a target group against a reference (quanteda's textstat_keyness).
 
@@ -170,6 +173,13 @@ def keyness(
     min_count : int, default 2
         Minimum occurrences in target and reference together.
     sort : {"g2", "log_ratio"}
+    correction : {"bh", "bonferroni", "none"}, default "bh"
+        Adjustment of the p-values for testing every term at once: Benjamini–Hochberg false
+        discovery rate (default), Bonferroni, or none.
+    alpha : float, default 0.05
+        Level for ``significant``, applied to the adjusted p-value.
+    min_effect : float, default 0
+        Minimum absolute log ratio for ``significant`` (1 = twice as frequent).
 
     Returns
     -------
@@ -177,8 +187,12 @@ def keyness(
         One row per term: ``term, count_target, count_reference, total_target,
         total_reference, per_10k_target, per_10k_reference, g2`` (Dunning's log-likelihood,
         the 2×2 table ``[[a, b], [c - a, d - b]]``), ``chi2`` (Yates-corrected), ``p``
-        (of G², χ² with 1 df), ``log_ratio`` (Hardie; zero counts as 0.5) and ``direction``
-        (``"target"`` if relatively more frequent in the target, else ``"reference"``).
+        (of G², χ² with 1 df), ``log_ratio`` (Hardie; zero counts as 0.5), ``direction``
+        (``"target"`` if relatively more frequent in the target, else ``"reference"``),
+        ``test`` (``"G2"``, or ``"fisher"`` where an expected count is below 5, whose exact
+        two-sided p is then used), ``p_test`` (the p of that test), ``p_adj`` (adjusted by
+        ``correction`` over all terms tested) and ``significant`` (``p_adj < alpha`` and
+        ``|log_ratio| >= min_effect``). The correction is recorded in ``DataFrame.attrs``.
         Sorted by direction then ``sort`` descending.
 
     Examples
@@ -221,8 +235,17 @@ def keyness(
     df["p"] = p_value(df["g2"])
     df["log_ratio"] = log_ratio(A, B, c, d)
     df["direction"] = np.where(A / c >= B / d, "target", "reference")
+    small = min_expected(A, B, c, d) < 5
+    df["test"] = np.where(small, "fisher", "G2")
+    p_test = df["p"].to_numpy().copy()
+    if small.any():
+        p_test[small] = fisher_p(A[small], B[small], c, d)
+    df["p_test"] = p_test
+    df["p_adj"] = adjust_p(p_test, correction)
+    df["significant"] = (df.p_adj < alpha) & (df.log_ratio.abs() >= min_effect)
     df = df.sort_values(["direction", sort, "term"], ascending=[False, False, True], ignore_index=True)
-    df.attrs.update(exclude=tuple(exclude), target=targets, reference=reference or "rest", by=by)
+    df.attrs.update(exclude=tuple(exclude), target=targets, reference=reference or "rest", by=by,
+                    correction=correction, alpha=alpha, min_effect=min_effect, n_tests=len(df))  # fmt: skip
     return df
 
 

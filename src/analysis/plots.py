@@ -119,10 +119,12 @@ def plot_top_terms(freq: pd.DataFrame, by: str = "region", *, n: int = 12, ncols
 def plot_keyness(key: pd.DataFrame, *, n: int = 15, alpha: float = 0.05, title: str | None = None) -> Figure:
     """Diverging bars of keywords: target-side (right) and reference-side (left), by G².
 
-    Only terms with ``p < alpha`` are shown; bar length is signed G², the label shows log ratio.
+    Only terms that survive the multiple-testing correction are shown (``significant`` from
+    :func:`analysis.keywords.keyness`; tables without it fall back to ``p < alpha``); bar
+    length is signed G², the label shows log ratio, and the axis label names the correction.
     """
     setup()
-    sig = key[key.p < alpha]
+    sig = key[key.significant] if "significant" in key else key[key.p < alpha]
     pos = sig[sig.direction == "target"].nlargest(n, "g2")
     neg = sig[sig.direction == "reference"].nlargest(n, "g2")
     d = pd.concat([pos.assign(v=pos.g2), neg.assign(v=-neg.g2)]).sort_values("v")
@@ -132,7 +134,14 @@ def plot_keyness(key: pd.DataFrame, *, n: int = 15, alpha: float = 0.05, title: 
     ax.barh(range(len(d)), d.v, color=[color if v > 0 else "#95a5a6" for v in d.v])
     ax.set_yticks(range(len(d)), [f"{t}  ({lr:+.1f})" for t, lr in zip(d.term, d.log_ratio)], fontsize=8)
     ax.axvline(0, color="black", lw=0.6)
-    ax.set_xlabel("G²（右：目标更常用；左：参照更常用）；括号内为 log ratio")
+    corr = {"bh": "Benjamini–Hochberg 校正", "bonferroni": "Bonferroni 校正", "none": "未校正"}.get(
+        key.attrs.get("correction", "none"), "未校正"
+    )
+    a = key.attrs.get("alpha", alpha)
+    ax.set_xlabel(
+        f"G²（右：目标更常用；左：参照更常用）；括号内为 log ratio\n"
+        f"仅显示 {corr}后 p < {a:g} 的词（共检验 {key.attrs.get('n_tests', len(key))} 个词）"
+    )
     ref = key.attrs.get("reference", "rest")
     ref_label = (
         "其余各地" if ref == "rest" else ("、".join(map(str, ref)) if not isinstance(ref, str) else ref)

@@ -60,3 +60,51 @@ def log_ratio(a, b, c, d, zero: float = 0.5) -> np.ndarray:
     a = np.where(np.asarray(a) == 0, zero, a).astype(float)
     b = np.where(np.asarray(b) == 0, zero, b).astype(float)
     return np.log2((a / np.asarray(c, dtype=float)) / (b / np.asarray(d, dtype=float)))
+
+
+CORRECTIONS = ("bh", "bonferroni", "none")
+
+
+def adjust_p(p, method: str = "bh") -> np.ndarray:
+    """P-values adjusted for testing many terms at once.
+
+    ``"bh"``: Benjamini–Hochberg false discovery rate (scipy's ``false_discovery_control``);
+    ``"bonferroni"``: family-wise, ``min(1, p·m)``; ``"none"``: unchanged.
+
+    >>> adjust_p([0.01, 0.02, 0.03, 0.5]).round(3).tolist()
+    [0.04, 0.04, 0.04, 0.5]
+    >>> adjust_p([0.01, 0.3], "bonferroni").tolist()
+    [0.02, 0.6]
+    """
+    p = np.asarray(p, dtype=float)
+    if method not in CORRECTIONS:
+        raise ValueError(f"correction must be one of {CORRECTIONS}")
+    if method == "none" or p.size == 0:
+        return p.copy()
+    if method == "bonferroni":
+        return np.minimum(1.0, p * p.size)
+    from scipy.stats import false_discovery_control
+
+    return false_discovery_control(p, method="bh")
+
+
+def min_expected(a, b, c, d) -> np.ndarray:
+    """Smallest expected cell count of each 2×2 table ``[[a, b], [c − a, d − b]]``."""
+    _, e = _cells(a, b, c, d)
+    return e.min(axis=0)
+
+
+def fisher_p(a, b, c, d) -> np.ndarray:
+    """Two-sided Fisher exact test of each 2×2 table ``[[a, b], [c − a, d − b]]``.
+
+    >>> round(float(fisher_p([3], [0], [10], [40])[0]), 4)  # = C(10,3)/C(50,3): only the observed table is as extreme
+    0.0061
+    """
+    from scipy.stats import fisher_exact
+
+    a, b = np.atleast_1d(a).astype(int), np.atleast_1d(b).astype(int)
+    c = np.broadcast_to(np.asarray(c, dtype=int), a.shape)
+    d = np.broadcast_to(np.asarray(d, dtype=int), a.shape)
+    return np.array(
+        [fisher_exact([[x, y], [n - x, m - y]])[1] for x, y, n, m in zip(a, b, c, d)], dtype=float
+    )

@@ -96,7 +96,22 @@ def test_min_effect_filters_small_effects():
 def test_keyness_figure_shows_only_corrected_terms(chongqing):
     from analysis.plots import plot_keyness
 
-    fig = plot_keyness(chongqing, n=50)
+    fig = plot_keyness(chongqing, n=50, exclude_places=False)
     labels = [t.get_text().split("  ")[0] for t in fig.axes[0].get_yticklabels()]
     assert sorted(labels) == sorted(chongqing[chongqing.significant].term)
     assert "Benjamini–Hochberg" in fig.axes[0].get_xlabel()
+
+
+def test_place_names_are_flagged_and_left_out_of_the_keyness_figure(chongqing):
+    from analysis import load_corpus
+    from analysis.keywords import keyness
+    from analysis.places import place_names
+    from analysis.plots import plot_keyness
+
+    corpus = load_corpus()
+    tok = corpus.tokens
+    assert tok[tok.token == "重庆"].place.all() and not tok[tok.token == "青年"].place.any()
+    labels = [t.get_text().split("  ")[0] for t in plot_keyness(chongqing, n=50).axes[0].get_yticklabels()]
+    assert "重庆" in set(chongqing[chongqing.significant].term) and "重庆" not in labels
+    kept = keyness(corpus, by="region", target="重庆", exclude=("punct", "stop", "place"))
+    assert not set(kept.term) & place_names()

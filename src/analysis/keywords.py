@@ -17,7 +17,8 @@ import pandas as pd
 from .stats import adjust_p, chi2_yates, fisher_p, g2, log_ratio, min_expected, p_value
 
 DEFAULT_EXCLUDE = ("punct", "numeric", "stop", "filler", "placeholder", "single_char")
-FLAGS = ("punct", "numeric", "stop", "filler", "placeholder", "single_char")
+#: Token flags that ``exclude=`` may name; ``place`` marks names of administrative divisions.
+FLAGS = ("punct", "numeric", "stop", "filler", "placeholder", "single_char", "place")
 
 
 def kept_tokens(corpus, exclude: Sequence[str] = DEFAULT_EXCLUDE, by: str | None = None) -> pd.DataFrame:
@@ -30,6 +31,10 @@ def kept_tokens(corpus, exclude: Sequence[str] = DEFAULT_EXCLUDE, by: str | None
     for flag in exclude:
         if flag == "single_char":
             mask &= tok.token.str.len().to_numpy() > 1
+        elif flag == "place" and "place" not in tok:  # a token table cached before the flag existed
+            from .places import place_names
+
+            mask &= ~tok.token.isin(place_names()).to_numpy()
         else:
             mask &= ~tok[flag].to_numpy(dtype=bool)
     out = tok[mask]

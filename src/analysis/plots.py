@@ -116,15 +116,25 @@ def plot_top_terms(freq: pd.DataFrame, by: str = "region", *, n: int = 12, ncols
     return fig
 
 
-def plot_keyness(key: pd.DataFrame, *, n: int = 15, alpha: float = 0.05, title: str | None = None) -> Figure:
+def plot_keyness(key: pd.DataFrame, *, n: int = 15, alpha: float = 0.05, title: str | None = None,
+                 exclude_places: bool = True) -> Figure:  # fmt: skip
     """Diverging bars of keywords: target-side (right) and reference-side (left), by G².
 
     Only terms that survive the multiple-testing correction are shown (``significant`` from
     :func:`analysis.keywords.keyness`; tables without it fall back to ``p < alpha``); bar
     length is signed G², the label shows log ratio, and the axis label names the correction.
+    Names of administrative divisions (:func:`analysis.places.place_names`) are left out
+    unless ``exclude_places=False``, and the label says how many.
     """
     setup()
     sig = key[key.significant] if "significant" in key else key[key.p < alpha]
+    n_places = 0
+    if exclude_places:  # 重庆 is key in Chongqing's plan; no one needs a statistic to know it
+        from .places import place_names
+
+        places = sig.term.isin(place_names())
+        n_places = int(places.sum())
+        sig = sig[~places]
     pos = sig[sig.direction == "target"].nlargest(n, "g2")
     neg = sig[sig.direction == "reference"].nlargest(n, "g2")
     d = pd.concat([pos.assign(v=pos.g2), neg.assign(v=-neg.g2)]).sort_values("v")
@@ -141,6 +151,7 @@ def plot_keyness(key: pd.DataFrame, *, n: int = 15, alpha: float = 0.05, title: 
     ax.set_xlabel(
         f"G²（右：目标更常用；左：参照更常用）；括号内为 log ratio\n"
         f"仅显示 {corr}后 p < {a:g} 的词（共检验 {key.attrs.get('n_tests', len(key))} 个词）"
+        + (f"；{n_places} 个地名未显示" if n_places else "")
     )
     ref = key.attrs.get("reference", "rest")
     ref_label = (

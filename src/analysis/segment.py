@@ -320,7 +320,7 @@ def tokens_table(
     -------
     DataFrame
         ``doc_id, block, section_id, item_no, position, token, pos, start, end`` (offsets
-        into ``documents.body``) and flags ``punct, numeric, stop, filler, placeholder``. Whitespace
+        into ``documents.body``) and flags ``punct, numeric, stop, filler, placeholder, place``. Whitespace
         tokens are dropped; ``position`` counts the remaining tokens within each plan.
     """
     seg = segmenter or Segmenter.from_corpus(corpus)
@@ -356,15 +356,18 @@ def tokens_table(
     df["stop"] = df.token.isin(stop)
     df["filler"] = df.token.isin(filler)
     df["placeholder"] = df.token.str.fullmatch(r"[xX×*]+")
+    from .places import place_names
+
+    df["place"] = df.token.isin(place_names())  # a division name (GB/T 2260 list): 重庆, 固原市, 涪城 …
     return df
 
 
-TOKENS_VERSION = "2"
+TOKENS_VERSION = "3"
 
 
 def tokens_fingerprint(corpus_fingerprint: str) -> str:
     """Cache key of the tokens table: the corpus, the word lists and the tokenizer version."""
     h = hashlib.sha256((TOKENS_VERSION + corpus_fingerprint).encode())
-    for path in (LEXICON, STOPWORDS, FILLER):
+    for path in (LEXICON, STOPWORDS, FILLER, DATA / "divisions.csv"):
         h.update(path.read_bytes())
     return h.hexdigest()

@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from .metadata import LEVEL_RANK
+from .stats import wilson_interval
 
 MEMBER_COLUMNS = ["family", "doc_id", "start", "end", "n_chars", "text", "date", "year", "level", "region",
                   "block", "parent", "relation", "similarity"]  # fmt: skip
@@ -624,31 +625,6 @@ def uptake(
 
 # ---------------------------------------------------------------------------------------
 # change over time
-
-
-def wilson_interval(count, total, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score interval for a proportion ``count / total`` (vectorised).
-
-    Examples
-    --------
-    >>> lo, hi = wilson_interval(0, 20)
-    >>> float(lo[0]), round(float(hi[0]), 4)
-    (0.0, 0.1611)
-    """
-    from scipy.stats import norm
-
-    x = np.atleast_1d(np.asarray(count, dtype=float))
-    n = np.atleast_1d(np.asarray(total, dtype=float))
-    z = norm.ppf(0.5 + confidence / 2)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        p = np.where(n > 0, x / n, 0.0)
-        denom = 1 + z**2 / n
-        centre = (p + z**2 / (2 * n)) / denom
-        half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denom
-    lo = np.where(n > 0, np.clip(centre - half, 0, 1), np.nan)
-    hi = np.where(n > 0, np.clip(centre + half, 0, 1), np.nan)
-    lo = np.where(x == 0, 0.0, lo)
-    return lo, hi
 
 
 def trend_test(

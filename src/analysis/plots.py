@@ -322,7 +322,11 @@ def plot_reuse_network(share: pd.DataFrame, labels: dict[str, str] | None = None
 
 def plot_attention(att: pd.DataFrame, theme: str = "theme", by: str = "region", *, labels: dict | None = None,
                    title: str = "注意力分配：各地各主题条目占比") -> Figure:  # fmt: skip
-    """Heatmap theme × group of shares from :func:`analysis.themes.attention`; ▲/▼ mark p < 0.05 over/under."""
+    """Heatmap theme × group of shares from :func:`analysis.themes.attention`.
+
+    ▲/▼ mark shares significantly over/under the other groups' after the correction recorded
+    by :func:`analysis.themes.attention` (Benjamini–Hochberg by default); the label names it.
+    """
     setup()
     share = att.pivot(index=theme, columns=by, values="share")
     over = att.pivot(index=theme, columns=by, values="over")
@@ -338,7 +342,14 @@ def plot_attention(att: pd.DataFrame, theme: str = "theme", by: str = "region", 
     _annotate(ax, share.values, lambda i, j, v: f"{v:.0%}{marks.get(over.values[i, j], '')}", dark=0.6 * vmax)
     fig.colorbar(im, ax=ax, shrink=0.8, label="占本地条目的比例")
     ax.set_title(title)
-    ax.set_xlabel("▲/▼：与其余各地相比显著偏高/偏低（G², p < 0.05）")
+    corr = {"bh": "Benjamini–Hochberg 校正", "bonferroni": "Bonferroni 校正", "none": "未校正"}.get(
+        att.attrs.get("correction", "none"), "未校正"
+    )
+    n_marked = int((att.over != "").sum())
+    ax.set_xlabel(
+        f"▲/▼：与其余各地相比显著偏高/偏低（G² 或 Fisher 精确检验，{corr}后 p < {att.attrs.get('alpha', 0.05):g}，"
+        f"共 {att.attrs.get('n_tests', len(att))} 个检验，{n_marked} 个显著）"
+    )
     return fig
 
 

@@ -108,3 +108,28 @@ def fisher_p(a, b, c, d) -> np.ndarray:
     return np.array(
         [fisher_exact([[x, y], [n - x, m - y]])[1] for x, y, n, m in zip(a, b, c, d)], dtype=float
     )
+
+
+def wilson_interval(count, total, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval for a proportion ``count / total`` (vectorised).
+
+    Examples
+    --------
+    >>> lo, hi = wilson_interval(0, 20)
+    >>> float(lo[0]), round(float(hi[0]), 4)
+    (0.0, 0.1611)
+    """
+    from scipy.stats import norm
+
+    x = np.atleast_1d(np.asarray(count, dtype=float))
+    n = np.atleast_1d(np.asarray(total, dtype=float))
+    z = norm.ppf(0.5 + confidence / 2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = np.where(n > 0, x / n, 0.0)
+        denom = 1 + z**2 / n
+        centre = (p + z**2 / (2 * n)) / denom
+        half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denom
+    lo = np.where(n > 0, np.clip(centre - half, 0, 1), np.nan)
+    hi = np.where(n > 0, np.clip(centre + half, 0, 1), np.nan)
+    lo = np.where(x == 0, 0.0, lo)
+    return lo, hi

@@ -22,7 +22,7 @@ from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
 from .keywords import DEFAULT_EXCLUDE, kept_tokens
 from .segment import DATA
-from .stats import g2, p_value
+from .stats import adjust_p, fisher_p, g2, min_expected, p_value, wilson_interval
 
 METHODS = ("nmf", "lda", "kmeans")
 GUIDE = DATA / "themes.csv"
@@ -315,6 +315,8 @@ def attention(
     weight: str = "items",
     n_boot: int = 1000,
     random_state: int = 0,
+    correction: str = "bh",
+    alpha: float = 0.05,
 ) -> pd.DataFrame:
     """Attention allocation: each group's share of items (or characters) per theme.
 
@@ -332,10 +334,13 @@ def attention(
     -------
     DataFrame
         One row per (group, theme): ``n`` (items or characters), ``total``, ``share`` (sums to 1
-        per group), ``share_rest`` (the other groups together), ``ci_low, ci_high``
-        (bootstrap percentile interval of ``share``), ``g2`` and ``p`` (log-likelihood test of
-        the group against the rest, on item counts), ``log_ratio`` and ``over`` ("over", "under"
-        or "" when p ≥ 0.05).
+        per group), ``share_rest`` (the other groups together), ``ci_low, ci_high`` (95%
+        Wilson score interval of the share of items, which does not collapse to [0, 0] for a
+        zero count; bootstrap percentiles for ``weight="chars"``), ``g2`` and ``p``
+        (log-likelihood test of the group against the rest, on item counts; Fisher's exact
+        test where an expected count is below 5, see ``test``), ``p_adj`` (adjusted over all
+        group × theme tests by ``correction``: "bh" Benjamini–Hochberg, "bonferroni" or
+        "none"), ``log_ratio`` and ``over`` ("over", "under", or "" unless ``p_adj < alpha``).
     """
     if weight not in ("items", "chars"):
         raise ValueError("weight must be 'items' or 'chars'")
@@ -358,14 +363,22 @@ def attention(
             a, b = (sub[theme] == t).sum(), (rest[theme] == t).sum()
             c, d = len(sub), len(rest)
             stat = float(g2(a, b, c, d)) if d else 0.0
+            exact = bool(d) and float(np.atleast_1d(min_expected(a, b, c, d))[0]) < 5
+            p = float(fisher_p([a], [b], c, d)[0]) if exact else float(p_value(stat))
+            if weight == "items":
+                lo, hi = (float(v[0]) for v in wilson_interval(a, c))
+            else:
+                lo, hi = float(np.quantile(bs, 0.025)), float(np.quantile(bs, 0.975))
             rows.append({by: g, theme: t, "n": n, "total": total, "share": n / total if total else 0.0,
                          "share_rest": n_rest / total_rest if total_rest else np.nan,
-                         "ci_low": float(np.quantile(bs, 0.025)), "ci_high": float(np.quantile(bs, 0.975)),
-                         "g2": stat, "p": float(p_value(stat))})  # fmt: skip
+                         "ci_low": lo, "ci_high": hi, "g2": stat, "test": "fisher" if exact else "G2",
+                         "p": p})  # fmt: skip
     out = pd.DataFrame(rows)
     with np.errstate(divide="ignore"):
         out["log_ratio"] = np.log2((out.share + 1e-3) / (out.share_rest + 1e-3))
-    out["over"] = np.where(out.p < 0.05, np.where(out.share > out.share_rest, "over", "under"), "")
+    out["p_adj"] = adjust_p(out.p.to_numpy(), correction) if len(out) else []
+    out["over"] = np.where(out.p_adj < alpha, np.where(out.share > out.share_rest, "over", "under"), "")
+    out.attrs.update(correction=correction, alpha=alpha, n_tests=len(out))
     return out
 
 

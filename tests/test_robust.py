@@ -238,3 +238,16 @@ def test_command_line_errors_are_one_line(tmp_path, kind):
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert done.stderr.startswith("error: ") and str(target) in done.stderr
+
+
+def test_subsets_and_labelled_copies_reuse_the_tokens(tmp_path, folder):
+    from analysis.figures import label_regions
+
+    cache = tmp_path / "cache"
+    corpus = _quiet_load(folder, cache)
+    labelled = label_regions(corpus, "zh+pinyin")
+    sub = labelled.subset(["guyuan_2023"])
+    sub_tokens = sub.tokens
+    assert sub.segmenter is corpus.segmenter  # the parent's: nothing segmented or discovered again
+    full = corpus.tokens
+    pd.testing.assert_frame_equal(sub_tokens, full[full.doc_id == "guyuan_2023"].reset_index(drop=True))

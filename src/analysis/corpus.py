@@ -106,6 +106,8 @@ class Corpus:
     @property
     def segmenter(self):
         """The :class:`analysis.segment.Segmenter` for this corpus (lexicon + quoted + discovered terms)."""
+        if "segmenter" not in self._cache and "parent" in self._cache:
+            self._cache["segmenter"] = self._cache["parent"][0].segmenter
         if "segmenter" not in self._cache:
             from .segment import Segmenter
 
@@ -115,6 +117,10 @@ class Corpus:
     @property
     def tokens(self) -> pd.DataFrame:
         """Tokens of the plans (see :func:`analysis.segment.tokens_table`), cached as parquet."""
+        if "tokens" not in self._cache and "parent" in self._cache:
+            parent, keep = self._cache["parent"]
+            tok = parent.tokens
+            self._cache["tokens"] = tok[tok.doc_id.isin(keep)].reset_index(drop=True)
         if "tokens" not in self._cache:
             self._cache["tokens"] = self._load_tokens()
         return self._cache["tokens"]
@@ -211,7 +217,11 @@ class Corpus:
         return d[cols].reset_index(drop=True)
 
     def subset(self, doc_ids: list[str]) -> Corpus:
-        """A corpus restricted to some plans (tables filtered, same offsets)."""
+        """A corpus restricted to some plans (tables filtered, same offsets).
+
+        The subset shares this corpus's segmenter and takes its tokens from this corpus's
+        tokens (cached or not), so it is never segmented again.
+        """
         keep = set(doc_ids)
         tables = {
             t: getattr(self, t)[getattr(self, t)["doc_id"].isin(keep)].reset_index(drop=True)
@@ -219,10 +229,7 @@ class Corpus:
             if t != "errors"
         }
         sub = Corpus(**tables, errors=self.errors, source=self.source)
-        if "tokens" in self._cache:
-            tok = self._cache["tokens"]
-            sub._cache["tokens"] = tok[tok.doc_id.isin(keep)].reset_index(drop=True)
-            sub._cache["segmenter"] = self._cache.get("segmenter")
+        sub._cache["parent"] = (self, keep)
         return sub
 
 

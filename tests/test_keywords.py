@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -77,12 +78,33 @@ def test_frequency_matches_an_independent_count(corpus):
         assert mine.loc["青年", "per_10k"] == pytest.approx(counts["青年"] / len(words) * 1e4)
 
 
+def _hand_corpus(parts: list[list[str]], doc_id: str = "d"):
+    """A corpus whose tokens are given by hand: one item per part (no segmentation involved)."""
+    from analysis.corpus import TABLES, Corpus, empty_table
+
+    tables = {t: empty_table(t) for t in TABLES}
+    body = "".join(t for part in parts for t in part)
+    tables["documents"] = pd.DataFrame({"doc_id": [doc_id], "region": ["某地"], "body": [body]})
+    c = Corpus(**tables)
+    rows = [
+        (doc_id, "item", None, n, k, tok) for n, part in enumerate(parts, 1) for k, tok in enumerate(part)
+    ]
+    tok = pd.DataFrame(rows, columns=["doc_id", "block", "section_id", "item_no", "position", "token"])
+    tok["item_no"] = tok.item_no.astype("Int64")
+    for flag in ("punct", "numeric", "stop", "filler", "placeholder", "place"):
+        tok[flag] = tok.token == "。" if flag == "punct" else False
+    c._cache["tokens"] = tok
+    return c
+
+
 def test_gries_dp_on_a_hand_worked_example():
-    # Gries (2008): parts of sizes 9, 10, 10, 10, 11 (s = .18, .2, .2, .2, .22);
-    # a word occurring 1, 2, 3, 4, 5 times: v = 1/15 … 5/15; DP = 0.5 Σ|v − s| = 0.18.
-    s = np.array([9, 10, 10, 10, 11]) / 50
-    v = np.array([1, 2, 3, 4, 5]) / 15
-    assert 0.5 * np.abs(v - s).sum() == pytest.approx(0.18)
+    # Gries (2008): parts of sizes 9, 10, 10, 10, 11 (s = .18, .2, .2, .2, .22); a word occurring
+    # 1, 2, 3, 4, 5 times in them: v = 1/15 … 5/15; DP = 0.5 Σ|v − s| = 0.18 — through the library.
+    sizes, hits = [9, 10, 10, 10, 11], [1, 2, 3, 4, 5]
+    parts = [["目标"] * h + ["其他"] * (n - h) for n, h in zip(sizes, hits)]
+    f = frequency(_hand_corpus(parts), by="doc_id", exclude=()).set_index("term")
+    assert f.loc["目标", "count"] == 15
+    assert f.loc["目标", "dp"] == pytest.approx(0.18, abs=1e-12)
 
 
 def test_dp_matches_a_direct_computation(corpus):
@@ -176,22 +198,23 @@ def test_kwic_whole_tokens(corpus):
     assert all((r.doc_id, r.start) in starts for r in strict.itertuples())
 
 
+def test_collocation_statistics_on_a_hand_counted_text():
+    """Bigram counts written out by hand for a tiny text; G² from scipy on those counts."""
+    # runs (punctuation splits them): [青年 志愿 服务], [青年 志愿 服务 活动], [志愿 服务]
+    parts = [["青年", "志愿", "服务", "。", "青年", "志愿", "服务", "活动", "。", "志愿", "服务"]]
+    col = collocations(_hand_corpus(parts), size=2, min_count=1).set_index("collocation")
+    # 6 bigram positions: 青年志愿 ×2, 志愿服务 ×3, 服务活动 ×1
+    a, first, second, n = 3, 3, 3, 6  # 志愿服务: 志愿 opens 3 bigrams, 服务 closes 3
+    table = np.array([[a, first - a], [second - a, n - first - second + a]])
+    g, _, _, _ = chi2_contingency(table, correction=False, lambda_="log-likelihood")
+    row = col.loc["志愿服务"]
+    assert row["count"] == 3 and row.g2 == pytest.approx(g, abs=1e-9)
+    assert col.loc["青年志愿", "count"] == 2 and col.loc["服务活动", "count"] == 1
+
+
 def test_collocation_statistics_match_scipy(corpus):
     col = collocations(corpus, size=2, min_count=3)
     assert "党的二十大精神" in set(col.head(10).collocation)
-    from analysis.collocations import ngram_counts
-
-    grams, _, positions = ngram_counts(corpus, 2)
-    first, second = Counter(), Counter()
-    for (w1, w2), c in grams.items():
-        first[w1] += c
-        second[w2] += c
-    for r in col.head(10).itertuples():
-        w1, w2 = r.tokens.split(" ")
-        a = grams[(w1, w2)]
-        table = np.array([[a, first[w1] - a], [second[w2] - a, positions - first[w1] - second[w2] + a]])
-        g, _, _, _ = chi2_contingency(table, correction=False, lambda_="log-likelihood")
-        assert r.g2 == pytest.approx(g, abs=1e-9)
 
 
 def test_targets_found(corpus):
@@ -200,7 +223,14 @@ def test_targets_found(corpus):
     assert "心理健康实践阵地" in cq.clause.item()
     gy = t[(t.doc_id == "guyuan_2023") & (t.value == 500) & (t.unit == "名")]
     assert "实习岗位" in gy.clause.item()
-    assert t[(t.doc_id == "guyuan_2023") & (t.unit == "%")].qualifier.item() == "稳定在以上"
+    # Guyuan's text: “……稳定在95%以上” — the qualifier is the words around the number
+    pct = t[(t.doc_id == "guyuan_2023") & (t.unit == "%")]
+    assert "稳定在95%以上" in (Path(__file__).parents[1] / "data" / "raw" / "guyuan_2023.txt").read_text(
+        encoding="utf-8"
+    )
+    assert pct.text.item() == "稳定在95%以上" and pct.value.item() == 95
+    body = corpus.body("guyuan_2023")
+    assert body[pct.start.item() : pct.end.item()] == pct.text.item()
     assert not t.text.str.contains("年|届|号").any()
 
 

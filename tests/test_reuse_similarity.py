@@ -196,3 +196,34 @@ def test_excluding_the_cover_notice(seeds):
         if r.doc_a in cover.index:
             assert r.start_a >= cover.at[r.doc_a, "end"]
     assert plan_only.text_a.str.contains("以一般院校低收入家庭学生").any()
+
+
+def test_similarity_values_match_a_hand_computation(seeds):
+    """TF-IDF cosine and Jaccard recomputed with plain Python from the compared units' tokens."""
+    import math
+    from collections import Counter
+
+    from analysis.similarity import units
+
+    u = units(seeds, "document")
+    docs = [Counter(t) for t in u.tokens]
+    n = len(docs)
+    df = Counter(w for d in docs for w in d)
+    idf = {w: math.log((1 + n) / (1 + c)) + 1 for w, c in df.items()}  # smooth idf, as documented by sklearn
+
+    def vec(d):
+        v = {w: (1 + math.log(c)) * idf[w] for w, c in d.items()}  # sublinear tf
+        norm = math.sqrt(sum(x * x for x in v.values()))
+        return {w: x / norm for w, x in v.items()}
+
+    vecs = [vec(d) for d in docs]
+    tfidf = similarity_matrix(seeds, "document", "tfidf_cosine", label="unit_id")
+    jac = similarity_matrix(seeds, "document", "jaccard", label="unit_id")
+    for i in range(n):
+        for j in range(n):
+            if i == j:
+                continue
+            cos = sum(x * vecs[j].get(w, 0.0) for w, x in vecs[i].items())
+            a, b = set(u.tokens[i]), set(u.tokens[j])
+            assert tfidf.iloc[i, j] == pytest.approx(cos, abs=1e-9)
+            assert jac.iloc[i, j] == pytest.approx(len(a & b) / len(a | b), abs=1e-12)

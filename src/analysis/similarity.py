@@ -26,6 +26,16 @@ LEVELS = ("document", "section", "item")
 WORD_EXCLUDE = ("punct", "numeric", "stop", "placeholder")
 
 
+def _doc_label(corpus, doc_id: str) -> str:
+    """Region and year from the documents table (the doc_id where the region is unknown)."""
+    d = corpus.documents.set_index("doc_id")
+    region = d.region.get(doc_id) if "region" in d else None
+    if not isinstance(region, str) or not region.strip():
+        return doc_id
+    year = d.year.get(doc_id) if "year" in d else None
+    return f"{region} {int(year)}" if year is not None and pd.notna(year) else region
+
+
 def units(corpus, level: str = "document") -> pd.DataFrame:
     """The texts compared at a level, with labels.
 
@@ -46,7 +56,7 @@ def units(corpus, level: str = "document") -> pd.DataFrame:
         words = tok.groupby("doc_id").token.agg(list)
         df = pd.DataFrame({"unit_id": text.index, "doc_id": text.index, "text": text.values})
         df["tokens"] = [words.get(d, []) for d in df.doc_id]
-        df["label"] = [f"{regions[d]} {d[-4:]}" if d[-4:].isdigit() else str(regions[d]) for d in df.doc_id]
+        df["label"] = [_doc_label(corpus, d) for d in df.doc_id]
     elif level == "section":
         secs = corpus.sections[corpus.sections.level == 1]
         sec_of = corpus.sections.set_index(["doc_id", "section_id"]).section_no
@@ -60,7 +70,7 @@ def units(corpus, level: str = "document") -> pd.DataFrame:
         for s in secs.itertuples():
             key = (s.doc_id, s.section_no)
             rows.append({"unit_id": f"{s.doc_id}#{s.section_no}", "doc_id": s.doc_id, "text": text.get(key, ""),
-                         "tokens": words.get(key, []), "label": f"{regions[s.doc_id]}·{s.marker.rstrip('、')}{s.title[:8]}"})  # fmt: skip
+                         "tokens": words.get(key, []), "label": f"{_doc_label(corpus, s.doc_id).split(' ')[0]}·{s.marker.rstrip('、')}{s.title[:8]}"})  # fmt: skip
         df = pd.DataFrame(rows)
     else:
         words = tok[tok.item_no.notna()].groupby(["doc_id", "item_no"]).token.agg(list)

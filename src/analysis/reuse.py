@@ -95,6 +95,34 @@ def _chain(seeds: list[tuple[int, int]], k: int, max_gap: int) -> list[list[tupl
     return chains
 
 
+def _score_chain(chain, sa_text: str, sb_text: str, k: int, max_gap: int, min_chars: int,
+                 min_similarity: float) -> tuple[int, int, int, int, float] | None:  # fmt: skip
+    """Skeleton spans (a0, a1, b0, b1) and similarity of a chain of seeds, or None if it fails."""
+    a0, a1 = chain[0][0], chain[-1][0] + k
+    b0, b1 = chain[0][1], chain[-1][1] + k
+    ta, tb, ua, ub = _trim(sa_text[a0:a1], sb_text[b0:b1])
+    a0, a1, b0, b1 = a0 + ta, a0 + tb, b0 + ua, b0 + ub
+    # extend past an edit near either end (seeds stop k characters short of it)
+    w = max_gap + k
+    ra, rb = _extend(sa_text[a1 : a1 + w], sb_text[b1 : b1 + w])
+    a1, b1 = a1 + ra, b1 + rb
+    la, lb = _extend(sa_text[max(0, a0 - w) : a0][::-1], sb_text[max(0, b0 - w) : b0][::-1])
+    a0, b0 = a0 - la, b0 - lb
+    if min(a1 - a0, b1 - b0) < min_chars:
+        return None
+    sim = Indel.normalized_similarity(sa_text[a0:a1], sb_text[b0:b1])
+    if sim < min_similarity:
+        return None
+    return a0, a1, b0, b1, sim
+
+
+def _split_at_largest_gap(chain: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """The two parts of a chain either side of its largest gap between consecutive seeds."""
+    gaps = [max(b[0] - a[0], b[1] - a[1]) for a, b in zip(chain, chain[1:])]
+    cut = int(np.argmax(gaps)) + 1
+    return [chain[:cut], chain[cut:]]
+
+
 def _trim(a: str, b: str) -> tuple[int, int, int, int]:
     """Trim both spans to their first and last aligned (equal) characters."""
     blocks = [blk for blk in Indel.opcodes(a, b) if blk.tag == "equal"]
@@ -287,22 +315,17 @@ def find_reuse(
     rows = []
     for (a, b), seeds in sorted(pair_seeds.items()):
         sa_text, sb_text = skels[a].text, skels[b].text
-        for chain in _chain(seeds, k, max_gap):
-            a0, a1 = chain[0][0], chain[-1][0] + k
-            b0, b1 = chain[0][1], chain[-1][1] + k
-            ta, tb, ua, ub = _trim(sa_text[a0:a1], sb_text[b0:b1])
-            a0, a1, b0, b1 = a0 + ta, a0 + tb, b0 + ua, b0 + ub
-            # extend past an edit near either end (seeds stop k characters short of it)
-            w = max_gap + k
-            ra, rb = _extend(sa_text[a1 : a1 + w], sb_text[b1 : b1 + w])
-            a1, b1 = a1 + ra, b1 + rb
-            la, lb = _extend(sa_text[max(0, a0 - w) : a0][::-1], sb_text[max(0, b0 - w) : b0][::-1])
-            a0, b0 = a0 - la, b0 - lb
-            if min(a1 - a0, b1 - b0) < min_chars:
+        pending = list(_chain(seeds, k, max_gap))
+        while pending:
+            chain = pending.pop()
+            span = _score_chain(chain, sa_text, sb_text, k, max_gap, min_chars, min_similarity)
+            if span is None:
+                # below the similarity threshold: passages close together were chained across
+                # what separates them. Split at the largest gap and score each part again.
+                if len(chain) >= 2:
+                    pending.extend(_split_at_largest_gap(chain))
                 continue
-            sim = Indel.normalized_similarity(sa_text[a0:a1], sb_text[b0:b1])
-            if sim < min_similarity:
-                continue
+            a0, a1, b0, b1, sim = span
             s_a, e_a = skels[a].body_span(a0, a1)
             s_b, e_b = skels[b].body_span(b0, b1)
             share = min(masks[a][a0:a1].mean(), masks[b][b0:b1].mean())

@@ -84,15 +84,17 @@ def test_damaged_token_cache_is_rebuilt(folder, tmp_path):
 
 
 _WRITER = """
-import sys, warnings
+import sys, time, warnings
 warnings.simplefilter("ignore")
 from analysis.corpus import build_corpus, fingerprint, save_corpus
 folder, cache = sys.argv[1], sys.argv[2]
+pause = float(sys.argv[3]) if len(sys.argv) > 3 else 0.0
 corpus = build_corpus(folder)
 fp = fingerprint(folder)
 print("ready", flush=True)
 while True:
     save_corpus(corpus, cache, fp)
+    time.sleep(pause)
 """
 
 

@@ -12,6 +12,21 @@ from analysis import build_corpus
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"
 
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache_root(tmp_path_factory):
+    """Caches of test folders go to a temporary root, never the user's cache directory."""
+    import os
+
+    old = os.environ.get("ANALYSIS_CACHE_DIR")
+    os.environ["ANALYSIS_CACHE_DIR"] = str(tmp_path_factory.mktemp("user-cache"))
+    yield
+    if old is None:
+        os.environ.pop("ANALYSIS_CACHE_DIR", None)
+    else:
+        os.environ["ANALYSIS_CACHE_DIR"] = old
+
+
 PLAN = """某市共青团2023年工作要点
 
 2023年总体思路是：以习近平新时代中国特色社会主义思想为指导，团结奋斗。

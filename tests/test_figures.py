@@ -9,6 +9,8 @@ import sys
 import warnings
 
 import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
 
 from analysis import figures
 from analysis.fonts import is_cff
@@ -102,14 +104,32 @@ def test_clear_removes_only_indexed_files(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["mine.txt"]
 
 
-def test_bilingual_labels_keep_colours(seeds):
-    zh = seeds.documents.set_index("doc_id").region
-    both = figures.label_regions(seeds, "zh+pinyin").documents.set_index("doc_id").region
-    py = figures.label_regions(seeds, "pinyin").documents.set_index("doc_id").region
-    assert both["chongqing_2023"] == "重庆 Chongqing" and py["chongqing_2023"] == "Chongqing"
-    for d in zh.index:
-        assert figures.region_color(zh[d]) == figures.region_color(both[d]) == figures.region_color(py[d])
-    assert seeds.documents.region.tolist() == zh.tolist()  # the original is untouched
+def test_bilingual_labels_keep_colours_and_keys(seeds):
+    zh = figures.region_labels(seeds, "zh")
+    both = figures.region_labels(seeds, "zh+pinyin")
+    py = figures.region_labels(seeds, "pinyin")
+    assert both.text("重庆") == "重庆 Chongqing" and py.text("chongqing_2023") == "Chongqing"
+    for d in seeds.doc_ids:
+        region = seeds.documents.set_index("doc_id").region[d]
+        assert zh.color(d) == both.color(d) == py.color(d) == figures.region_color(region)
+    assert "region" in seeds.documents and "Chongqing" not in set(seeds.documents.region)  # keys untouched
+
+
+def test_region_colours_follow_the_key_not_the_label(tmp_path):
+    """A region outside the built-in palette, labelled in pinyin: the drawn colour is the key's."""
+    from analysis.plots import plot_top_terms
+
+    freq = pd.DataFrame({"region": ["成都", "成都", "某县"], "term": ["青年", "志愿", "青年"],
+                         "per_10k": [3.0, 2.0, 1.0], "rank": [1, 2, 1]})  # fmt: skip
+    labels = figures.Labels({"成都": "Chengdu", "某县": "Mou County"})
+    fig = plot_top_terms(freq, by="region", labels=labels)
+    titles = {ax.get_title(loc="left"): ax for ax in fig.axes if ax.get_visible()}
+    assert set(titles) == {"Chengdu", "Mou County"}
+    from matplotlib.colors import to_hex
+
+    assert to_hex(titles["Chengdu"]._left_title.get_color()) == figures.region_color("成都")
+    assert to_hex(titles["Chengdu"].patches[0].get_facecolor()) == figures.region_color("成都")
+    assert figures.region_color("成都") != figures.region_color("Chengdu")  # a label would colour differently
 
 
 def test_bundled_font_and_truetype_passthrough():
@@ -128,8 +148,6 @@ def test_bundled_font_and_truetype_passthrough():
 
 
 def test_system_collection_face_is_simplified_chinese():
-    import pytest
-
     from analysis.fonts import _pick_face, truetype_copy
 
     families = figures._system_families()

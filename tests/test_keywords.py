@@ -113,8 +113,8 @@ def test_dp_matches_a_direct_computation(corpus):
     from analysis.keywords import kept_tokens
 
     kept = kept_tokens(corpus)
-    d = kept[kept.doc_id == "chongqing_2023"]
-    parts = d.item_no.astype("string").fillna("front")
+    d = kept[(kept.doc_id == "chongqing_2023") & kept.item_no.notna()]  # DP is over items only
+    parts = d.item_no.astype(int)
     sizes = parts.value_counts()
     s = sizes / sizes.sum()
     for term in ["青年", "乡村振兴", "少先队"]:
@@ -122,7 +122,27 @@ def test_dp_matches_a_direct_computation(corpus):
         v = hits.reindex(s.index, fill_value=0) / hits.sum()
         expected = 0.5 * (v - s).abs().sum()
         assert f.loc[("chongqing_2023", term), "dp"] == pytest.approx(expected, abs=1e-12)
+        assert f.loc[("chongqing_2023", term), "dp_norm"] == pytest.approx(
+            expected / (1 - s.min()), abs=1e-12
+        )
     assert len(tok) > len(kept)
+
+
+def test_dp_leaves_front_matter_out_and_normalises():
+    """Front matter is not a part; DPnorm = DP / (1 - min s) on a hand example."""
+    # item parts of sizes 2 and 6 (s = .25, .75); the term 目标 once in each item: v = .5, .5
+    # DP = 0.5 (|.5 - .25| + |.5 - .75|) = 0.25; DPnorm = 0.25 / (1 - .25) = 1/3
+    c = _hand_corpus([["目标", "其他"], ["目标"] + ["其他"] * 5])
+    tok = c.tokens
+    front = pd.DataFrame({"doc_id": "d", "block": "preamble", "section_id": None, "item_no": pd.NA,
+                          "position": range(100, 110), "token": "目标"})  # fmt: skip
+    for flag in ("punct", "numeric", "stop", "filler", "placeholder", "place"):
+        front[flag] = False
+    c._cache["tokens"] = pd.concat([tok, front], ignore_index=True).astype({"item_no": "Int64"})
+    f = frequency(c, by="doc_id", exclude=()).set_index("term")
+    assert f.loc["目标", "count"] == 12  # counted everywhere
+    assert f.loc["目标", "dp"] == pytest.approx(0.25, abs=1e-12)
+    assert f.loc["目标", "dp_norm"] == pytest.approx(1 / 3, abs=1e-12)
 
 
 def test_keyness_matches_scipy(corpus):
@@ -210,6 +230,54 @@ def test_collocation_statistics_on_a_hand_counted_text():
     row = col.loc["志愿服务"]
     assert row["count"] == 3 and row.g2 == pytest.approx(g, abs=1e-9)
     assert col.loc["青年志愿", "count"] == 2 and col.loc["服务活动", "count"] == 1
+
+
+def test_pmi_and_g2_share_one_table_for_bigrams_and_trigrams():
+    """PMI and G² from the same hand-counted positions, for size 2 and size 3 alike."""
+    # runs: [甲 乙 丙 丁], [甲 乙 丙], [甲 乙 戊]  (。 breaks runs)
+    parts = [["甲", "乙", "丙", "丁", "。", "甲", "乙", "丙", "。", "甲", "乙", "戊"]]
+    col = collocations(_hand_corpus(parts), size=(2, 3), min_count=2).set_index("collocation")
+    # bigram positions: 甲乙 乙丙 丙丁 | 甲乙 乙丙 | 甲乙 乙戊 -> N = 7
+    # 乙丙: a = 2, 乙 opens 3, 丙 closes 2
+    assert col.loc["乙丙", "pmi"] == pytest.approx(math.log2(2 * 7 / (3 * 2)))
+    g, _, _, _ = chi2_contingency(np.array([[2, 1], [0, 4]]), correction=False, lambda_="log-likelihood")
+    assert col.loc["乙丙", "g2"] == pytest.approx(g)
+    # trigram positions: 甲乙丙 乙丙丁 | 甲乙丙 | 甲乙戊 -> N = 4
+    # 甲乙丙: a = 2, prefix 甲乙 opens 3, 丙 closes 2
+    assert col.loc["甲乙丙", "pmi"] == pytest.approx(math.log2(2 * 4 / (3 * 2)))
+    g3, _, _, _ = chi2_contingency(np.array([[2, 1], [0, 1]]), correction=False, lambda_="log-likelihood")
+    assert col.loc["甲乙丙", "g2"] == pytest.approx(g3)
+
+
+def test_collocation_doc_counts_ignore_text_outside_the_plan():
+    """n_docs counts plans whose tokens contain the n-gram, not substrings of whole bodies."""
+    a = _hand_corpus([["志愿", "服务", "。", "志愿", "服务"]], doc_id="a")
+    b = _hand_corpus([["青年", "发展"]], doc_id="b")
+    tok = pd.concat([a.tokens, b.tokens], ignore_index=True)
+    a.documents = pd.DataFrame(
+        {
+            "doc_id": ["a", "b"],
+            "region": ["甲", "乙"],
+            "body": ["志愿服务。志愿服务", "封面：志愿服务 青年发展"],
+        }
+    )
+    a._cache["tokens"] = tok
+    col = collocations(a, size=2, min_count=2).set_index("collocation")
+    assert col.loc["志愿服务", "n_docs"] == 1
+
+
+def test_collocations_of_an_empty_corpus_have_the_full_schema():
+    col = collocations(_hand_corpus([[]]), size=(2, 3))
+    assert col.empty and list(col.columns) == [
+        "collocation",
+        "tokens",
+        "size",
+        "count",
+        "n_docs",
+        "pmi",
+        "g2",
+        "p",
+    ]
 
 
 def test_collocation_statistics_match_scipy(corpus):

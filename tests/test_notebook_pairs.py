@@ -19,6 +19,8 @@ def test_pair_in_sync(ipynb):
     py = ipynb.with_suffix(".py")
     assert py.is_file(), f"{py.name} missing: run `jupytext --sync {ipynb}`"
     a, b = jupytext.read(ipynb), jupytext.read(py)
-    assert _cells(a) == _cells(b), f"{ipynb.name} and {py.name} differ: run `jupytext --sync notebooks/*.ipynb`"
+    assert _cells(a) == _cells(b), (
+        f"{ipynb.name} and {py.name} differ: run `jupytext --sync notebooks/*.ipynb`"
+    )
     assert sum(tagged for *_, tagged in _cells(a)) == 1, "exactly one cell tagged 'parameters'"
     assert a.metadata.get("jupytext", {}).get("formats") == "ipynb,py:percent"

@@ -242,13 +242,10 @@ def test_command_line_errors_are_one_line(tmp_path, kind):
     assert done.stderr.startswith("error: ") and str(target) in done.stderr
 
 
-def test_subsets_and_labelled_copies_reuse_the_tokens(tmp_path, folder):
-    from analysis.figures import label_regions
-
+def test_subsets_reuse_the_tokens(tmp_path, folder):
     cache = tmp_path / "cache"
     corpus = _quiet_load(folder, cache)
-    labelled = label_regions(corpus, "zh+pinyin")
-    sub = labelled.subset(["guyuan_2023"])
+    sub = corpus.subset(["guyuan_2023"])
     sub_tokens = sub.tokens
     assert sub.segmenter is corpus.segmenter  # the parent's: nothing segmented or discovered again
     full = corpus.tokens

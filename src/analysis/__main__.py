@@ -1,4 +1,4 @@
-"""Command line: ``python -m analysis build`` and ``python -m analysis run``."""
+"""Command line: ``python -m analysis build``, ``run`` and ``cache``."""
 
 from __future__ import annotations
 
@@ -76,12 +76,42 @@ def _run(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _cache(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from .corpus import clear_caches, list_caches, user_cache_root
+
+    if args.action == "clear":
+        gone = clear_caches(stale_only=not args.all)
+        what = "all caches" if args.all else "caches whose plans folder no longer exists"
+        print(f"Deleted {len(gone)} of {what} under {user_cache_root() / 'corpora'}.")
+        for d in gone:
+            print(f"  {d}")
+        return 0
+    table = list_caches()
+    print(
+        f"Corpus caches under {user_cache_root() / 'corpora'} (the project's own: {default_cache_dir(default_raw_dir())})"
+    )
+    if table.empty:
+        print("(none)")
+    else:
+        with pd.option_context("display.width", 200, "display.max_colwidth", 80):
+            print(table.to_string(index=False))
+        print(
+            f"\n{len(table)} cache(s), {table.megabytes.sum():.1f} MB; stale: {int((~table.source_exists).sum())}"
+        )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="parse the plans into parquet tables")
     b.add_argument("--raw", help="folder of plan files (default: data/raw)")
-    b.add_argument("--out", help="output folder (default: data/processed, or a subfolder of it for --raw)")
+    b.add_argument(
+        "--out",
+        help="output folder (default: data/processed for data/raw; the user cache directory for any other --raw)",
+    )
     b.add_argument("--progress", action="store_true", help="always show a progress bar")
     b.set_defaults(func=_build)
     r = sub.add_parser("run", help="build the corpus, execute every notebook, write figures and reports")
@@ -95,6 +125,10 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--reports", default=None, help="folder for executed HTML copies (default: reports/)")
     r.add_argument("--timeout", type=int, default=900, help="seconds allowed per notebook cell")
     r.set_defaults(func=_run)
+    c = sub.add_parser("cache", help="list or clear the caches of plan folders other than data/raw")
+    c.add_argument("action", choices=["list", "clear"], help="list the caches, or delete them")
+    c.add_argument("--all", action="store_true", help="with clear: delete every cache, not only stale ones")
+    c.set_defaults(func=_cache)
     args = parser.parse_args(argv)
     from .corpus import AnalysisError
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
@@ -13,34 +12,57 @@ from .stats import g2, p_value
 #: Token flags that may not appear inside an n-gram / at its edges.
 BREAK = ("punct",)
 EDGE = ("stop", "filler", "numeric", "placeholder")
+COLUMNS = ["collocation", "tokens", "size", "count", "n_docs", "pmi", "g2", "p"]
 
 
-def ngram_counts(corpus, size: int) -> tuple[Counter, Counter, int]:
-    """Counts of n-grams of ``size`` tokens within runs that do not cross punctuation or blocks.
+def ngram_positions(corpus, size: int) -> pd.DataFrame:
+    """Every n-gram position of ``size`` tokens, one row each.
 
-    Returns ``(ngrams, unigrams, n_positions)``; unigrams are counted over the same runs.
+    An n-gram lies inside one run of tokens: a run ends at punctuation and at any change of
+    plan, block, section or item, so no n-gram crosses a sentence or a heading. The tokens
+    table holds plan text only (no cover notice, trailer or summary), so neither do these.
+
+    Returns
+    -------
+    DataFrame
+        ``doc_id`` and ``w0 … w{size-1}`` (the tokens), in reading order.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from types import SimpleNamespace
+    >>> tok = pd.DataFrame({"doc_id": "d", "block": "item", "section_id": "s1", "item_no": 1,
+    ...                     "token": ["青年", "志愿", "服务", "。", "活动"],
+    ...                     "punct": [False, False, False, True, False]})
+    >>> ngram_positions(SimpleNamespace(tokens=tok), 2)[["w0", "w1"]].values.tolist()
+    [['青年', '志愿'], ['志愿', '服务']]
     """
     tok = corpus.tokens
-    grams: Counter = Counter()
-    unigrams: Counter = Counter()
-    positions = 0
+    cols = ["doc_id"] + [f"w{i}" for i in range(size)]
+    if len(tok) < size:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
     key = (
-        tok.doc_id
+        tok.doc_id.astype(str)
         + "|"
-        + tok.block
+        + tok.block.astype(str)
         + "|"
         + tok.item_no.astype("string").fillna("")
         + "|"
         + tok.section_id.astype("string").fillna("")
     )
-    run_id = ((key != key.shift()) | tok.punct).cumsum()
-    for _, run in tok[~tok.punct].groupby(run_id[~tok.punct], sort=False):
-        words = run.token.tolist()
-        unigrams.update(words)
-        for i in range(len(words) - size + 1):
-            grams[tuple(words[i : i + size])] += 1
-            positions += 1
-    return grams, unigrams, positions
+    punct = tok.punct.to_numpy(dtype=bool)
+    run = np.cumsum((key != key.shift()).to_numpy(dtype=bool) | punct)
+    run[punct] = -1  # punctuation belongs to no run
+    n = len(tok) - size + 1
+    ok = run[:n] >= 0
+    for i in range(1, size):
+        ok &= run[i : i + n] == run[:n]
+    idx = np.flatnonzero(ok)
+    words = tok.token.to_numpy(dtype=object)
+    out = {"doc_id": tok.doc_id.to_numpy(dtype=object)[idx]}
+    for i in range(size):
+        out[f"w{i}"] = words[idx + i]
+    return pd.DataFrame(out)
 
 
 def collocations(
@@ -52,10 +74,14 @@ def collocations(
 ) -> pd.DataFrame:
     """Significant multi-token sequences, so fixed phrases surface as units.
 
-    For an n-gram ``w1 … wn`` the 2×2 table crosses "the first n−1 tokens are
-    ``w1 … wn-1``" with "the last token is ``wn``" over all n-gram positions; ``g2`` is its
-    log-likelihood (Dunning 1993) and ``p`` its χ²(1) p-value. ``pmi`` is
-    ``log2(f(w1…wn) · N^(n−1) / Π f(wi))`` with unigram counts over the same runs.
+    Both measures come from one 2×2 table over the N positions of n-grams of that size
+    (:func:`ngram_positions`): for ``w1 … wn``, ``a`` = its count, ``r`` = positions whose
+    first n−1 tokens are ``w1 … wn-1``, ``c`` = positions whose last token is ``wn``.
+
+    - ``g2``: the log-likelihood of that table (Dunning 1993), ``p`` its χ²(1) p-value;
+    - ``pmi``: ``log2(a · N / (r · c))`` (Church & Hanks 1990), on the same counts, so
+      PMI of bigrams and of trigrams are on one scale and rank like G².
+    - ``n_docs``: plans in which the n-gram occurs as tokens in plan text.
 
     Parameters
     ----------
@@ -72,48 +98,63 @@ def collocations(
     DataFrame
         ``collocation`` (tokens joined), ``tokens`` (space-separated), ``size, count,
         n_docs, pmi, g2, p``, sorted by ``g2``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from types import SimpleNamespace
+    >>> words = ["青年", "志愿", "服务", "。", "志愿", "服务", "活动", "。", "志愿", "服务"]
+    >>> tok = pd.DataFrame({"doc_id": "d", "block": "item", "section_id": "s1", "item_no": 1,
+    ...     "token": words, "punct": [w == "。" for w in words], "stop": False,
+    ...     "filler": False, "numeric": False, "placeholder": False})
+    >>> col = collocations(SimpleNamespace(tokens=tok), size=2, min_count=2)
+    >>> col[["collocation", "count", "n_docs"]].values.tolist()
+    [['志愿服务', 3, 1]]
+    >>> round(float(col.pmi[0]), 3)  # 5 positions; 志愿 opens 3, 服务 closes 3: log2(3·5/(3·3))
+    0.737
     """
     sizes = [size] if isinstance(size, int) else list(size)
     tok = corpus.tokens
-    flags = {}
+    edge = set()
     for f in exclude_edges:
-        flags.update(dict.fromkeys(tok.token[tok[f]].unique(), True))
-    rows = []
+        if f in tok:
+            edge.update(tok.token[tok[f].astype(bool)].unique())
+    frames = []
     for n in sizes:
-        grams, unigrams, positions = ngram_counts(corpus, n)
-        n_uni = sum(unigrams.values())
-        prefix: Counter = Counter()
-        last: Counter = Counter()
-        for g, c in grams.items():
-            prefix[g[:-1]] += c
-            last[g[-1]] += c
-        cand = [
-            g for g, c in grams.items() if c >= min_count and not flags.get(g[0]) and not flags.get(g[-1])
-        ]
-        if not cand:
+        pos = ngram_positions(corpus, n)
+        if pos.empty:
             continue
-        a = np.array([grams[g] for g in cand], dtype=float)
-        r1 = np.array([prefix[g[:-1]] for g in cand], dtype=float)
-        c1 = np.array([last[g[-1]] for g in cand], dtype=float)
-        # table [[a, r1 - a], [c1 - a, N - r1 - c1 + a]] == g2(a, r1 - a, c1, N - c1) in keyness form
-        stat = g2(a, r1 - a, c1, positions - c1)
-        pmi = np.log2(a * n_uni ** (n - 1) / np.prod([[unigrams[w] for w in g] for g in cand], axis=1))
-        for g, cnt, s, pm in zip(cand, a, stat, pmi):
-            rows.append(
+        words = [f"w{i}" for i in range(n)]
+        total = len(pos)
+        counts = pos.groupby(words, sort=False).agg(count=("doc_id", "size"), n_docs=("doc_id", "nunique"))
+        counts = counts.reset_index()
+        prefix = pos.groupby(words[:-1], sort=False).size().rename("r")
+        last = pos.groupby(words[-1], sort=False).size().rename("c")
+        counts = counts.join(prefix, on=words[:-1]).join(last, on=words[-1])
+        keep = (counts["count"] >= min_count) & ~counts.w0.isin(edge) & ~counts[words[-1]].isin(edge)
+        counts = counts[keep]
+        if counts.empty:
+            continue
+        a, r, c = (counts[x].to_numpy(dtype=float) for x in ("count", "r", "c"))
+        frames.append(
+            pd.DataFrame(
                 {
-                    "collocation": "".join(g),
-                    "tokens": " ".join(g),
+                    "collocation": counts[words].astype(str).agg("".join, axis=1),
+                    "tokens": counts[words].astype(str).agg(" ".join, axis=1),
                     "size": n,
-                    "count": int(cnt),
-                    "pmi": pm,
-                    "g2": s,
+                    "count": counts["count"].astype(int),
+                    "n_docs": counts["n_docs"].astype(int),
+                    "pmi": np.log2(a * total / (r * c)),
+                    # table [[a, r - a], [c - a, N - r - c + a]] == g2(a, r - a, c, N - c) in keyness form
+                    "g2": g2(a, r - a, c, total - c),
                 }
             )
-    df = pd.DataFrame(rows, columns=["collocation", "tokens", "size", "count", "pmi", "g2"])
-    if df.empty:
-        return df.assign(n_docs=pd.Series(dtype=int), p=pd.Series(dtype=float))
-    body = corpus.documents.set_index("doc_id").body
-    df["n_docs"] = [sum(1 for b in body if c in b) for c in df.collocation]
+        )
+    if not frames:
+        return pd.DataFrame(
+            {c: pd.Series(dtype=t) for c, t in zip(COLUMNS, [str, str, int, int, int, float, float, float])}
+        )
+    df = pd.concat(frames, ignore_index=True)
     df["p"] = p_value(df.g2)
     df = df.sort_values(["g2", "collocation"], ascending=[False, True], ignore_index=True)
-    return df[["collocation", "tokens", "size", "count", "n_docs", "pmi", "g2", "p"]]
+    return df[COLUMNS]

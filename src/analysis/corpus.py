@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from .clean import Edit, clean_text, restore_raw
+from .errors import AnalysisError, InsufficientDataError, ManifestError  # noqa: F401 (re-exported)
 from .io import PlanReadError, list_plan_files, read_plan_file, scan_folder
 from .parse import parse_plan
 from .places import infer_place
@@ -231,14 +232,6 @@ class Corpus:
         sub = Corpus(**tables, errors=self.errors, source=self.source)
         sub._cache["parent"] = (self, keep)
         return sub
-
-
-class AnalysisError(Exception):
-    """Base class of the errors this library raises on purpose (bad input, not bugs)."""
-
-
-class ManifestError(AnalysisError, ValueError):
-    """A ``manifest.csv`` that cannot be used; the message names the file, row and column."""
 
 
 def _manifest_year(value: str, where: str) -> str:
@@ -669,13 +662,114 @@ def _read_cached(out: Path, fp: str) -> Corpus | None:
     return Corpus(**tables, source=Path(info.get("source", "")), cache_dir=out, fingerprint=fp)
 
 
+CACHE_ENV = "ANALYSIS_CACHE_DIR"
+APP_NAME = "cyl-plans-analysis"
+
+
+def user_cache_root() -> Path:
+    """Where caches of folders other than the project's ``data/raw`` live.
+
+    ``$ANALYSIS_CACHE_DIR`` when set, else the per-user cache directory of the
+    platform (``~/.cache/cyl-plans-analysis`` on Linux, ``~/Library/Caches/…`` on
+    macOS, ``%LOCALAPPDATA%\\…\\Cache`` on Windows), from :mod:`platformdirs`.
+    """
+    env = os.environ.get(CACHE_ENV)
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+
+
+def _is_project_default(folder: Path) -> bool:
+    root = project_root()
+    return (root / "pyproject.toml").is_file() and folder.resolve() == default_raw_dir().resolve()
+
+
 def default_cache_dir(raw_dir: str | Path) -> Path:
-    """``data/processed`` for the default corpus, ``data/processed/<folder>-<hash>`` for others."""
+    """Where the tables of ``raw_dir`` are cached.
+
+    ``data/processed`` for the project's own ``data/raw``; for any other folder
+    ``<user cache>/corpora/<folder>-<hash>`` (see :func:`user_cache_root`), so caches
+    of other folders never pile up in the repository or in the working directory.
+
+    Examples
+    --------
+    >>> import os
+    >>> os.environ["ANALYSIS_CACHE_DIR"] = "/tmp/plans-cache"
+    >>> default_cache_dir("/home/me/plans").parent
+    PosixPath('/tmp/plans-cache/corpora')
+    >>> default_cache_dir("/home/me/plans").name.startswith("plans-")
+    True
+    >>> del os.environ["ANALYSIS_CACHE_DIR"]
+    """
     folder = Path(raw_dir)
-    if folder.resolve() == default_raw_dir().resolve():
+    if _is_project_default(folder):
         return default_processed_dir()
     tag = hashlib.sha1(str(folder.resolve()).encode()).hexdigest()[:8]
-    return default_processed_dir() / f"{folder.name}-{tag}"
+    return user_cache_root() / "corpora" / f"{folder.name}-{tag}"
+
+
+def list_caches(root: str | Path | None = None) -> pd.DataFrame:
+    """The corpus caches under the user cache directory, one row each.
+
+    Columns: ``cache`` (folder), ``source`` (the plans folder it was built from),
+    ``source_exists``, ``n_files``, ``megabytes``, ``built`` (time of ``build.json``).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> list_caches(tempfile.mkdtemp()).columns.tolist()
+    ['cache', 'source', 'source_exists', 'n_files', 'megabytes', 'built']
+    """
+    base = (Path(root) if root is not None else user_cache_root()) / "corpora"
+    rows = []
+    for d in sorted(base.iterdir()) if base.is_dir() else []:
+        if not d.is_dir() or d.is_symlink():
+            continue
+        info = {}
+        try:
+            info = json.loads((d / "build.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            pass
+        files = [f for f in d.rglob("*") if f.is_file()]
+        src = str(info.get("source", "")) if isinstance(info, dict) else ""
+        built = (d / "build.json").stat().st_mtime if (d / "build.json").is_file() else None
+        rows.append(
+            {
+                "cache": str(d),
+                "source": src,
+                "source_exists": bool(src) and Path(src).is_dir(),
+                "n_files": len(files),
+                "megabytes": round(sum(f.stat().st_size for f in files) / 1e6, 2),
+                "built": pd.Timestamp(built, unit="s").floor("s") if built else pd.NaT,
+            }
+        )
+    return pd.DataFrame(rows, columns=["cache", "source", "source_exists", "n_files", "megabytes", "built"])
+
+
+def clear_caches(root: str | Path | None = None, *, stale_only: bool = True) -> list[Path]:
+    """Delete corpus caches under the user cache directory; return the folders deleted.
+
+    With ``stale_only`` (default), only caches whose source folder no longer exists
+    (or is unknown); otherwise all of them. Only folders under ``<root>/corpora`` are
+    touched, never the project's ``data/processed``.
+    """
+    import shutil
+
+    table = list_caches(root)
+    base = ((Path(root) if root is not None else user_cache_root()) / "corpora").resolve()
+    gone = []
+    for row in table.itertuples():
+        d = Path(row.cache)
+        if stale_only and row.source_exists:
+            continue
+        if d.resolve().parent != base:  # never follow a path out of the cache root
+            continue
+        with cache_lock(d):
+            shutil.rmtree(d, ignore_errors=True)
+        gone.append(d)
+    return gone
 
 
 def load_corpus(
@@ -693,8 +787,9 @@ def load_corpus(
         Folder of plans; default the repository's ``data/raw``.
     cache_dir : path, optional
         Where the parquet tables live; default ``data/processed`` for the
-        default corpus and ``data/processed/<folder>-<hash>`` for another
-        folder. The cache is rebuilt when any file, the manifest or the parser
+        project's own corpus and ``<user cache>/corpora/<folder>-<hash>`` for any
+        other folder (see :func:`default_cache_dir`; ``python -m analysis cache list``
+        shows them). The cache is rebuilt when any file, the manifest or the parser
         version changes.
     use_cache : bool, default True
         False parses afresh and writes nothing.

@@ -32,6 +32,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from .errors import InsufficientDataError
 from .metadata import LEVEL_RANK
 from .stats import wilson_interval
 
@@ -547,7 +548,7 @@ def uptake(
 
     province = province or province_of(corpus, city)
     if province is None:
-        raise ValueError(
+        raise InsufficientDataError(
             f"no provincial plan for {city!r} in this corpus (set `province` in manifest.csv or pass province=)"
         )
     if reuse is None:
@@ -561,7 +562,7 @@ def uptake(
     if "part" in items:
         items = items[items.part.fillna("plan") == "plan"]
     if items[items.doc_id == city].empty or items[items.doc_id == province].empty:
-        raise ValueError(f"uptake needs numbered items in both plans ({city}, {province})")
+        raise InsufficientDataError(f"uptake needs numbered items in both plans ({city}, {province})")
     secs = corpus.sections[corpus.sections.level == 1].set_index(["doc_id", "section_no"]).title
 
     def mask_for(doc: str, others: set[str]) -> np.ndarray:

@@ -164,41 +164,96 @@ def region_colors(regions: Iterable[str]) -> list[str]:
 LABEL_STYLES = ("zh", "zh+pinyin", "pinyin")
 
 
-def label_regions(corpus, style: str = "zh"):
-    """A copy of ``corpus`` whose ``documents.region`` reads in the chosen label style.
+class Labels(dict):
+    """Display labels for region keys and doc_ids, apart from the keys themselves.
 
-    ``"zh"`` (重庆), ``"zh+pinyin"`` (重庆 Chongqing) or ``"pinyin"`` (Chongqing), using the
-    ``region_pinyin`` column (from the manifest); regions without pinyin keep their Chinese
-    name, and plans whose region is unknown show their doc_id. Colours stay the same, since :func:`region_color` reads the Chinese part.
+    A ``dict`` (``key → label``) that every plotting function takes as ``labels=``; a key
+    without a label shows as itself. :meth:`color` gives the colour of the key's region
+    (see :func:`region_color`), so colours do not change with the label style. Build one
+    with :func:`region_labels`.
 
     Examples
     --------
-    >>> from analysis import load_corpus
-    >>> label_regions(load_corpus(), "zh+pinyin").documents.region.tolist()[:2]  # doctest: +SKIP
-    ['北京 Beijing', '重庆 Chongqing']
+    >>> lab = Labels({"重庆": "Chongqing", "chongqing_2023": "Chongqing"}, regions={"chongqing_2023": "重庆"})
+    >>> lab.text("chongqing_2023"), lab.text("成都")
+    ('Chongqing', '成都')
+    >>> lab.color("chongqing_2023") == lab.color("重庆") == region_color("重庆")
+    True
+    """
+
+    def __init__(self, labels=(), *, regions: dict | None = None):
+        super().__init__(labels)
+        self.regions = dict(regions or {})
+
+    def text(self, key) -> str:
+        """The label of ``key`` (a region or a doc_id), or the key itself."""
+        return str(self.get(key, key))
+
+    def region(self, key) -> str:
+        """The region key of ``key``: a doc_id's region, or ``key`` itself."""
+        return str(self.regions.get(key, key))
+
+    def color(self, key) -> str:
+        """The colour of the region of ``key``: the same whatever the label style."""
+        return region_color(self.region(key))
+
+
+def as_labels(labels) -> Labels:
+    """``labels`` as a :class:`Labels` (a plain dict, or None for keys shown as they are)."""
+    return labels if isinstance(labels, Labels) else Labels(labels or {})
+
+
+def region_labels(corpus, style: str = "zh") -> Labels:
+    """Display labels for the regions and plans of ``corpus`` in one style.
+
+    ``"zh"`` (重庆), ``"zh+pinyin"`` (重庆 Chongqing) or ``"pinyin"`` (Chongqing), from the
+    ``region_pinyin`` column (manifest or division list); a region without pinyin keeps its
+    Chinese name. Plans map to their region's label, with the year added where a region has
+    more than one plan (四川 2021); a plan whose region is unknown shows its doc_id. The
+    corpus is not changed: analyses keep taking the region key (``target="重庆"``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from types import SimpleNamespace
+    >>> docs = pd.DataFrame({"doc_id": ["cq_2023", "sc_2021", "sc_2023", "x"],
+    ...     "region": ["重庆", "四川", "四川", None], "region_pinyin": ["Chongqing", "Sichuan", "Sichuan", None],
+    ...     "year": ["2023", "2021", "2023", None]})
+    >>> lab = region_labels(SimpleNamespace(documents=docs), "zh+pinyin")
+    >>> [lab.text(k) for k in ["重庆", "cq_2023", "sc_2021", "x"]]
+    ['重庆 Chongqing', '重庆 Chongqing', '四川 Sichuan 2021', 'x']
+    >>> lab.color("sc_2021") == region_color("四川")
+    True
     """
     if style not in LABEL_STYLES:
-        raise ValueError(f"style must be one of {LABEL_STYLES}")
+        raise ValueError(f"style must be one of {LABEL_STYLES}, not {style!r}")
     import pandas as pd
 
     docs = corpus.documents
-    missing = docs["region"].isna() | (docs["region"].astype(str).str.strip() == "") if len(docs) else []
-    if style == "zh" and not any(missing):
-        return corpus
-    out = corpus.subset(corpus.doc_ids)
-    docs = out.documents.copy()
-    pinyin = docs["region_pinyin"] if "region_pinyin" in docs else pd.Series([None] * len(docs))
-    labels = []
-    for doc_id, zh, py in zip(docs.doc_id, docs.region, pinyin):
-        if zh is None or pd.isna(zh) or not str(zh).strip():
-            labels.append(doc_id)  # unknown region: the plan's id, visibly not a place
-        elif style == "zh" or py is None or pd.isna(py) or not str(py).strip():
-            labels.append(zh)
+    labels: dict[str, str] = {}
+    regions: dict[str, str] = {}
+
+    def text(value) -> str | None:
+        return None if value is None or pd.isna(value) or not str(value).strip() else str(value).strip()
+
+    pinyin = (
+        docs["region_pinyin"] if "region_pinyin" in docs else pd.Series([None] * len(docs), index=docs.index)
+    )
+    years = docs["year"] if "year" in docs else pd.Series([None] * len(docs), index=docs.index)
+    n_plans = docs["region"].value_counts() if len(docs) else {}
+    for doc_id, zh, py, year in zip(docs.doc_id, docs["region"], pinyin, years):
+        zh, py, year = text(zh), text(py), text(year)
+        if zh is None:
+            labels[doc_id] = doc_id  # unknown region: the plan's id, visibly not a place
+            continue
+        regions[doc_id] = zh
+        if style == "zh" or py is None:
+            lab = zh
         else:
-            labels.append(f"{zh} {py}" if style == "zh+pinyin" else str(py))
-    docs["region"] = labels
-    out.documents = docs
-    return out
+            lab = f"{zh} {py}" if style == "zh+pinyin" else py
+        labels[zh] = lab
+        labels[doc_id] = f"{lab} {year}" if n_plans.get(zh, 0) > 1 and year else lab
+    return Labels(labels, regions=regions)
 
 
 def default_outdir() -> Path:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from .errors import InsufficientDataError, require
 from .stats import adjust_p, chi2_yates, fisher_p, g2, log_ratio, min_expected, p_value
 
 DEFAULT_EXCLUDE = ("punct", "numeric", "stop", "filler", "placeholder", "single_char")
@@ -76,8 +77,11 @@ def frequency(
         One row per (group, term): the group under its own column name, ``term, count,
         total`` (tokens of the group after exclusion), ``per_10k`` (count per 10,000 of
         ``total``), ``doc_freq`` and ``n_docs``, ``item_range`` (items containing the term)
-        and ``n_items``, ``dp`` (Gries' deviation of proportions over the group's items; 0 =
-        spread evenly, → 1 = concentrated), and ``rank`` within the group.
+        and ``n_items``, ``dp`` (Gries' deviation of proportions over the group's numbered
+        items, Gries 2008; 0 = spread evenly, → 1 = concentrated; missing for a term that
+        occurs only outside items), ``dp_norm`` (DP / (1 − smallest item share), Lijffijt &
+        Gries 2012, comparable between plans with different numbers of items), and
+        ``rank`` within the group.
 
     Examples
     --------
@@ -90,25 +94,24 @@ def frequency(
     tok = kept_tokens(corpus, exclude, by)
     if by is None:
         tok = tok.assign(_all="all")
-    # parts for dispersion: each item, plus the non-item text (preamble, headings) of each plan
-    part = tok.doc_id + "#" + tok.item_no.astype("string").fillna("front")
+    # parts for dispersion: the numbered items of each plan (front matter and headings are
+    # not parts, so DP says how evenly a term spreads over the plan's items)
+    part = tok.doc_id + "#" + tok.item_no.astype("string").fillna("")
     tok = tok.assign(_part=part)
     counts = tok.groupby([group, "token"], sort=False).size().rename("count").reset_index()
     totals = tok.groupby(group).size().rename("total")
     docf = tok.groupby([group, "token"]).doc_id.nunique().rename("doc_freq")
     ndocs = tok.groupby(group).doc_id.nunique().rename("n_docs")
-    item_range = (
-        tok[tok.item_no.notna()]
-        .drop_duplicates([group, "token", "_part"])
-        .groupby([group, "token"])
-        .size()
-        .rename("item_range")
-    )
-    n_items = tok[tok.item_no.notna()].groupby(group)._part.nunique().rename("n_items")
-    # Gries' DP over parts: 0.5 * Σ|v_i - s_i|, from the non-zero parts only
-    part_size = tok.groupby([group, "_part"]).size().rename("part_size")
+    in_items = tok[tok.item_no.notna()]
+    item_range = in_items.drop_duplicates([group, "token", "_part"]).groupby([group, "token"]).size()
+    item_range = item_range.rename("item_range")
+    n_items = in_items.groupby(group)._part.nunique().rename("n_items")
+    # Gries' DP over items: 0.5 * Σ|v_i - s_i|, from the non-zero parts only (the parts a
+    # term misses contribute their s_i: 1 - Σ s over the parts it hits)
+    part_size = in_items.groupby([group, "_part"]).size().rename("part_size")
     part_share = (part_size / part_size.groupby(level=0).transform("sum")).rename("s")
-    tp = tok.groupby([group, "token", "_part"]).size().rename("k").reset_index()
+    min_share = part_share.groupby(level=0).min().rename("min_s")
+    tp = in_items.groupby([group, "token", "_part"]).size().rename("k").reset_index()
     tp = tp.merge(part_share.reset_index(), on=[group, "_part"])
     tp["v"] = tp.k / tp.groupby([group, "token"]).k.transform("sum")
     agg = (
@@ -117,9 +120,13 @@ def frequency(
         .agg(sum_abs=("absdiff", "sum"), sum_s=("s", "sum"))
     )
     dp = (0.5 * (agg.sum_abs + (1 - agg.sum_s))).rename("dp")
+    # DPnorm (Lijffijt & Gries 2012): DP divided by its maximum 1 - min(s), so plans with
+    # 20 and with 39 items are on one 0..1 scale
+    dpn = (dp / (1 - dp.index.get_level_values(0).map(min_share).to_numpy())).rename("dp_norm")
 
     out = counts.join(totals, on=group).join(docf, on=[group, "token"]).join(ndocs, on=group)
-    out = out.join(item_range, on=[group, "token"]).join(n_items, on=group).join(dp, on=[group, "token"])
+    out = out.join(item_range, on=[group, "token"]).join(n_items, on=group)
+    out = out.join(dp, on=[group, "token"]).join(dpn, on=[group, "token"])
     out["item_range"] = out.item_range.fillna(0).astype(int)
     out["n_items"] = out.n_items.fillna(0).astype(int)
     out["per_10k"] = out["count"] / out["total"] * 10_000
@@ -140,6 +147,7 @@ def frequency(
         "item_range",
         "n_items",
         "dp",
+        "dp_norm",
         "rank",
     ]
     out = out[cols]
@@ -211,6 +219,7 @@ def keyness(
     targets = [target] if isinstance(target, str | int) else list(target)
     tok = kept_tokens(corpus, exclude, by)
     values = set(tok[by].dropna().unique())
+    require(len(values), 2, "keyness", "group")
     missing = [t for t in targets if t not in values]
     if missing:
         raise ValueError(
@@ -229,7 +238,10 @@ def keyness(
     df = df.reset_index()
     c, d = int(in_target.sum()), int(in_ref.sum())
     if c == 0 or d == 0:
-        raise ValueError("target or reference corpus is empty after exclusions")
+        raise InsufficientDataError(
+            f"keyness needs tokens in both target and reference; after exclusions the "
+            f"{'target' if c == 0 else 'reference'} has none"
+        )
     df = df[df.count_target + df.count_reference >= min_count].copy()
     df["total_target"], df["total_reference"] = c, d
     A, B = df.count_target.to_numpy(), df.count_reference.to_numpy()

@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .figures import region_color, setup
+from .errors import require
+from .figures import Labels, as_labels, region_color, setup
 from .metadata import LEVEL_RANK
 
 
@@ -21,15 +22,38 @@ def _short(text: str, width: int = 14) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def plot_section_profile(profile: pd.DataFrame, *, title: str = "各计划的篇章结构：各部分字数") -> Figure:
+def _needs(table: pd.DataFrame, what: str, n: int = 1, unit: str = "row") -> None:
+    """Nothing to draw: say so in one sentence (:class:`analysis.errors.InsufficientDataError`)."""
+    require(len(table), n, what, unit)
+
+
+def _doc_label(lab: Labels, doc: str, region=None) -> str:
+    """A plan's label: from ``labels``, else its region, else its doc_id."""
+    if doc in lab:
+        return lab.text(doc)
+    return str(region) if region is not None and not pd.isna(region) else doc
+
+
+def _doc_color(lab: Labels, doc: str, region=None) -> str:
+    if doc in lab.regions:
+        return lab.color(doc)
+    return region_color(str(region) if region is not None and not pd.isna(region) else doc)
+
+
+def plot_section_profile(profile: pd.DataFrame, *, labels: dict | None = None,
+                         title: str = "各计划的篇章结构：各部分字数") -> Figure:  # fmt: skip
     """Stacked horizontal bars: characters per top-level section, one bar per plan.
 
     Parameters
     ----------
     profile : DataFrame
         Output of :func:`analysis.structure.section_profile`.
+    labels : dict, optional
+        Display labels of doc_ids (:func:`analysis.figures.region_labels`); default the region.
     """
+    _needs(profile, "the section profile", unit="plan with numbered sections")
     setup()
+    lab = as_labels(labels)
     docs = list(dict.fromkeys(profile.doc_id))
     fig, ax = plt.subplots(figsize=(7.2, 0.7 * len(docs) + 1.4))
     cmap = plt.get_cmap("Blues")
@@ -49,23 +73,31 @@ def plot_section_profile(profile: pd.DataFrame, *, title: str = "各计划的篇
                     fontsize=7,
                 )
             left += r.n_chars
-    labels = [f"{profile[profile.doc_id == d].region.iloc[0]}\n{d[-4:]}" for d in docs]
-    ax.set_yticks(range(len(docs)), labels)
+    region = profile.drop_duplicates("doc_id").set_index("doc_id").region
+    ax.set_yticks(range(len(docs)), [wrap(_doc_label(lab, d, region[d]), 10) for d in docs])
     for tick, doc in zip(ax.get_yticklabels(), docs):
-        tick.set_color(region_color(profile[profile.doc_id == doc].region.iloc[0]))
+        tick.set_color(_doc_color(lab, doc, region[doc]))
     ax.invert_yaxis()
     ax.set_xlabel("字数（不含空白）；标注：部分序号（条目数）")
     ax.set_title(title)
     return fig
 
 
-def plot_cleaning_audit(audit: pd.DataFrame, *, title: str = "清洗记录：各类改动的次数") -> Figure:
+def plot_cleaning_audit(audit: pd.DataFrame, *, labels: dict | None = None,
+                        title: str = "清洗记录：各类改动的次数") -> Figure:  # fmt: skip
     """Heatmap of cleaning changes (kind × plan), from :meth:`analysis.Corpus.audit`."""
+    _needs(audit, "the cleaning audit figure", unit="recorded change")
     setup()
+    lab = as_labels(labels)
     table = audit.pivot_table(index="kind", columns="doc_id", values="n", aggfunc="sum", fill_value=0)
-    fig, ax = plt.subplots(figsize=(7.2, 0.35 * len(table) + 1.6))
+    fig, ax = plt.subplots(figsize=(max(7.2, 0.5 * table.shape[1] + 3), 0.35 * len(table) + 1.6))
     im = ax.imshow(np.log1p(table.values), cmap="Oranges", aspect="auto")
-    ax.set_xticks(range(table.shape[1]), table.columns, rotation=30, ha="right")
+    ax.set_xticks(
+        range(table.shape[1]),
+        [_short(lab.text(d), 12) for d in table.columns],
+        rotation=30 if table.shape[1] <= 12 else 90,
+        ha="right" if table.shape[1] <= 12 else "center",
+    )
     ax.set_yticks(range(table.shape[0]), table.index)
     logs = np.log1p(table.values)
     _annotate(
@@ -98,16 +130,19 @@ def _grid(n: int, ncols: int) -> tuple[int, int]:
 
 
 def plot_top_terms(freq: pd.DataFrame, by: str = "region", *, n: int = 12, ncols: int = 3,
-                   value: str = "per_10k", title: str = "各地高频词（每万词）") -> Figure:  # fmt: skip
+                   value: str = "per_10k", labels: dict | None = None,
+                   title: str = "各地高频词（每万词）") -> Figure:  # fmt: skip
     """Small multiples of the top terms per group, from :func:`analysis.keywords.frequency`."""
+    _needs(freq, "the top-terms figure", unit="counted term")
     setup()
+    lab = as_labels(labels)
     groups = list(dict.fromkeys(freq[by]))
     rows, cols = _grid(len(groups), ncols)
     fig, axes = plt.subplots(rows, cols, figsize=(2.6 * cols, 0.22 * n * rows + 0.9), squeeze=False)
     for ax, g in zip(axes.flat, groups):
         d = freq[freq[by] == g].nsmallest(n, "rank")[::-1]
-        ax.barh(d.term, d[value], color=region_color(str(g)))
-        ax.set_title(str(g), loc="left", fontsize=10, color=region_color(str(g)))
+        ax.barh(d.term, d[value], color=lab.color(g))
+        ax.set_title(_short(lab.text(g), 18), loc="left", fontsize=10, color=lab.color(g))
         ax.tick_params(axis="y", labelsize=8)
         ax.tick_params(axis="x", labelsize=7)
     for ax in list(axes.flat)[len(groups) :]:
@@ -117,7 +152,7 @@ def plot_top_terms(freq: pd.DataFrame, by: str = "region", *, n: int = 12, ncols
 
 
 def plot_keyness(key: pd.DataFrame, *, n: int = 15, alpha: float = 0.05, title: str | None = None,
-                 exclude_places: bool = True) -> Figure:  # fmt: skip
+                 exclude_places: bool = True, labels: dict | None = None) -> Figure:  # fmt: skip
     """Diverging bars of keywords: target-side (right) and reference-side (left), by G².
 
     Only terms that survive the multiple-testing correction are shown (``significant`` from
@@ -127,6 +162,7 @@ def plot_keyness(key: pd.DataFrame, *, n: int = 15, alpha: float = 0.05, title: 
     unless ``exclude_places=False``, and the label says how many.
     """
     setup()
+    lab = as_labels(labels)
     sig = key[key.significant] if "significant" in key else key[key.p < alpha]
     n_places = 0
     if exclude_places:  # 重庆 is key in Chongqing's plan; no one needs a statistic to know it
@@ -138,8 +174,9 @@ def plot_keyness(key: pd.DataFrame, *, n: int = 15, alpha: float = 0.05, title: 
     pos = sig[sig.direction == "target"].nlargest(n, "g2")
     neg = sig[sig.direction == "reference"].nlargest(n, "g2")
     d = pd.concat([pos.assign(v=pos.g2), neg.assign(v=-neg.g2)]).sort_values("v")
-    target = "、".join(map(str, key.attrs.get("target", ["目标"])))
-    color = region_color(target) if target in key.attrs.get("target", []) else "#2e86c1"
+    targets = key.attrs.get("target", ["目标"])
+    target = "、".join(lab.text(t) for t in targets)
+    color = lab.color(targets[0]) if len(targets) == 1 and "target" in key.attrs else "#2e86c1"
     fig, ax = plt.subplots(figsize=(7.2, 0.24 * max(len(d), 4) + 1.2))
     ax.barh(range(len(d)), d.v, color=[color if v > 0 else "#95a5a6" for v in d.v])
     ax.set_yticks(range(len(d)), [f"{t}  ({lr:+.1f})" for t, lr in zip(d.term, d.log_ratio)], fontsize=8)
@@ -155,13 +192,17 @@ def plot_keyness(key: pd.DataFrame, *, n: int = 15, alpha: float = 0.05, title: 
     )
     ref = key.attrs.get("reference", "rest")
     ref_label = (
-        "其余各地" if ref == "rest" else ("、".join(map(str, ref)) if not isinstance(ref, str) else ref)
+        "其余各地"
+        if ref == "rest"
+        else ("、".join(map(lab.text, ref)) if not isinstance(ref, str) else lab.text(ref))
     )
     ax.set_title(title or f"关键词：{target} 对比 {ref_label}")
+    if d.empty:
+        ax.text(0.5, 0.5, "校正后没有显著的词", ha="center", va="center", transform=ax.transAxes)
     return fig
 
 
-def plot_dispersion(positions: pd.DataFrame, terms: list[str] | None = None, *,
+def plot_dispersion(positions: pd.DataFrame, terms: list[str] | None = None, *, labels: dict | None = None,
                     title: str = "词语在各计划条目序列中的分布") -> Figure:  # fmt: skip
     """Lexical dispersion plot: one row per (term, plan), a tick per occurrence along the plan.
 
@@ -171,6 +212,7 @@ def plot_dispersion(positions: pd.DataFrame, terms: list[str] | None = None, *,
         Output of :func:`analysis.keywords.dispersion_positions`.
     """
     setup()
+    lab = as_labels(labels)
     terms = terms or list(dict.fromkeys(positions.term))
     docs = sorted(positions.doc_id.unique())
     if not docs:
@@ -181,26 +223,30 @@ def plot_dispersion(positions: pd.DataFrame, terms: list[str] | None = None, *,
         return fig
     regions = positions.drop_duplicates("doc_id").set_index("doc_id").region
     fig, ax = plt.subplots(figsize=(7.2, 0.18 * len(terms) * len(docs) + 1.2))
-    labels, y = [], 0
+    ticks, y = [], 0
     for t in terms:
         for d in docs:
             x = positions[(positions.term == t) & (positions.doc_id == d)].position
-            ax.scatter(x, [y] * len(x), marker="|", s=120, color=region_color(regions[d]), linewidths=1.5)
-            labels.append(f"{t} · {regions[d]}")
+            ax.scatter(
+                x, [y] * len(x), marker="|", s=120, color=_doc_color(lab, d, regions[d]), linewidths=1.5
+            )
+            ticks.append(f"{t} · {_short(_doc_label(lab, d, regions[d]), 14)}")
             y += 1
         ax.axhline(y - 0.5, color="#cccccc", lw=0.5)
-    ax.set_yticks(range(len(labels)), labels, fontsize=7)
-    ax.set_ylim(len(labels) - 0.5, -0.5)
+    ax.set_yticks(range(len(ticks)), ticks, fontsize=7)
+    ax.set_ylim(len(ticks) - 0.5, -0.5)
     ax.set_xlim(0, 1)
     ax.set_xlabel("在计划条目序列中的位置（0 = 第一条开始，1 = 最后一条结束）")
     ax.set_title(title)
     return fig
 
 
-def plot_shared_matrix(shared_table: pd.DataFrame, column: str, *, n: int = 30,
+def plot_shared_matrix(shared_table: pd.DataFrame, column: str, *, n: int = 30, labels: dict | None = None,
                        title: str = "共享与独有的项目品牌") -> Figure:  # fmt: skip
     """Presence matrix of entities × groups from :func:`analysis.entities.shared`."""
+    _needs(shared_table, "the shared-names figure", unit="name")
     setup()
+    lab = as_labels(labels)
     meta = {column, "n_groups", "total", "groups", "unique_to"}
     groups = [c for c in shared_table.columns if c not in meta]
     top = shared_table.head(n)
@@ -209,8 +255,10 @@ def plot_shared_matrix(shared_table: pd.DataFrame, column: str, *, n: int = 30,
     for j, g in enumerate(groups):
         for i in range(len(top)):
             if m[i, j]:
-                ax.scatter(j, i, s=60, color=region_color(str(g)))
-    ax.set_xticks(range(len(groups)), groups)
+                ax.scatter(j, i, s=60, color=lab.color(g))
+    many = len(groups) > 10
+    ax.set_xticks(range(len(groups)), [_short(lab.text(g), 10) for g in groups],
+                  rotation=90 if many else 0, fontsize=7 if many else 9)  # fmt: skip
     ax.set_yticks(range(len(top)), [_short(t, 16) for t in top[column]], fontsize=8)
     ax.set_ylim(len(top) - 0.5, -0.5)
     ax.set_xlim(-0.5, len(groups) - 0.5)
@@ -219,30 +267,71 @@ def plot_shared_matrix(shared_table: pd.DataFrame, column: str, *, n: int = 30,
     return fig
 
 
+_LEVEL_TITLE = {
+    "document": "计划之间的相似度",
+    "section": "各部分（一级标题）之间的相似度",
+    "item": "条目之间的相似度",
+}
+_MEASURE_NAME = {"tfidf_cosine": "词 TF-IDF 余弦", "char_cosine": "字 n-gram 余弦", "jaccard": "词集 Jaccard"}
+
+
+def _tick_colors(ax_ticks, matrix: pd.DataFrame) -> None:
+    """Colour tick labels by the region key recorded in ``matrix.attrs`` (not by the label text)."""
+    regions = dict(zip(map(str, matrix.index), matrix.attrs.get("regions", [None] * len(matrix))))
+    for tick in ax_ticks:
+        r = regions.get(tick.get_text())
+        if r is not None and not pd.isna(r):
+            tick.set_color(region_color(str(r)))
+
+
 def plot_similarity_heatmap(
     matrix: pd.DataFrame, *, title: str | None = None, annotate: bool | None = None
 ) -> Figure:
-    """Heatmap of a square similarity matrix from :func:`analysis.similarity.similarity_matrix`."""
+    """Heatmap of a square similarity matrix from :func:`analysis.similarity.similarity_matrix`.
+
+    The colour scale runs from the smallest to the largest value off the diagonal (the
+    colour bar says so), so that differences between pairs show even when all values lie
+    close together; the diagonal (always 1) is left blank. The title names the level
+    (plans, sections, items) and the measure.
+    """
+    _needs(matrix, "the similarity heatmap", 2, "unit")
     setup()
     n = len(matrix)
     annotate = n <= 12 if annotate is None else annotate
     size = min(7.2, 1.6 + 0.6 * n) if n <= 12 else 7.2
-    fig, ax = plt.subplots(figsize=(size + 1.0, size))
-    off = matrix.values[~np.eye(n, dtype=bool)]
-    vmax = float(off.max()) if off.size else 1.0
-    im = ax.imshow(matrix.values, cmap="YlGnBu", vmin=0, vmax=vmax if vmax > 0 else 1)
-    labels = [str(x) for x in matrix.index]
+    fig, ax = plt.subplots(figsize=(size + 1.4, size))
+    diag = np.eye(n, dtype=bool)
+    off = matrix.values[~diag]
+    lo, hi = float(off.min()), float(off.max())
+    if hi - lo < 1e-9:
+        lo, hi = max(0.0, lo - 0.05), hi + 0.05
+    shown = np.where(diag, np.nan, matrix.values)
+    cmap = plt.get_cmap("YlGnBu").copy()
+    cmap.set_bad("#f2f3f4")
+    im = ax.imshow(shown, cmap=cmap, vmin=lo, vmax=hi)
+    labels = [_short(str(x), 16) for x in matrix.index]
     fs = 9 if n <= 12 else max(3, 9 - n // 12)
     ax.set_xticks(
         range(n), labels, rotation=45 if n <= 12 else 90, ha="right" if n <= 12 else "center", fontsize=fs
     )
     ax.set_yticks(range(n), labels, fontsize=fs)
+    full = [str(x) for x in matrix.index]
+    if full != labels:  # shortened labels: colour by the full label's region
+        regions = matrix.attrs.get("regions", [None] * n)
+        for ticks in (ax.get_xticklabels(), ax.get_yticklabels()):
+            for tick, r in zip(ticks, regions):
+                if r is not None and not pd.isna(r):
+                    tick.set_color(region_color(str(r)))
+    else:
+        _tick_colors(ax.get_xticklabels(), matrix)
+        _tick_colors(ax.get_yticklabels(), matrix)
     if annotate:
-        _annotate(ax, matrix.values, lambda i, j, v: f"{v:.2f}" if i != j else "", dark=0.7 * vmax)
-    fig.colorbar(im, ax=ax, shrink=0.8, label="相似度（对角线为 1，色标按非对角线最大值）")
-    measure = {"tfidf_cosine": "词 TF-IDF 余弦", "char_cosine": "字 n-gram 余弦", "jaccard": "词集 Jaccard"}
+        mid = lo + 0.6 * (hi - lo)
+        _annotate(ax, matrix.values, lambda i, j, v: f"{v:.2f}" if i != j else "—", dark=mid)
+    fig.colorbar(im, ax=ax, shrink=0.8, label=f"相似度（色标：非对角线最小 {lo:.2f} 至最大 {hi:.2f}）")
     m = matrix.attrs.get("measure", "")
-    ax.set_title(title or f"计划相似度（{measure.get(m, m)}）")
+    level = _LEVEL_TITLE.get(matrix.attrs.get("level", "document"), "相似度")
+    ax.set_title(title or f"{level}（{_MEASURE_NAME.get(m, m)}）")
     return fig
 
 
@@ -251,6 +340,7 @@ def plot_dendrogram(matrix: pd.DataFrame, *, method: str = "average", title: str
     from scipy.cluster.hierarchy import dendrogram, linkage
     from scipy.spatial.distance import squareform
 
+    _needs(matrix, "the dendrogram", 2, "unit")
     setup()
     dist = 1 - matrix.values
     np.fill_diagonal(dist, 0)
@@ -260,10 +350,12 @@ def plot_dendrogram(matrix: pd.DataFrame, *, method: str = "average", title: str
     dendrogram(z, labels=[str(x) for x in matrix.index], orientation="left", ax=ax, color_threshold=0,
                above_threshold_color="#566573")  # fmt: skip
     ax.set_xlabel("距离（1 − 相似度）")
-    for tick in ax.get_yticklabels():
-        region = tick.get_text().split(" ")[0].split("·")[0]
-        tick.set_color(region_color(region))
-    ax.set_title(title or f"层次聚类（{method} linkage）")
+    _tick_colors(ax.get_yticklabels(), matrix)
+    m = matrix.attrs.get("measure", "")
+    level = {"document": "计划", "section": "各部分", "item": "条目"}.get(
+        matrix.attrs.get("level", "document"), ""
+    )
+    ax.set_title(title or f"{level}的层次聚类（{method} linkage，{_MEASURE_NAME.get(m, m)}）")
     return fig
 
 
@@ -276,11 +368,13 @@ def plot_reuse_network(share: pd.DataFrame, labels: dict[str, str] | None = None
     share : DataFrame
         Output of :func:`analysis.reuse.reuse_share`.
     labels : dict, optional
-        ``doc_id → label`` (e.g. region); node colours follow the region.
+        ``doc_id → label`` (:func:`analysis.figures.region_labels`); node colours follow
+        the region key, whatever the label style.
     """
+    _needs(share, "the reuse network", unit="plan")
     setup()
     docs = sorted(share.doc_id.unique())
-    labels = labels or {d: d for d in docs}
+    lab = as_labels(labels)
     n = len(docs)
     angles = np.linspace(np.pi / 2, np.pi / 2 - 2 * np.pi, n, endpoint=False)
     xy = {d: (np.cos(a), np.sin(a)) for d, a in zip(docs, angles)}
@@ -301,13 +395,11 @@ def plot_reuse_network(share: pd.DataFrame, labels: dict[str, str] | None = None
     anyshare = share[share.other == "any"].set_index("doc_id").share
     for d in docs:
         x, y = xy[d]
-        ax.scatter(
-            [x], [y], s=500 + 3000 * anyshare.get(d, 0), color=region_color(labels[d].split(" ")[0]), zorder=3
-        )
+        ax.scatter([x], [y], s=500 + 3000 * anyshare.get(d, 0), color=lab.color(d), zorder=3)
         ax.text(
             x * 1.28,
             y * 1.22,
-            f"{labels[d]}\n复用 {anyshare.get(d, 0):.1%}",
+            f"{wrap(lab.text(d), 10)}\n复用 {anyshare.get(d, 0):.1%}",
             ha="center",
             va="center",
             fontsize=9,
@@ -321,25 +413,36 @@ def plot_reuse_network(share: pd.DataFrame, labels: dict[str, str] | None = None
 
 
 def plot_attention(att: pd.DataFrame, theme: str = "theme", by: str = "region", *, labels: dict | None = None,
+                   group_labels: dict | None = None,
                    title: str = "注意力分配：各地各主题条目占比") -> Figure:  # fmt: skip
     """Heatmap theme × group of shares from :func:`analysis.themes.attention`.
+
+    ``labels`` names the themes (``theme → name``); ``group_labels`` the groups
+    (:func:`analysis.figures.region_labels`), whose colours stay keyed by region.
 
     ▲/▼ mark shares significantly over/under the other groups' after the correction recorded
     by :func:`analysis.themes.attention` (Benjamini–Hochberg by default); the label names it.
     """
+    _needs(att, "the attention heatmap", unit="theme share")
     setup()
     share = att.pivot(index=theme, columns=by, values="share")
     over = att.pivot(index=theme, columns=by, values="over")
     rows = [labels.get(t, str(t)) if labels else str(t) for t in share.index]
-    fig, ax = plt.subplots(figsize=(1.0 * share.shape[1] + 3.4, 0.42 * share.shape[0] + 1.4))
+    glab = as_labels(group_labels)
+    many = share.shape[1] > 8
+    fig, ax = plt.subplots(
+        figsize=(min(16, (0.55 if many else 1.0) * share.shape[1] + 3.4), 0.42 * share.shape[0] + 1.8)
+    )
     im = ax.imshow(share.values, cmap="PuBu", aspect="auto", vmin=0)
-    ax.set_xticks(range(share.shape[1]), share.columns)
+    ax.set_xticks(range(share.shape[1]), [_short(glab.text(g), 10) for g in share.columns],
+                  rotation=90 if many else 0, fontsize=7 if many else 9)  # fmt: skip
     for tick, g in zip(ax.get_xticklabels(), share.columns):
-        tick.set_color(region_color(str(g)))
+        tick.set_color(glab.color(g))
     ax.set_yticks(range(share.shape[0]), rows, fontsize=8)
     vmax = np.nanmax(share.values)
     marks = {"over": "▲", "under": "▼"}
-    _annotate(ax, share.values, lambda i, j, v: f"{v:.0%}{marks.get(over.values[i, j], '')}", dark=0.6 * vmax)
+    _annotate(ax, share.values, lambda i, j, v: f"{v:.0%}{marks.get(over.values[i, j], '')}" if not many or
+              over.values[i, j] else "", dark=0.6 * vmax)  # fmt: skip
     fig.colorbar(im, ax=ax, shrink=0.8, label="占本地条目的比例")
     ax.set_title(title)
     corr = {"bh": "Benjamini–Hochberg 校正", "bonferroni": "Bonferroni 校正", "none": "未校正"}.get(
@@ -347,33 +450,48 @@ def plot_attention(att: pd.DataFrame, theme: str = "theme", by: str = "region", 
     )
     n_marked = int((att.over != "").sum())
     ax.set_xlabel(
-        f"▲/▼：与其余各地相比显著偏高/偏低（G² 或 Fisher 精确检验，{corr}后 p < {att.attrs.get('alpha', 0.05):g}，"
-        f"共 {att.attrs.get('n_tests', len(att))} 个检验，{n_marked} 个显著）"
+        wrap(
+            f"▲/▼：与其余各地相比显著偏高/偏低（G² 或 Fisher 精确检验，{corr}后 p < {att.attrs.get('alpha', 0.05):g}，"
+            f"共 {att.attrs.get('n_tests', len(att))} 个检验，{n_marked} 个显著）",
+            48,
+        ),
+        fontsize=8,
     )
     return fig
 
 
-def plot_item_map(coords: pd.DataFrame, *, title: str = "条目主题地图（TF-IDF 的 SVD 二维投影）") -> Figure:
-    """Items in 2-D (from :func:`analysis.themes.item_map`): colour = theme, marker = plan."""
-    setup()
-    markers = ["o", "s", "^", "D", "v", "P", "X", "*", "<", ">"]
-    themes = sorted(coords.theme.unique())
-    cmap = plt.get_cmap("tab20")
-    fig, ax = plt.subplots(figsize=(8.4, 5.6), layout="constrained")
-    for di, (_doc, g) in enumerate(coords.groupby("doc_id", sort=True)):
-        ax.scatter(g.x, g.y, c=[cmap(themes.index(t) % 20) for t in g.theme], marker=markers[di % len(markers)],
-                   s=36, edgecolors="white", linewidths=0.4, label=f"{g.region.iloc[0]}")  # fmt: skip
-    from matplotlib.lines import Line2D
+def _theme_color(i: int):
+    """Theme colours: the ten strong tab20 colours first, then their light partners."""
+    order = list(range(0, 20, 2)) + list(range(1, 20, 2))
+    return plt.get_cmap("tab20")(order[int(i) % 20])
 
-    theme_handles = [Line2D([], [], marker="o", ls="", color=cmap(i % 20),
-                            label=f"{t} {coords[coords.theme == t].theme_label.iloc[0]}") for i, t in enumerate(themes)]  # fmt: skip
-    fig.legend(handles=theme_handles, title="主题", fontsize=7, title_fontsize=8, loc="outside right upper")
-    plan_handles = [Line2D([], [], marker=markers[i % len(markers)], ls="", color="#555555", label=lab)
-                    for i, lab in enumerate(coords.groupby("doc_id", sort=True).region.first())]  # fmt: skip
-    fig.legend(handles=plan_handles, title="计划", fontsize=7, title_fontsize=8, loc="outside right lower")
+
+def plot_item_map(coords: pd.DataFrame, *, title: str = "条目主题地图（TF-IDF 的 SVD 二维投影）") -> Figure:
+    """Items in 2-D (from :func:`analysis.themes.item_map`), coloured by theme.
+
+    Each theme's number and label sit at the centroid of its items, so the map reads
+    without a legend; plans are not encoded (see the attention heatmap for plans).
+    """
+    _needs(coords, "the item map", unit="item")
+    setup()
+    fig, ax = plt.subplots(figsize=(7.6, 5.6))
+    for t, g in coords.groupby("theme", sort=True):
+        ax.scatter(g.x, g.y, color=_theme_color(t), s=26, edgecolors="white", linewidths=0.4, alpha=0.85)
+    for t, g in coords.groupby("theme", sort=True):
+        ax.annotate(
+            f"{t} {_short(str(g.theme_label.iloc[0]), 10)}",
+            (g.x.mean(), g.y.mean()),
+            ha="center",
+            va="center",
+            fontsize=8,
+            color="black",
+            bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": _theme_color(t), "lw": 1.2, "alpha": 0.9},
+        )
     ax.set_xlabel("SVD 1")
     ax.set_ylabel("SVD 2")
     ax.set_title(title)
+    ax.text(0.0, -0.12, "点 = 条目，颜色 = 主题；标签位于该主题条目的重心", transform=ax.transAxes, fontsize=8,
+            color="#555555")  # fmt: skip
     return fig
 
 
@@ -381,30 +499,18 @@ def plot_theme_terms(
     themes: pd.DataFrame, *, n: int = 6, ncols: int = 4, title: str = "各主题的代表词（c-TF-IDF）"
 ) -> Figure:
     """Top terms of each theme, from :attr:`analysis.themes.ThemeResult.themes`, as a text grid."""
+    _needs(themes, "the theme-terms figure", unit="theme")
     setup()
     rows, cols = _grid(len(themes), ncols)
-    fig, axes = plt.subplots(rows, cols, figsize=(1.8 * cols, 1.35 * rows + 0.5), squeeze=False)
-    cmap = plt.get_cmap("tab20")
+    fig, axes = plt.subplots(rows, cols, figsize=(1.9 * cols, 1.45 * rows + 0.5), squeeze=False)
     for ax, t in zip(axes.flat, themes.itertuples()):
         ax.axis("off")
-        ax.text(
-            0,
-            1,
-            f"{t.theme} · {t.n_items}项",
-            fontsize=9,
-            color=cmap(t.theme % 20),
-            va="top",
-            transform=ax.transAxes,
-        )
-        ax.text(
-            0,
-            0.78,
-            "\n".join(t.top_terms.split()[:n]),
-            fontsize=8,
-            va="top",
-            transform=ax.transAxes,
-            linespacing=1.3,
-        )
+        ax.add_patch(plt.Rectangle((0, 0.86), 0.08, 0.12, color=_theme_color(t.theme), transform=ax.transAxes,
+                                   clip_on=False))  # fmt: skip
+        ax.text(0.12, 1, f"主题 {t.theme} · {t.n_items} 项", fontsize=9, fontweight="bold", color="#1b2631",
+                va="top", transform=ax.transAxes)  # fmt: skip
+        ax.text(0.12, 0.8, "\n".join(t.top_terms.split()[:n]), fontsize=8, va="top", transform=ax.transAxes,
+                linespacing=1.3)  # fmt: skip
     for ax in list(axes.flat)[len(themes) :]:
         ax.axis("off")
     fig.suptitle(title, x=0.01, ha="left")
@@ -439,8 +545,9 @@ def plot_diffusion(order: pd.DataFrame, edges: pd.DataFrame, labels: dict[str, s
     setup()
     from matplotlib.patches import FancyArrowPatch
 
+    _needs(order, "the diffusion figure", unit="plan")
     order = order.copy()
-    labels = labels or {}
+    lab = as_labels(labels)
     dates = pd.to_datetime(order.date.where(order.date.str.len() > 4, order.date + "-07-01"), errors="coerce")
     order["x"] = dates
     order["row"] = order.level.map(_LEVEL_ROW).fillna(len(_LEVEL_ROWS)).astype(int)
@@ -468,9 +575,9 @@ def plot_diffusion(order: pd.DataFrame, edges: pd.DataFrame, labels: dict[str, s
             (x1, y1), (x2, y2) = pos[e.source], pos[e.target]
             ax.plot([x1, x2], [y1, y2], ls="--", lw=lw, color="#7f8c8d", alpha=0.7)
     for r in order.itertuples():
-        label = labels.get(r.doc_id) or r.doc_id
+        label = lab.text(r.doc_id)
         x, y = pos[r.doc_id]
-        ax.scatter([x], [y], s=60, color=region_color(str(labels.get(r.doc_id) or r.doc_id)), zorder=3,
+        ax.scatter([x], [y], s=60, color=lab.color(r.doc_id), zorder=3,
                    edgecolors="white", linewidths=0.6)  # fmt: skip
         ax.annotate(_short(str(label), 12), (x, y), xytext=(5, 4), textcoords="offset points", fontsize=8)
     rows_used = sorted(order.row.unique())
@@ -485,7 +592,7 @@ def plot_diffusion(order: pd.DataFrame, edges: pd.DataFrame, labels: dict[str, s
     ax.set_title(title)
     note = "箭头：后发或下级计划承接的段落（线宽 = 字数）；虚线：无法判定先后的共享段落；只有年份的计划画在该年年中"
     if len(undated):
-        note += f"；无日期计划置于左侧：{'、'.join(undated.doc_id.map(lambda d: labels.get(d) or d))}"
+        note += f"；无日期计划置于左侧：{'、'.join(undated.doc_id.map(lab.text))}"
     ax.set_xlabel(wrap(note, 60), fontsize=8)
     return fig
 
@@ -506,8 +613,9 @@ def plot_uptake(uptake: pd.DataFrame, labels: dict[str, str] | None = None, *,
                 title: str = "省级计划在市级计划中的承接（逐部分）") -> Figure:  # fmt: skip
     """Two panels of stacked bars, one bar per section: province items taken up / adapted / absent,
     and city items from the province / shared / new (from :func:`analysis.diffusion.uptake`)."""
+    _needs(uptake, "the uptake figure", unit="item")
     setup()
-    labels = labels or {}
+    lab = as_labels(labels)
     fig, axes = plt.subplots(
         1, 2, figsize=(10, 0.45 * max(uptake.groupby("side").section_no.nunique().max(), 3) + 2.2)
     )
@@ -532,7 +640,7 @@ def plot_uptake(uptake: pd.DataFrame, labels: dict[str, str] | None = None, *,
         ax.set_yticks(y, [_short(f"{n}. {secs.get(n, '')}", 16) for n in counts.index], fontsize=8)
         ax.invert_yaxis()
         ax.set_xlabel("条目数")
-        name = labels.get(doc) or doc
+        name = lab.text(doc)
         ax.set_title(f"{'省级' if side == 'province' else '市级'}：{name}", fontsize=10)
         ax.legend(loc="lower right", fontsize=8)
     fig.suptitle(title, x=0.02, ha="left", fontsize=12)
@@ -542,6 +650,7 @@ def plot_uptake(uptake: pd.DataFrame, labels: dict[str, str] | None = None, *,
 def plot_trend(rates: pd.DataFrame, *, ylabel: str = "每万词出现次数", ncols: int = 3,
                title: str = "逐年变化（95% Wilson 区间）") -> Figure:  # fmt: skip
     """Small multiples, one per value (term or theme): rate per year with Wilson intervals and the trend test."""
+    _needs(rates, "the trend figure", unit="yearly rate")
     setup()
     values = list(dict.fromkeys(rates.value))
     rows, cols = _grid(max(1, len(values)), ncols)

@@ -19,6 +19,7 @@ from rapidfuzz import fuzz
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity
 
+from .errors import InsufficientDataError, require
 from .keywords import kept_tokens
 
 MEASURES = ("tfidf_cosine", "char_cosine", "jaccard")
@@ -26,9 +27,17 @@ LEVELS = ("document", "section", "item")
 WORD_EXCLUDE = ("punct", "numeric", "stop", "placeholder")
 
 
-def _doc_label(corpus, doc_id: str) -> str:
-    """Region and year from the documents table (the doc_id where the region is unknown)."""
+def _doc_label(corpus, doc_id: str, labels: dict | None = None) -> str:
+    """Region and year from the documents table (the doc_id where the region is unknown).
+
+    With ``labels`` (:func:`analysis.figures.region_labels`), the region part reads in
+    that label style.
+    """
     d = corpus.documents.set_index("doc_id")
+    if labels and d.region.get(doc_id) in labels:
+        region = labels[d.region.get(doc_id)]
+        year = d.year.get(doc_id) if "year" in d else None
+        return f"{region} {int(year)}" if year is not None and pd.notna(year) else str(region)
     region = d.region.get(doc_id) if "region" in d else None
     if not isinstance(region, str) or not region.strip():
         return doc_id
@@ -36,8 +45,20 @@ def _doc_label(corpus, doc_id: str) -> str:
     return f"{region} {int(year)}" if year is not None and pd.notna(year) else region
 
 
-def units(corpus, level: str = "document") -> pd.DataFrame:
+def _short_doc(corpus, doc_id: str, labels: dict | None) -> str:
+    """The label of a plan without its year, for section and item labels."""
+    d = corpus.documents.set_index("doc_id")
+    region = d.region.get(doc_id)
+    if not isinstance(region, str) or not region.strip():
+        return doc_id
+    return str(labels.get(region, region)) if labels else region
+
+
+def units(corpus, level: str = "document", *, labels: dict | None = None) -> pd.DataFrame:
     """The texts compared at a level, with labels.
+
+    ``labels`` (from :func:`analysis.figures.region_labels`) sets how regions read in the
+    ``label`` column; the ``doc_id`` and ``region`` columns always hold the keys.
 
     Returns
     -------
@@ -56,7 +77,7 @@ def units(corpus, level: str = "document") -> pd.DataFrame:
         words = tok.groupby("doc_id").token.agg(list)
         df = pd.DataFrame({"unit_id": text.index, "doc_id": text.index, "text": text.values})
         df["tokens"] = [words.get(d, []) for d in df.doc_id]
-        df["label"] = [_doc_label(corpus, d) for d in df.doc_id]
+        df["label"] = [_doc_label(corpus, d, labels) for d in df.doc_id]
     elif level == "section":
         secs = corpus.sections[corpus.sections.level == 1]
         sec_of = corpus.sections.set_index(["doc_id", "section_id"]).section_no
@@ -70,7 +91,7 @@ def units(corpus, level: str = "document") -> pd.DataFrame:
         for s in secs.itertuples():
             key = (s.doc_id, s.section_no)
             rows.append({"unit_id": f"{s.doc_id}#{s.section_no}", "doc_id": s.doc_id, "text": text.get(key, ""),
-                         "tokens": words.get(key, []), "label": f"{_doc_label(corpus, s.doc_id).split(' ')[0]}·{s.marker.rstrip('、')}{s.title[:8]}"})  # fmt: skip
+                         "tokens": words.get(key, []), "label": f"{_short_doc(corpus, s.doc_id, labels)}·{s.marker.rstrip('、')}{s.title[:8]}"})  # fmt: skip
         df = pd.DataFrame(rows)
     else:
         words = tok[tok.item_no.notna()].groupby(["doc_id", "item_no"]).token.agg(list)
@@ -78,7 +99,7 @@ def units(corpus, level: str = "document") -> pd.DataFrame:
         df = pd.DataFrame({
             "unit_id": it.doc_id + "#" + it.item_no.astype(str), "doc_id": it.doc_id, "text": it.text,
             "tokens": [words.get((d, i), []) for d, i in zip(it.doc_id, it.item_no)],
-            "label": [f"{regions[d]}·{p}" for d, p in zip(it.doc_id, it.path)],
+            "label": [f"{_short_doc(corpus, d, labels)}·{p}" for d, p in zip(it.doc_id, it.path)],
             "item_no": it.item_no, "title": it.title,
         })  # fmt: skip
     df["region"] = [regions[d] for d in df.doc_id]
@@ -111,7 +132,12 @@ def _matrix(df: pd.DataFrame, measure: str) -> np.ndarray:
 
 
 def similarity_matrix(
-    corpus, level: str = "document", measure: str = "tfidf_cosine", *, label: str = "label"
+    corpus,
+    level: str = "document",
+    measure: str = "tfidf_cosine",
+    *,
+    label: str = "label",
+    labels: dict | None = None,
 ) -> pd.DataFrame:
     """Square similarity matrix of the plans (or their sections or items).
 
@@ -122,6 +148,8 @@ def similarity_matrix(
     label : str
         Column of :func:`units` used for the row and column labels (``"label"``:
         region with year, or section/item path; ``"unit_id"`` for ids).
+    labels : dict, optional
+        Display labels of regions (:func:`analysis.figures.region_labels`) for ``"label"``.
 
     Returns
     -------
@@ -135,10 +163,12 @@ def similarity_matrix(
     >>> bool((m.values == m.values.T).all())  # doctest: +SKIP
     True
     """
-    df = units(corpus, level)
+    df = units(corpus, level, labels=labels)
+    require(len(df), 2, f"{level} similarity", "plan" if level == "document" else level)
     m = _matrix(df, measure)
     out = pd.DataFrame(m, index=df[label], columns=df[label])
-    out.attrs.update(level=level, measure=measure)
+    # the keys behind the labels, for colours and for joining back
+    out.attrs.update(level=level, measure=measure, doc_ids=df.doc_id.tolist(), regions=df.region.tolist())
     return out
 
 
@@ -168,7 +198,9 @@ def align_items(corpus, doc_a: str, doc_b: str, *, threshold: float = 0.3) -> pd
     u = units(corpus, "item")
     a, b = u[u.doc_id == doc_a].reset_index(drop=True), u[u.doc_id == doc_b].reset_index(drop=True)
     if a.empty or b.empty:
-        raise ValueError(f"no items in {doc_a if a.empty else doc_b}")
+        raise InsufficientDataError(
+            f"item alignment needs numbered items; {doc_a if a.empty else doc_b} has none"
+        )
     vec = TfidfVectorizer(analyzer=lambda x: x, sublinear_tf=True).fit(list(u.tokens))
     topic = cosine_similarity(vec.transform(a.tokens), vec.transform(b.tokens))
 

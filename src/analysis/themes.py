@@ -20,6 +20,7 @@ from sklearn.decomposition import NMF, LatentDirichletAllocation, TruncatedSVD
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
+from .errors import require
 from .keywords import DEFAULT_EXCLUDE, kept_tokens
 from .segment import DATA
 from .stats import adjust_p, fisher_p, g2, min_expected, p_value, wilson_interval
@@ -179,7 +180,7 @@ def cluster_items(
     items = item_documents(corpus, min_plans=min_plans)
     docs = list(items.tokens)
     if len(docs) < 3:
-        raise ValueError("need at least 3 items to find themes")
+        require(len(docs), 3, "theme discovery", "numbered item")
     selection = pd.DataFrame(columns=["k", "stability"])
     if k is None:
         ks = [x for x in k_range if 2 <= x < len(docs)]

@@ -22,19 +22,21 @@
 
 # %% tags=["parameters"]
 # Parameters
-RAW_DIR = None       # folder of plan files; None = the repository's data/raw
-FIGURES_DIR = None
-LABELS = "zh"        # region labels in tables and figures: "zh", "zh+pinyin" or "pinyin"
+RAW_DIR = None       # folder of plan files (None: the repository's data/raw)
+FIGURES_DIR = None   # where figures go (None: figures/)
+LABELS = "zh"        # how regions read in figures: "zh", "zh+pinyin" or "pinyin"
 
 # %%
 import pandas as pd
 from analysis import load_corpus
-from analysis.figures import label_regions, save
+from analysis.errors import skip_if_insufficient
+from analysis.figures import note_omitted, region_labels, save
 from analysis.plots import plot_cleaning_audit, plot_section_profile
 from analysis.structure import section_profile
 
 pd.set_option("display.max_colwidth", 60)
-corpus = label_regions(load_corpus(RAW_DIR), LABELS)
+corpus = load_corpus(RAW_DIR)
+LAB = region_labels(corpus, LABELS)  # display labels; analyses keep taking the region keys
 corpus
 
 # %% [markdown]
@@ -62,11 +64,13 @@ profile = section_profile(corpus)
 profile
 
 # %%
-fig = plot_section_profile(profile)
-save(fig, "00_section_profile", FIGURES_DIR,
-     caption="Characters per top-level section of each plan (numbers: section and item count).",
-     source="00_corpus_overview.ipynb", data="sections, items")
-fig
+with skip_if_insufficient("the section profile"):
+    fig = plot_section_profile(profile, labels=LAB)
+    note = note_omitted(fig, sorted(set(corpus.doc_ids) - set(profile.doc_id)), "无编号部分", LAB)
+    save(fig, "00_section_profile", FIGURES_DIR,
+         caption=f"Characters per top-level section of each plan (numbers: section and item count). {note}",
+         source="00_corpus_overview.ipynb", data="sections, items")
+    display(fig)
 
 # %%
 corpus.items[['doc_id', 'item_no', 'path', 'title', 'n_chars', 'truncated']].head(10)
@@ -77,11 +81,12 @@ corpus.items[['doc_id', 'item_no', 'path', 'title', 'n_chars', 'truncated']].hea
 
 # %%
 audit = corpus.audit()
-fig = plot_cleaning_audit(audit)
-save(fig, "00_cleaning_audit", FIGURES_DIR,
-     caption="Cleaning changes by kind and plan (whitespace normalisation not shown).",
-     source="00_corpus_overview.ipynb", data="removed")
-fig
+with skip_if_insufficient("the cleaning audit figure"):
+    fig = plot_cleaning_audit(audit, labels=LAB)
+    save(fig, "00_cleaning_audit", FIGURES_DIR,
+         caption="Cleaning changes by kind and plan (whitespace normalisation not shown).",
+         source="00_corpus_overview.ipynb", data="removed")
+    display(fig)
 
 # %%
 removed = corpus.removed[corpus.removed.kind != "whitespace"]

@@ -23,12 +23,13 @@
 
 # %% tags=["parameters"]
 # Parameters
-RAW_DIR = None                 # folder of plan files; None = data/raw
-FIGURES_DIR = None             # None = figures/
-LABELS = "zh"                  # region labels in tables and figures: "zh", "zh+pinyin" or "pinyin"
+RAW_DIR = None                 # folder of plan files (None: data/raw)
+FIGURES_DIR = None             # where figures go (None: figures/)
+LABELS = "zh"                  # how regions read in figures: "zh", "zh+pinyin" or "pinyin"
 GROUP = "region"               # a column of corpus.documents
-TARGET = None                  # keyness target group; None = the first group
-REFERENCE = None               # None = all other groups; or a group value / list
+TARGET = None                  # keyness target: a value of GROUP, e.g. 重庆 (None: the first group)
+REFERENCE = None               # reference group(s) (None: all other groups)
+CORRECTION = "bh"              # multiple-testing correction: "bh", "bonferroni" or "none"
 EXCLUDE = ("punct", "numeric", "stop", "filler", "placeholder", "single_char")
 TOP_N = 12
 KWIC_TERM = "青马工程"
@@ -37,7 +38,8 @@ DISPERSION_TERMS = ["乡村振兴", "志愿服务", "青马工程", "从严治�
 # %%
 import pandas as pd
 from analysis import load_corpus
-from analysis.figures import label_regions, save
+from analysis.errors import skip_if_insufficient
+from analysis.figures import note_omitted, region_labels, save
 from analysis.collocations import collocations
 from analysis.entities import cited_documents, programmes, shared, targets
 from analysis.keywords import dispersion_positions, frequency, keyness
@@ -45,8 +47,10 @@ from analysis.kwic import kwic
 from analysis.plots import plot_dispersion, plot_keyness, plot_shared_matrix, plot_top_terms
 
 pd.set_option("display.max_colwidth", 80)
-corpus = label_regions(load_corpus(RAW_DIR), LABELS)
-TARGET = TARGET or corpus.documents[GROUP].iloc[0]
+corpus = load_corpus(RAW_DIR)
+LAB = region_labels(corpus, LABELS)  # display labels; analyses keep taking the region keys
+groups = corpus.documents[GROUP].dropna().unique().tolist()
+TARGET = TARGET or (groups[0] if groups else None)
 tokens = corpus.tokens
 print(f"{len(tokens):,} tokens in {tokens.doc_id.nunique()} plans")
 
@@ -70,24 +74,29 @@ freq = frequency(corpus, by=GROUP, exclude=EXCLUDE, n=30)
 freq.groupby(GROUP).head(5)
 
 # %%
-fig = plot_top_terms(freq, by=GROUP, n=TOP_N)
-save(fig, "01_top_terms", FIGURES_DIR, caption=f"Top {TOP_N} terms per {GROUP}, per 10,000 tokens; excluded: {', '.join(EXCLUDE)}.",
-     source="01_keywords.ipynb", data="tokens")
-fig
+with skip_if_insufficient("the top-terms figure"):
+    fig = plot_top_terms(freq, by=GROUP, n=TOP_N, labels=LAB)
+    save(fig, "01_top_terms", FIGURES_DIR, caption=f"Top {TOP_N} terms per {GROUP}, per 10,000 tokens; excluded: {', '.join(EXCLUDE)}.",
+         source="01_keywords.ipynb", data="tokens")
+    display(fig)
 
 # %% [markdown]
 # ## Keyness
-# Log-likelihood G² (Dunning 1993), Yates-corrected χ², p-value and log ratio (Hardie 2014); both counts and corpus sizes are in the table so every value can be checked by hand.
+# Log-likelihood G² (Dunning 1993), or Fisher's exact test where an expected count is below 5, Yates-corrected χ²
+# and log ratio (Hardie 2014). Every term is a test, so p-values are adjusted (Benjamini–Hochberg by default);
+# `significant` and the figure use the adjusted p. Counts and corpus sizes are in the table so every value can be checked by hand.
 
 # %%
-key = keyness(corpus, by=GROUP, target=TARGET, reference=REFERENCE, exclude=EXCLUDE)
-key.head(15)
-
-# %%
-fig = plot_keyness(key)
-save(fig, f"01_keyness_{TARGET}", FIGURES_DIR, caption=f"Keywords of {TARGET} against {REFERENCE or 'the other plans'} (G², p < 0.05).",
-     source="01_keywords.ipynb", data="tokens")
-fig
+with skip_if_insufficient("keyness"):
+    key = keyness(corpus, by=GROUP, target=TARGET, reference=REFERENCE, exclude=EXCLUDE, correction=CORRECTION)
+    print(f"{int(key.significant.sum())} of {len(key)} terms significant after {CORRECTION} correction")
+    display(key.head(15))
+    fig = plot_keyness(key, labels=LAB)
+    save(fig, f"01_keyness_{TARGET}", FIGURES_DIR,
+         caption=f"Keywords of {LAB.text(TARGET)} against {REFERENCE or 'the other plans'}: G² (Fisher where expected < 5), "
+                 f"only terms significant after {CORRECTION} correction (adjusted p < 0.05); place names hidden.",
+         source="01_keywords.ipynb", data="tokens")
+    display(fig)
 
 # %% [markdown]
 # ## Keyword in context
@@ -107,8 +116,9 @@ collocations(corpus, size=(2, 3), min_count=3).head(25)
 
 # %%
 pos = dispersion_positions(corpus, DISPERSION_TERMS)
-fig = plot_dispersion(pos, DISPERSION_TERMS)
-save(fig, "01_dispersion", FIGURES_DIR, caption="Occurrences of chosen terms along each plan's item sequence.",
+fig = plot_dispersion(pos, DISPERSION_TERMS, labels=LAB)
+note = note_omitted(fig, sorted(set(corpus.doc_ids) - set(corpus.items.doc_id)), "无编号条目", LAB)
+save(fig, "01_dispersion", FIGURES_DIR, caption=f"Occurrences of chosen terms along each plan's item sequence. {note}",
      source="01_keywords.ipynb", data="documents, items")
 fig
 
@@ -124,10 +134,11 @@ prog_shared.head(15)
 prog_shared[prog_shared.unique_to.notna()].groupby('unique_to').head(3)[['name', 'unique_to']]
 
 # %%
-fig = plot_shared_matrix(prog_shared, "name", n=30)
-save(fig, "01_shared_programmes", FIGURES_DIR, caption="Programme and brand names (“…”) shared by several plans.",
-     source="01_keywords.ipynb", data="documents")
-fig
+with skip_if_insufficient("the shared-programmes figure"):
+    fig = plot_shared_matrix(prog_shared, "name", n=30, labels=LAB)
+    save(fig, "01_shared_programmes", FIGURES_DIR, caption="Programme and brand names (“…”) shared by several plans; slogans and formulae left out.",
+         source="01_keywords.ipynb", data="documents")
+    display(fig)
 
 # %%
 shared(cited_documents(corpus), 'title', by=GROUP).head(10)
@@ -146,4 +157,5 @@ from analysis.widgets import keyness_picker, kwic_box
 kwic_box(corpus, value=KWIC_TERM)
 
 # %%
-keyness_picker(corpus, by=GROUP, exclude=EXCLUDE)
+if len(groups) >= 2:
+    display(keyness_picker(corpus, by=GROUP, exclude=EXCLUDE))

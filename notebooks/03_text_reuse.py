@@ -22,26 +22,28 @@
 
 # %% tags=["parameters"]
 # Parameters
-RAW_DIR = None
-FIGURES_DIR = None
-LABELS = "zh"        # region labels in tables and figures: "zh", "zh+pinyin" or "pinyin"
+RAW_DIR = None       # folder of plan files (None: data/raw)
+FIGURES_DIR = None   # where figures and the HTML page go (None: figures/)
+LABELS = "zh"        # how regions read in figures: "zh", "zh+pinyin" or "pinyin"
 MIN_CHARS = 20          # minimum passage length (characters, punctuation ignored)
 MIN_SIMILARITY = 0.8    # minimum rapidfuzz Indel similarity
 EXCLUDE_BLOCKS = ("cover", "trailer", "summary")   # cover notices, signatures and last year's summary; () compares everything
-PAIR = None       # pair shown side by side in HTML; None = the pair with most reuse
+PAIR = None       # pair shown side by side in HTML (None: the pair with most reuse)
 
 # %%
 from pathlib import Path
 
 import pandas as pd
 from analysis import load_corpus
-from analysis.figures import default_outdir, label_regions, save
+from analysis.errors import skip_if_insufficient
+from analysis.figures import default_outdir, region_labels, save
 from analysis.plots import plot_reuse_network
 from analysis.html import Table
 from analysis.reuse import boilerplate_phrases, find_reuse, most_reused_pair, reuse_html, reuse_share
 
 pd.set_option("display.max_colwidth", 70)
-corpus = label_regions(load_corpus(RAW_DIR), LABELS)
+corpus = load_corpus(RAW_DIR)
+LAB = region_labels(corpus, LABELS)  # display labels; analyses keep taking the keys
 
 # %% [markdown]
 # ## Boilerplate
@@ -76,11 +78,11 @@ share = reuse_share(corpus, reuse)
 share.pivot(index="doc_id", columns="other", values="share").round(3)
 
 # %%
-labels = dict(zip(corpus.documents.doc_id, corpus.documents.region))
-fig = plot_reuse_network(share, labels)
-save(fig, "03_reuse_network", FIGURES_DIR, caption="Share of each plan's characters in passages reused with another plan (boilerplate excluded).",
-     source="03_text_reuse.ipynb", data="documents")
-fig
+with skip_if_insufficient("the reuse network"):
+    fig = plot_reuse_network(share, LAB)
+    save(fig, "03_reuse_network", FIGURES_DIR, caption="Share of each plan's characters in passages reused with another plan (boilerplate excluded).",
+         source="03_text_reuse.ipynb", data="documents")
+    display(fig)
 
 # %% [markdown]
 # ## Side by side

@@ -24,27 +24,28 @@
 
 # %% tags=["parameters"]
 # Parameters
-RAW_DIR = None
-FIGURES_DIR = None
-LABELS = "zh"            # region labels: "zh", "zh+pinyin" or "pinyin"
-PLANS = None             # doc_ids to compare; None = every plan
+RAW_DIR = None           # folder of plan files (None: data/raw)
+FIGURES_DIR = None       # where figures go (None: figures/)
+LABELS = "zh"            # how regions read in figures: "zh", "zh+pinyin" or "pinyin"
+PLANS = None             # doc_ids to compare (None: every plan)
 MIN_FAMILY_SIZE = 2      # minimum number of plans sharing a passage
 BOILERPLATE = False      # True counts families of shared political formulae too
-CITY = None              # city plan for the province → city uptake; None = the first plan with a provincial plan
+CITY = None              # city plan for the province → city uptake (None: the first plan with a provincial plan)
 TERMS = ("青年", "志愿服务", "乡村振兴", "青年发展型城市")   # terms followed over the years
 
 # %%
 import pandas as pd
 from analysis import load_corpus
 from analysis.diffusion import diffusion_edges, flow_table, passage_families, plan_order, province_of, rates_by_year, uptake
-from analysis.figures import label_regions, save
+from analysis.errors import skip_if_insufficient
+from analysis.figures import region_labels, save
 from analysis.plots import plot_diffusion, plot_trend, plot_uptake
 
 pd.set_option("display.max_colwidth", 60)
-corpus = label_regions(load_corpus(RAW_DIR), LABELS)
+corpus = load_corpus(RAW_DIR)
 if PLANS:
     corpus = corpus.subset(list(PLANS))
-labels = {d: (r if isinstance(r, str) and r else d) for d, r in zip(corpus.documents.doc_id, corpus.documents.region)}
+LAB = region_labels(corpus, LABELS)  # display labels; analyses keep taking the keys
 print(f"{len(corpus.documents)} plans")
 
 # %% [markdown]
@@ -66,10 +67,11 @@ families.members[families.members.family.isin(top)].sort_values(["family", "date
 
 # %%
 edges = diffusion_edges(families, include_boilerplate=BOILERPLATE)
-fig = plot_diffusion(plan_order(corpus), edges, labels)
-save(fig, "05_diffusion", FIGURES_DIR, caption="Passage families drawn as inherited edges (earlier or higher-level plan → later or lower-level plan) and lateral sharing; line width = characters.",
-     source="05_diffusion.ipynb", data="families")
-fig
+with skip_if_insufficient("the diffusion figure"):
+    fig = plot_diffusion(plan_order(corpus), edges, LAB)
+    save(fig, "05_diffusion", FIGURES_DIR, caption="Passage families drawn as inherited edges (earlier or higher-level plan → later or lower-level plan) and lateral sharing; line width = characters.",
+         source="05_diffusion.ipynb", data="families")
+    display(fig)
 
 # %%
 flow = flow_table(corpus, families, include_boilerplate=BOILERPLATE)
@@ -86,9 +88,9 @@ if city is None:
     print("No plan in this corpus has its provincial plan in the corpus too (set `province` in manifest.csv); uptake skipped.")
 else:
     up = uptake(corpus, city)
-    print(f"{labels.get(city, city)} read against {labels.get(province_of(corpus, city))}")
+    print(f"{LAB.text(city)} read against {LAB.text(province_of(corpus, city))}")
     display(up.groupby(["side", "status"]).size().rename("items").to_frame())
-    fig = plot_uptake(up, labels)
+    fig = plot_uptake(up, LAB)
     save(fig, "05_uptake", FIGURES_DIR, caption="Province items taken up / adapted / absent in the city plan, and city items from the province / shared / new, by section.",
          source="05_diffusion.ipynb", data="items")
     display(fig)

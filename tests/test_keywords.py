@@ -351,3 +351,16 @@ def test_tokens_are_cached_with_the_corpus(tmp_path):
     again = load_corpus(RAW, cache_dir=tmp_path)
     pd.testing.assert_frame_equal(again.tokens, c.tokens)
     assert len(again.tokens) == n
+
+
+def test_slogans_are_kept_out_of_programme_names(corpus):
+    from analysis.entities import is_slogan, programmes
+
+    kept = programmes(corpus)
+    everything = programmes(corpus, exclude_slogans=False)
+    dropped = set(everything.name) - set(kept.name)
+    # formulae quoted in the boilerplate list and numbered formulae, by hand
+    assert {"两个维护", "四个意识", "四个自信", "两个确立", "十四五"} <= dropped
+    assert {"青马工程", "三下乡", "青年大学习", "红领巾奖章"} <= set(kept.name)
+    assert kept.attrs["n_slogans"] == len(everything) - len(kept) > 0
+    assert not is_slogan("筑梦计划") and is_slogan("三个务必")

@@ -18,6 +18,10 @@ from .corpus import (
 
 
 def _build(args: argparse.Namespace) -> int:
+    return _build_corpus(args)[0]
+
+
+def _build_corpus(args: argparse.Namespace):
     raw = Path(args.raw) if args.raw else default_raw_dir()
     out = Path(args.out) if args.out else default_cache_dir(raw)
     with warnings.catch_warnings(record=True) as caught:
@@ -40,7 +44,7 @@ def _build(args: argparse.Namespace) -> int:
     print(
         f"Tables written to {out}/ ({', '.join(t + '.parquet' for t in ('documents', 'sections', 'items', 'sentences', 'blocks', 'removed', 'errors'))})."
     )
-    return 0
+    return 0, corpus
 
 
 def run_outputs(raw: str | Path | None, out: str | Path | None) -> dict[str, Path | None]:
@@ -64,7 +68,14 @@ def _run(args: argparse.Namespace) -> int:
 
     where = run_outputs(args.raw, args.out)
     build_args = argparse.Namespace(raw=args.raw, out=where["tables"], progress=False)
-    _build(build_args)
+    _, corpus = _build_corpus(build_args)
+    if len(corpus.documents) == 0:
+        print(
+            f"No plan could be loaded from {args.raw or default_raw_dir()}, so there is nothing to analyse; "
+            "no notebook was run and no figure or report was changed.",
+            file=sys.stderr,
+        )
+        return 1
     results = run_suite(
         notebooks_dir=args.notebooks,
         reports_dir=args.reports or where["reports"],

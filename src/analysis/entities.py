@@ -6,7 +6,7 @@ import re
 
 import pandas as pd
 
-from .kwic import _locate
+from .structure import locate
 
 _QUOTED = re.compile(r"“([^“”\n]{2,30})”")
 _CITED = re.compile(r"《([^《》\n]{2,60})》")
@@ -21,16 +21,23 @@ _TARGET = re.compile(
 _CLAUSE_END = "，。；：！？、\n"
 
 
-def _with_location(corpus, rows: list[dict]) -> pd.DataFrame:
+_LOCATION = ["block", "section_id", "item_no", "region", "path", "section_no"]
+
+
+def _with_location(corpus, rows: list[dict], columns: list[str]) -> pd.DataFrame:
+    """Rows with the block, section and item of their ``start``; typed and empty without rows."""
     if not rows:
-        return pd.DataFrame(rows)
+        empty = pd.DataFrame({c: pd.Series(dtype=object) for c in [*columns, *_LOCATION]})
+        return empty.astype(
+            {"start": int, "end": int, "item_no": "Int64", "section_no": "Int64"}, errors="ignore"
+        )
     df = pd.DataFrame(rows)
     parts = []
     regions = corpus.documents.set_index("doc_id").region
     items = corpus.items.set_index(["doc_id", "item_no"]).path
     sections = corpus.sections.set_index(["doc_id", "section_id"]).section_no
     for doc_id, g in df.groupby("doc_id", sort=False):
-        loc = _locate(corpus, doc_id, g.start.to_numpy())
+        loc = locate(corpus, doc_id, g.start.to_numpy())
         g = g.reset_index(drop=True).join(loc)
         g["region"] = regions[doc_id]
         g["path"] = [items.get((doc_id, i)) if pd.notna(i) else None for i in g.item_no]
@@ -48,8 +55,42 @@ def _plan_only(df: pd.DataFrame) -> pd.DataFrame:
     return df[~df.block.isin(["cover", "trailer"])].reset_index(drop=True)
 
 
-def programmes(corpus, *, include_cover: bool = False) -> pd.DataFrame:
-    """Programme, brand and slogan names in Chinese quotation marks “…”.
+#: Numbered political formulae (两个维护, 四个意识, 三个务必) and plan periods (十四五).
+_FORMULA = re.compile(r"^(?:[一二两三四五六七八九十]+个[\u4e00-\u9fff]{2,4}|十[一二三四五六七八九]五)$")
+
+
+def is_slogan(name: str, phrases: frozenset[str] | None = None) -> bool:
+    """Whether a quoted name is a political slogan rather than a programme.
+
+    A slogan is a numbered formula (两个维护, 四个意识, 十四五) or a term quoted inside the
+    boilerplate list that reuse uses (``data/boilerplate.txt``, :func:`analysis.reuse.read_phrases`).
+
+    Examples
+    --------
+    >>> [is_slogan(x) for x in ["两个维护", "十四五", "两个确立", "青马工程", "三下乡"]]
+    [True, True, True, False, False]
+    """
+    if _FORMULA.match(name):
+        return True
+    return name in (phrases if phrases is not None else _boilerplate_quoted())
+
+
+def _boilerplate_quoted() -> frozenset[str]:
+    from .reuse import read_phrases
+
+    return frozenset(q for p in read_phrases() for q in re.findall(r"“([^”]+)”", p))
+
+
+def programmes(corpus, *, include_cover: bool = False, exclude_slogans: bool = True) -> pd.DataFrame:
+    """Programme and brand names in Chinese quotation marks “…”.
+
+    Parameters
+    ----------
+    include_cover : bool, default False
+        Also names in cover notices and trailers.
+    exclude_slogans : bool, default True
+        Leave out political slogans (:func:`is_slogan`: 两个维护, 四个意识, 十四五 and the
+        terms quoted in the boilerplate list); their number is in ``attrs["n_slogans"]``.
 
     Returns
     -------
@@ -68,8 +109,16 @@ def programmes(corpus, *, include_cover: bool = False) -> pd.DataFrame:
         for d in corpus.documents.itertuples()
         for m in _QUOTED.finditer(d.body)
     ]
-    df = _with_location(corpus, rows)
-    return df if include_cover else _plan_only(df)
+    df = _with_location(corpus, rows, ["doc_id", "name", "start", "end"])
+    df = df if include_cover else _plan_only(df)
+    n_slogans = 0
+    if exclude_slogans and len(df):
+        quoted = _boilerplate_quoted()
+        slogan = df.name.map(lambda n: is_slogan(n, quoted)).astype(bool)
+        n_slogans = int(slogan.sum())
+        df = df[~slogan].reset_index(drop=True)
+    df.attrs["n_slogans"] = n_slogans
+    return df
 
 
 def cited_documents(corpus, *, include_cover: bool = False) -> pd.DataFrame:
@@ -79,7 +128,7 @@ def cited_documents(corpus, *, include_cover: bool = False) -> pd.DataFrame:
         for d in corpus.documents.itertuples()
         for m in _CITED.finditer(d.body)
     ]
-    df = _with_location(corpus, rows)
+    df = _with_location(corpus, rows, ["doc_id", "title", "start", "end"])
     return df if include_cover else _plan_only(df)
 
 
@@ -124,7 +173,11 @@ def targets(corpus) -> pd.DataFrame:
                     "end": m.end(),
                 }  # fmt: skip
             )
-    return _plan_only(_with_location(corpus, rows))
+    return _plan_only(
+        _with_location(
+            corpus, rows, ["doc_id", "value", "number", "unit", "qualifier", "text", "clause", "start", "end"]
+        )
+    )
 
 
 def shared(table: pd.DataFrame, column: str, by: str = "region") -> pd.DataFrame:

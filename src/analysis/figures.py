@@ -256,6 +256,32 @@ def region_labels(corpus, style: str = "zh") -> Labels:
     return Labels(labels, regions=regions)
 
 
+def note_omitted(fig: Figure, omitted, reason: str, labels: dict | None = None) -> str:
+    """Write on ``fig`` which plans it leaves out and why; return the note ("" if none).
+
+    The note sits under the axes (``fig.supxlabel``, so the layout makes room for it) and
+    names each plan by its label. Use the returned text in the caption too.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> note_omitted(fig, ["x_2023"], "无编号条目", Labels({"x_2023": "某县"}))
+    '未显示（无编号条目）：某县'
+    >>> note_omitted(fig, [], "无编号条目")
+    ''
+    """
+    omitted = list(omitted)
+    if not omitted:
+        return ""
+    lab = labels if isinstance(labels, Labels) else Labels(labels or {})
+    names = [lab.text(d) for d in omitted]
+    shown = "、".join(names[:12]) + (f" 等 {len(names)} 份" if len(names) > 12 else "")
+    note = f"未显示（{reason}）：{shown}"
+    fig.supxlabel(note, fontsize=7, x=0.01, ha="left", color="#555555")
+    return note
+
+
 def default_outdir() -> Path:
     from .corpus import project_root
 

@@ -214,12 +214,12 @@ def keyness(
     >>> k = keyness(load_corpus(), by="region", target="重庆")  # doctest: +SKIP
     >>> k.loc[0, ["term", "direction"]].tolist()  # doctest: +SKIP
     """
+    tok = kept_tokens(corpus, exclude, by)
+    values = set(tok[by].dropna().unique())
+    require(len(values), 2, f"keyness by {by}", "group")
     if target is None:
         raise ValueError("give a target group, e.g. keyness(corpus, by='region', target='重庆')")
     targets = [target] if isinstance(target, str | int) else list(target)
-    tok = kept_tokens(corpus, exclude, by)
-    values = set(tok[by].dropna().unique())
-    require(len(values), 2, "keyness", "group")
     missing = [t for t in targets if t not in values]
     if missing:
         raise ValueError(

@@ -8,14 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-
-def _locate(corpus, doc_id: str, positions: np.ndarray) -> pd.DataFrame:
-    """Block, section and item of each body position of one plan."""
-    blocks = corpus.blocks[corpus.blocks.doc_id == doc_id].sort_values("start")
-    idx = np.searchsorted(blocks.start.to_numpy(), positions, side="right") - 1
-    idx = np.clip(idx, 0, max(len(blocks) - 1, 0))
-    b = blocks.iloc[idx].reset_index(drop=True)
-    return b[["kind", "section_id", "item_no"]].rename(columns={"kind": "block"})
+from .structure import locate
 
 
 def kwic(
@@ -74,7 +67,7 @@ def kwic(
             matches = [m for m in matches if m.start() in starts and m.end() in ends]
         if not matches:
             continue
-        where = _locate(corpus, doc.doc_id, np.array([m.start() for m in matches]))
+        where = locate(corpus, doc.doc_id, np.array([m.start() for m in matches]))
         for m, loc in zip(matches, where.itertuples()):
             item_no = loc.item_no if pd.notna(loc.item_no) else None
             path = items.loc[(doc.doc_id, item_no), "path"] if item_no is not None else None

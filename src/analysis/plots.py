@@ -669,3 +669,32 @@ def plot_trend(rates: pd.DataFrame, *, ylabel: str = "每万词出现次数", nc
     axes[0][0].set_ylabel(ylabel)
     fig.suptitle(title, x=0.02, ha="left", fontsize=12)
     return fig
+
+
+def plot_k_selection(selection: pd.DataFrame, *, title: str = "主题数的选择：子样本对之间的稳定性") -> Figure:
+    """The selection curve of :func:`analysis.themes.select_k`: mean ARI ± one standard error per k.
+
+    The chosen k is marked, and the dashed line shows the one-standard-error threshold
+    (best mean − its standard error) that the rule applies.
+    """
+    _needs(selection, "the selection curve", unit="candidate k")
+    setup()
+    fig, ax = plt.subplots(figsize=(6.4, 3.4))
+    ax.errorbar(selection.k, selection["mean"], yerr=selection.se, marker="o", ms=4, capsize=3, color="#1f4e79",
+                lw=1.2)  # fmt: skip
+    best = selection.loc[selection["mean"].idxmax()]
+    ax.axhline(best["mean"] - best["se"], ls="--", lw=0.8, color="#7f8c8d")
+    chosen = selection[selection.chosen]
+    ax.scatter(chosen.k, chosen["mean"], s=140, facecolors="none", edgecolors="#c0392b", lw=1.6, zorder=3)
+    for r in chosen.itertuples():
+        ax.annotate(
+            f"选定 k = {r.k}", (r.k, r.mean), xytext=(8, 8), textcoords="offset points", color="#c0392b"
+        )
+    ax.set_xticks(selection.k)
+    ax.set_xlabel("主题数 k")
+    ax.set_ylabel("调整兰德指数（均值 ± 标准误）")
+    n = int(selection.n_pairs.max())
+    ax.set_title(title)
+    ax.text(0, -0.3, f"每个 k 比较 {n} 对相互独立的 80% 子样本（重叠条目上的 ARI）；虚线：最优均值减一个标准误；"
+            "取虚线以上最小的 k（一倍标准误规则）", transform=ax.transAxes, fontsize=7, color="#555555", wrap=True)  # fmt: skip
+    return fig

@@ -361,12 +361,12 @@ def find_reuse(
 
 def _block_kinds(corpus, doc_ids: pd.Series, starts: pd.Series) -> list[str]:
     """Kind of block (cover, preamble, item …) each position falls in."""
-    from .kwic import _locate
+    from .structure import locate
 
     out = [""] * len(starts)
     for d in doc_ids.unique():
         idx = np.flatnonzero((doc_ids == d).to_numpy())
-        kinds = _locate(corpus, d, starts.to_numpy()[idx]).block.tolist()
+        kinds = locate(corpus, d, starts.to_numpy()[idx]).block.tolist()
         for i, kd in zip(idx, kinds):
             out[i] = kd
     return out
@@ -441,7 +441,8 @@ def reuse_share(corpus, reuse: pd.DataFrame) -> pd.DataFrame:
             union |= m
             rows.append({"doc_id": d, "other": other, "reused_chars": int(m.sum()), "total_chars": total})
         rows.append({"doc_id": d, "other": "any", "reused_chars": int(union.sum()), "total_chars": total})
-    out = pd.DataFrame(rows)
+    out = pd.DataFrame(rows, columns=["doc_id", "other", "reused_chars", "total_chars"])
+    out = out.astype({"reused_chars": int, "total_chars": int})
     out["share"] = out.reused_chars / out.total_chars.where(out.total_chars > 0, 1)
     return out
 

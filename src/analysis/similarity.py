@@ -92,7 +92,7 @@ def units(corpus, level: str = "document", *, labels: dict | None = None) -> pd.
             key = (s.doc_id, s.section_no)
             rows.append({"unit_id": f"{s.doc_id}#{s.section_no}", "doc_id": s.doc_id, "text": text.get(key, ""),
                          "tokens": words.get(key, []), "label": f"{_short_doc(corpus, s.doc_id, labels)}·{s.marker.rstrip('、')}{s.title[:8]}"})  # fmt: skip
-        df = pd.DataFrame(rows)
+        df = pd.DataFrame(rows, columns=["unit_id", "doc_id", "text", "tokens", "label"])
     else:
         words = tok[tok.item_no.notna()].groupby(["doc_id", "item_no"]).token.agg(list)
         it = corpus.items

@@ -282,6 +282,9 @@ def _read_manifest(folder: Path) -> pd.DataFrame | None:
     header = [h.strip() for h in rows[0]] if rows else []
     if "file" not in header:
         raise ManifestError(f"{path}: row 1 (header) needs a 'file' column; found {header}")
+    repeated = sorted({h for h in header if h and header.count(h) > 1})
+    if repeated:
+        raise ManifestError(f"{path}, row 1 (header): column(s) {repeated} named more than once")
     unknown = [h for h in header if h not in MANIFEST_COLUMNS]
     if unknown:
         warnings.warn(f"{path}: columns {unknown} are not used (known: {', '.join(MANIFEST_COLUMNS)})",

@@ -37,7 +37,10 @@ from rapidfuzz.distance import Indel
 from .segment import DATA
 
 BOILERPLATE_FILE = DATA / "boilerplate.txt"
+#: From this many plans on, ``max_df="auto"`` drops seeds found in more than half the plans.
+AUTO_MAX_DF_PLANS = 50
 _KEEP = re.compile(r"[0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_KEEP_RANGES = [(0x30, 0x39), (0x41, 0x5A), (0x61, 0x7A), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF)]
 
 
 @dataclass
@@ -50,23 +53,113 @@ class Skeleton:
     @classmethod
     def of(cls, body: str, spans: Sequence[tuple[int, int]] | None = None) -> Skeleton:
         """Skeleton of ``body``, or of the parts of it inside ``spans`` (start, end)."""
-        allowed = None
+        codes = np.frombuffer(body.encode("utf-32-le"), dtype=np.uint32)
+        keep = np.zeros(len(codes), dtype=bool)
+        for lo, hi in _KEEP_RANGES:
+            keep |= (codes >= lo) & (codes <= hi)
         if spans is not None:
             allowed = np.zeros(len(body), dtype=bool)
             for s, e in spans:
                 allowed[s:e] = True
-        pos = [i for i, ch in enumerate(body) if _KEEP.match(ch) and (allowed is None or allowed[i])]
-        return cls("".join(body[i] for i in pos), np.array(pos, dtype=np.int64))
+            keep &= allowed
+        pos = np.flatnonzero(keep)
+        return cls(codes[pos].astype("<u4").tobytes().decode("utf-32-le"), pos.astype(np.int64))
 
     def body_span(self, s: int, e: int) -> tuple[int, int]:
         """Body offsets covering skeleton characters ``s`` … ``e - 1``."""
         return int(self.offsets[s]), int(self.offsets[e - 1]) + 1
 
 
-def _shingles(text: str, k: int) -> dict[str, list[int]]:
-    out: dict[str, list[int]] = defaultdict(list)
-    for i in range(len(text) - k + 1):
-        out[text[i : i + k]].append(i)
+_BASE = np.uint64(0x100000001B3)  # FNV prime: codepoints mixed into a 64-bit polynomial hash
+
+
+def shingle_hashes(text: str, k: int) -> np.ndarray:
+    """64-bit hashes of every ``k``-character shingle of ``text`` (position i → text[i:i+k]).
+
+    A polynomial hash of the codepoints in wrapping ``uint64`` arithmetic: deterministic
+    across processes (not Python's salted ``hash``) and vectorised. Equal shingles get equal
+    hashes; the alignment that follows compares the text itself, so a collision can only add
+    a candidate, never a passage.
+
+    Examples
+    --------
+    >>> h = shingle_hashes("青年青年青年", 2)
+    >>> len(h), bool(h[0] == h[2] == h[4]), bool(h[0] != h[1])
+    (5, True, True)
+    """
+    n = len(text) - k + 1
+    if n <= 0:
+        return np.zeros(0, dtype=np.uint64)
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    h = np.zeros(n, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(k):
+            h = h * _BASE + codes[j : j + n] + np.uint64(1)
+    return h
+
+
+@dataclass
+class ShingleIndex:
+    """Every shingle of every plan: ``hash``, ``doc`` (index into ``docs``) and ``pos``, sorted by hash."""
+
+    docs: list[str]
+    hash: np.ndarray
+    doc: np.ndarray
+    pos: np.ndarray
+
+    def doc_freq(self) -> tuple[np.ndarray, np.ndarray]:
+        """Distinct hashes and the number of plans each occurs in."""
+        if len(self.hash) == 0:
+            return self.hash, np.zeros(0, dtype=np.int64)
+        pairs = np.unique(np.stack([self.hash, self.doc.astype(np.uint64)], axis=1), axis=0)
+        return np.unique(pairs[:, 0], return_counts=True)
+
+
+def shingle_index(texts: dict[str, str], k: int) -> ShingleIndex:
+    """The inverted index of ``k``-shingles over ``texts`` (doc → skeleton text), in numpy arrays."""
+    docs = sorted(texts)
+    hs, ds, ps = [], [], []
+    for i, d in enumerate(docs):
+        h = shingle_hashes(texts[d], k)
+        hs.append(h)
+        ds.append(np.full(len(h), i, dtype=np.int32))
+        ps.append(np.arange(len(h), dtype=np.int32))
+    h = np.concatenate(hs) if hs else np.zeros(0, dtype=np.uint64)
+    d = np.concatenate(ds) if ds else np.zeros(0, dtype=np.int32)
+    p = np.concatenate(ps) if ps else np.zeros(0, dtype=np.int32)
+    order = np.lexsort((p, d, h))
+    return ShingleIndex(docs, h[order], d[order], p[order])
+
+
+def candidate_seeds(
+    index: ShingleIndex, max_docs: float = math.inf
+) -> dict[tuple[str, str], list[tuple[int, int]]]:
+    """Seeds ``(pos_a, pos_b)`` per pair of plans that share a shingle, from the index.
+
+    Shingles found in more than ``max_docs`` plans are dropped before pairing (shared
+    formulae: boilerplate), so the number of pairs grows with the reuse, not with the
+    square of the corpus.
+    """
+    out: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
+    h = index.hash
+    if len(h) == 0:
+        return out
+    starts = np.flatnonzero(np.r_[True, h[1:] != h[:-1]])
+    ends = np.r_[starts[1:], len(h)]
+    multi = ends - starts > 1
+    docs, doc, pos = index.docs, index.doc, index.pos
+    for s, e in zip(starts[multi], ends[multi]):
+        ds = doc[s:e]
+        if ds[0] == ds[-1]:  # sorted by doc within a hash: all in one plan
+            continue
+        present = np.unique(ds)
+        if len(present) > max_docs:
+            continue
+        groups = {int(x): pos[s:e][ds == x].tolist() for x in present}
+        keys = sorted(groups)
+        for i, a in enumerate(keys):
+            for b in keys[i + 1 :]:
+                out[(docs[a], docs[b])].extend((pa, pb) for pa in groups[a] for pb in groups[b])
     return out
 
 
@@ -186,22 +279,16 @@ def boilerplate_phrases(
     skels = {d: Skeleton.of(b).text for d, b in zip(corpus.documents.doc_id, corpus.documents.body)}
     n = len(skels)
     need = max(min_docs, math.ceil(min_share * n))
-    df: dict[str, int] = defaultdict(int)
-    for s in skels.values():
-        for sh in {s[i : i + k] for i in range(len(s) - k + 1)}:
-            df[sh] += 1
+    index = shingle_index(skels, k)
+    uniq, counts = index.doc_freq()
+    common = uniq[counts >= need]
     phrases: set[str] = set()
     for s in skels.values():
-        i = 0
-        while i <= len(s) - k:
-            if df.get(s[i : i + k], 0) >= need:
-                j = i
-                while j + 1 <= len(s) - k and df.get(s[j + 1 : j + 1 + k], 0) >= need:
-                    j += 1
-                phrases.add(s[i : j + k])
-                i = j + 1
-            else:
-                i += 1
+        hot = np.isin(shingle_hashes(s, k), common)
+        # runs of consecutive common shingles form one phrase
+        edges = np.flatnonzero(np.diff(np.r_[0, hot.astype(np.int8), 0]))
+        for i, j in zip(edges[::2], edges[1::2]):
+            phrases.add(s[i : j - 1 + k])
     rows = [(p, sum(p in s for s in skels.values()), "corpus") for p in phrases]
     if file is not None and Path(file).is_file():
         rows += [(p, sum(p in s for s in skels.values()), "file") for p in read_phrases(file)]
@@ -230,7 +317,7 @@ def find_reuse(
     max_gap: int = 12,
     min_chars: int = 20,
     min_similarity: float = 0.8,
-    max_df: float | None = None,
+    max_df: float | str | None = "auto",
     boilerplate: str = "exclude",
     boilerplate_share: float = 0.8,
     phrases: pd.DataFrame | None = None,
@@ -252,9 +339,12 @@ def find_reuse(
         ignored).
     min_similarity : float, default 0.8
         Minimum Indel similarity (rapidfuzz, 0–1) of the two spans' skeletons.
-    max_df : float, optional
-        Shingles in more than this share of plans are not used as seeds (speeds up large
-        corpora; default: all shingles are used).
+    max_df : float, "auto" or None, default "auto"
+        Shingles in more than this share of plans are not used as seeds: they are shared
+        formulae, and pairing every plan that has them makes the work grow with the square
+        of the corpus. ``"auto"`` uses 0.5 from 50 plans on and every shingle below that
+        (so boilerplate passages of small corpora are still found and flagged); None uses
+        every shingle.
     boilerplate : {"exclude", "include", "only"}
         Whether passages that are mostly boilerplate (see :func:`boilerplate_phrases`) are
         dropped, kept (flagged in column ``boilerplate``) or the only ones returned.
@@ -294,20 +384,10 @@ def find_reuse(
     else:
         skels = {d: Skeleton.of(b) for d, b in zip(docs.doc_id, docs.body)}
     bodies = dict(zip(docs.doc_id, docs.body))
-    # inverted index: shingle -> {doc: [positions]}
-    index: dict[str, dict[str, list[int]]] = defaultdict(dict)
-    for d, s in skels.items():
-        for sh, pos in _shingles(s.text, k).items():
-            index[sh][d] = pos
+    if max_df == "auto":
+        max_df = 0.5 if len(skels) >= AUTO_MAX_DF_PLANS else None
     limit = len(skels) * max_df if max_df is not None else math.inf
-    pair_seeds: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
-    for postings in index.values():
-        if len(postings) < 2 or len(postings) > limit:
-            continue
-        ds = sorted(postings)
-        for i, a in enumerate(ds):
-            for b in ds[i + 1 :]:
-                pair_seeds[(a, b)].extend((pa, pb) for pa in postings[a] for pb in postings[b])
+    pair_seeds = candidate_seeds(shingle_index({d: s.text for d, s in skels.items()}, k), limit)
     if phrases is None:
         phrases = boilerplate_phrases(corpus)
     phrase_list = list(phrases.phrase)
@@ -315,7 +395,9 @@ def find_reuse(
     rows = []
     for (a, b), seeds in sorted(pair_seeds.items()):
         sa_text, sb_text = skels[a].text, skels[b].text
-        pending = list(_chain(seeds, k, max_gap))
+        # a lone k-shingle shared by chance is not a passage: a chain needs two seeds
+        # (k + 1 shared characters); the ends are then extended through short edits
+        pending = [c for c in _chain(seeds, k, max_gap) if len(c) >= 2 or k >= min_chars]
         while pending:
             chain = pending.pop()
             span = _score_chain(chain, sa_text, sb_text, k, max_gap, min_chars, min_similarity)
@@ -351,7 +433,8 @@ def find_reuse(
     out["block_a"] = _block_kinds(corpus, out.doc_a, out.start_a)
     out["block_b"] = _block_kinds(corpus, out.doc_b, out.start_b)
     out["boilerplate"] = out.boilerplate_share >= boilerplate_share
-    out["earlier"] = [_earlier(corpus, a, b) for a, b in zip(out.doc_a, out.doc_b)]
+    keys = _date_keys(corpus)
+    out["earlier"] = [_earlier_of(keys.get(a), keys.get(b), a, b) for a, b in zip(out.doc_a, out.doc_b)]
     if boilerplate == "exclude":
         out = out[~out.boilerplate]
     elif boilerplate == "only":
@@ -361,15 +444,17 @@ def find_reuse(
 
 def _block_kinds(corpus, doc_ids: pd.Series, starts: pd.Series) -> list[str]:
     """Kind of block (cover, preamble, item …) each position falls in."""
-    from .structure import locate
-
-    out = [""] * len(starts)
-    for d in doc_ids.unique():
-        idx = np.flatnonzero((doc_ids == d).to_numpy())
-        kinds = locate(corpus, d, starts.to_numpy()[idx]).block.tolist()
-        for i, kd in zip(idx, kinds):
-            out[i] = kd
-    return out
+    if len(starts) == 0:
+        return []
+    out = np.array([""] * len(starts), dtype=object)
+    blocks = corpus.blocks.sort_values(["doc_id", "start"])
+    by_doc = {d: (g.start.to_numpy(), g.kind.to_numpy()) for d, g in blocks.groupby("doc_id", sort=False)}
+    pos = starts.to_numpy()
+    for d, idx in pd.Series(range(len(doc_ids)), index=doc_ids.to_numpy()).groupby(level=0).indices.items():
+        bstart, kind = by_doc[d]
+        j = np.clip(np.searchsorted(bstart, pos[idx], side="right") - 1, 0, max(len(bstart) - 1, 0))
+        out[idx] = kind[j]
+    return out.tolist()
 
 
 def _drop_nested(df: pd.DataFrame) -> pd.DataFrame:
@@ -377,31 +462,55 @@ def _drop_nested(df: pd.DataFrame) -> pd.DataFrame:
     if df.empty:
         return df
     keep = np.ones(len(df), dtype=bool)
-    for _, g in df.groupby(["doc_a", "doc_b"]):
-        idx = g.index.to_numpy()
-        for i in idx:
-            for j in idx:
-                if i == j or not keep[j]:
-                    continue
-                if (df.start_a[j] <= df.start_a[i] and df.end_a[i] <= df.end_a[j]
-                        and df.start_b[j] <= df.start_b[i] and df.end_b[i] <= df.end_b[j]
-                        and (df.end_a[j] - df.start_a[j], j) > (df.end_a[i] - df.start_a[i], i)):  # fmt: skip
-                    keep[i] = False
-                    break
+    sa, ea = df.start_a.to_numpy(), df.end_a.to_numpy()
+    sb, eb = df.start_b.to_numpy(), df.end_b.to_numpy()
+    for idx in df.groupby(["doc_a", "doc_b"], sort=False).indices.values():
+        if len(idx) < 2:
+            continue
+        # containment of i (rows) in j (columns), both spans, j longer (ties: larger index wins)
+        inside = (sa[idx][None, :] <= sa[idx][:, None]) & (ea[idx][:, None] <= ea[idx][None, :])
+        inside &= (sb[idx][None, :] <= sb[idx][:, None]) & (eb[idx][:, None] <= eb[idx][None, :])
+        length = ea[idx] - sa[idx]
+        longer = (length[None, :] > length[:, None]) | (
+            (length[None, :] == length[:, None]) & (idx[None, :] > idx[:, None])
+        )
+        np.fill_diagonal(inside, False)
+        # a passage is dropped only when a kept passage contains it: resolve longest first
+        order = np.lexsort((-idx, -length))
+        kept_local = np.ones(len(idx), dtype=bool)
+        for i in order:
+            cont = inside[i] & longer[i] & kept_local
+            if cont.any():
+                kept_local[i] = False
+        keep[idx] = kept_local
     return df[keep].reset_index(drop=True)
 
 
+def _date_keys(corpus) -> dict[str, str | None]:
+    """Issue date (or year) of every plan, looked up once."""
+    out: dict[str, str | None] = {}
+    docs = corpus.documents
+    dates = docs["issued_date"] if "issued_date" in docs else pd.Series([None] * len(docs), index=docs.index)
+    years = docs["year"] if "year" in docs else pd.Series([None] * len(docs), index=docs.index)
+    for d, date, year in zip(docs.doc_id, dates, years):
+        if (
+            date is not None
+            and not (isinstance(date, float) and math.isnan(date))
+            and pd.notna(date)
+            and date
+        ):
+            out[d] = str(date)
+        else:
+            out[d] = f"{int(year)}" if year is not None and pd.notna(year) else None
+    return out
+
+
 def _earlier(corpus, a: str, b: str) -> str | None:
-    d = corpus.documents.set_index("doc_id")
+    keys = _date_keys(corpus)
+    return _earlier_of(keys.get(a), keys.get(b), a, b)
 
-    def key(x):
-        date = d.at[x, "issued_date"]
-        year = d.at[x, "year"]
-        if pd.notna(date) and date:
-            return str(date)
-        return f"{int(year)}" if pd.notna(year) else None
 
-    ka, kb = key(a), key(b)
+def _earlier_of(ka: str | None, kb: str | None, a: str, b: str) -> str | None:
     if ka is None or kb is None:
         return None
     # compare at the precision both have

@@ -65,3 +65,23 @@ def test_fallback_without_rjieba(monkeypatch):
 def test_unknown_engine():
     with pytest.raises(ValueError, match="engine must be one of"):
         Segmenter(engine="pkuseg")
+
+
+def test_parallel_segmentation_gives_the_same_table(seeds):
+    from analysis.segment import tokens_table
+
+    seg = Segmenter.from_corpus(seeds)
+    import pandas as pd
+
+    pd.testing.assert_frame_equal(tokens_table(seeds, seg, n_jobs=1), tokens_table(seeds, seg, n_jobs=2))
+
+
+def test_discovery_on_a_sample_keeps_frequent_terms():
+    """Over max_chars, discovery reads a sample of whole texts; a term spread over the corpus survives."""
+    from analysis.segment import discover_terms
+
+    texts = [f"开展护河行动，做好第{i}项工作。推广护河行动经验。" for i in range(400)]
+    full = discover_terms(texts, min_pmi=1, min_entropy=0.5, max_chars=None)
+    sample = discover_terms(texts, min_pmi=1, min_entropy=0.5, max_chars=2_000)
+    assert "护河行动" in set(full.term) and "护河行动" in set(sample.term)
+    assert sample["count"].max() < full["count"].max()  # it did read less

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,7 +39,14 @@ BOILERPLATE_FILE = DATA / "boilerplate.txt"
 #: From this many plans on, ``max_df="auto"`` drops seeds found in more than half the plans.
 AUTO_MAX_DF_PLANS = 50
 _KEEP = re.compile(r"[0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_KEEP_RANGES = [(0x30, 0x39), (0x41, 0x5A), (0x61, 0x7A), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF)]
+_KEEP_RANGES = [
+    (0x30, 0x39),
+    (0x41, 0x5A),
+    (0x61, 0x7A),
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xF900, 0xFAFF),
+]
 
 
 @dataclass
@@ -132,34 +138,45 @@ def shingle_index(texts: dict[str, str], k: int) -> ShingleIndex:
 
 
 def candidate_seeds(
-    index: ShingleIndex, max_docs: float = math.inf
+    index: ShingleIndex, max_docs: float = math.inf, min_seeds: int = 1
 ) -> dict[tuple[str, str], list[tuple[int, int]]]:
     """Seeds ``(pos_a, pos_b)`` per pair of plans that share a shingle, from the index.
 
     Shingles found in more than ``max_docs`` plans are dropped before pairing (shared
     formulae: boilerplate), so the number of pairs grows with the reuse, not with the
-    square of the corpus.
+    square of the corpus. Pairs with fewer than ``min_seeds`` seeds are left out. The
+    pairing is a self-join of the index arrays on the hash, not a loop over shingles.
     """
-    out: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
-    h = index.hash
-    if len(h) == 0:
+    out: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    h, doc, pos = index.hash, index.doc, index.pos
+    if len(h) < 2:
         return out
-    starts = np.flatnonzero(np.r_[True, h[1:] != h[:-1]])
-    ends = np.r_[starts[1:], len(h)]
-    multi = ends - starts > 1
-    docs, doc, pos = index.docs, index.doc, index.pos
-    for s, e in zip(starts[multi], ends[multi]):
-        ds = doc[s:e]
-        if ds[0] == ds[-1]:  # sorted by doc within a hash: all in one plan
-            continue
-        present = np.unique(ds)
-        if len(present) > max_docs:
-            continue
-        groups = {int(x): pos[s:e][ds == x].tolist() for x in present}
-        keys = sorted(groups)
-        for i, a in enumerate(keys):
-            for b in keys[i + 1 :]:
-                out[(docs[a], docs[b])].extend((pa, pb) for pa in groups[a] for pb in groups[b])
+    first = np.r_[True, h[1:] != h[:-1]]
+    group = np.cumsum(first) - 1
+    new_doc = first | np.r_[True, doc[1:] != doc[:-1]]
+    n_docs = np.bincount(group, weights=new_doc).astype(np.int64)
+    keep = (n_docs[group] >= 2) & (n_docs[group] <= max_docs)
+    if not keep.any():
+        return out
+    g, d, p = group[keep], doc[keep], pos[keep]
+    # self-join within each hash group (rows are sorted by hash, then doc, then pos)
+    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+    sizes = np.diff(np.r_[starts, len(g)])
+    rep = np.repeat(sizes, sizes)  # for each row, the size of its group
+    left = np.repeat(np.arange(len(g)), rep)
+    base = np.repeat(starts, sizes)  # first row of each row's group
+    offsets = np.arange(len(left)) - np.repeat(np.cumsum(rep) - rep, rep)
+    right = np.repeat(base, rep) + offsets
+    ok = d[left] < d[right]
+    da, db, pa, pb = d[left][ok], d[right][ok], p[left][ok], p[right][ok]
+    order = np.lexsort((pb, pa, db, da))
+    da, db, pa, pb = da[order], db[order], pa[order], pb[order]
+    bounds = np.flatnonzero(np.r_[True, (da[1:] != da[:-1]) | (db[1:] != db[:-1]), True])
+    docs = index.docs
+    pa_l, pb_l = pa.tolist(), pb.tolist()
+    for s, e in zip(bounds[:-1], bounds[1:]):
+        if e - s >= min_seeds:
+            out[(docs[da[s]], docs[db[s]])] = list(zip(pa_l[s:e], pb_l[s:e]))
     return out
 
 
@@ -387,7 +404,9 @@ def find_reuse(
     if max_df == "auto":
         max_df = 0.5 if len(skels) >= AUTO_MAX_DF_PLANS else None
     limit = len(skels) * max_df if max_df is not None else math.inf
-    pair_seeds = candidate_seeds(shingle_index({d: s.text for d, s in skels.items()}, k), limit)
+    # a chain needs two seeds (below), so pairs with one seed are not even formed
+    pair_seeds = candidate_seeds(shingle_index({d: s.text for d, s in skels.items()}, k), limit,
+                                 min_seeds=1 if k >= min_chars else 2)  # fmt: skip
     if phrases is None:
         phrases = boilerplate_phrases(corpus)
     phrase_list = list(phrases.phrase)

@@ -207,7 +207,10 @@ def test_manifest_in_other_encodings(tmp_path, encoding):
         ("file,year\na.txt,明年\n", "row 2, column 'year'"),
         ("file,region\na.txt,某市,多余,字段\n", "row 2: 4 fields for 2 columns"),
         ("region,year\n某市,2023\n", "needs a 'file' column"),
-        ("file,region,file\na.txt,某市,b.txt\n", "column(s) ['file'] named more than once"),  # found by hypothesis
+        (
+            "file,region,file\na.txt,某市,b.txt\n",
+            "column(s) ['file'] named more than once",
+        ),  # found by hypothesis
     ],
 )
 def test_bad_manifests_name_file_row_and_column(tmp_path, manifest, message):

@@ -26,11 +26,18 @@ def _build_corpus(args: argparse.Namespace):
     out = Path(args.out) if args.out else default_cache_dir(raw)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", CorpusWarning)
-        corpus = build_corpus(raw, progress=True if args.progress else None)
+        corpus = build_corpus(
+            raw,
+            progress=True if args.progress else None,
+            engine="dask" if getattr(args, "scheduler", None) else "local",
+            scheduler=getattr(args, "scheduler", None),
+        )
     for w in caught:
         print(f"warning: {w.message}", file=sys.stderr)
     corpus.fingerprint, corpus.cache_dir = fingerprint(raw), out
     save_corpus(corpus, out, corpus.fingerprint)
+    if getattr(args, "scheduler", None):
+        corpus._cache["engine"] = ("dask", args.scheduler)
     if len(corpus.documents):
         n_tokens = len(corpus.tokens)  # segments and caches tokens.parquet
         print(
@@ -124,6 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         help="output folder (default: data/processed for data/raw; the user cache directory for any other --raw)",
     )
     b.add_argument("--progress", action="store_true", help="always show a progress bar")
+    b.add_argument("--scheduler", help="parse and segment on this Dask scheduler (e.g. tcp://10.0.0.5:8786)")
     b.set_defaults(func=_build)
     r = sub.add_parser("run", help="build the corpus, execute every notebook, write figures and reports")
     r.add_argument("--raw", help="folder of plan files (default: data/raw)")

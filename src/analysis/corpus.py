@@ -144,7 +144,8 @@ class Corpus:
                     warnings.warn(
                         f"{path}: token cache unusable ({exc}); rebuilding", CacheWarning, stacklevel=2
                     )
-        df = tokens_table(self, self.segmenter)
+        engine, scheduler = self._cache.get("engine", ("local", None))
+        df = tokens_table(self, self.segmenter, engine=engine, scheduler=scheduler)
         if key and path:
             with cache_lock(path.parent):
                 _write_atomic(path, lambda tmp: df.to_parquet(tmp, index=False))
@@ -433,7 +434,22 @@ def parse_file(path: Path, doc_id: str, manifest_row: dict | None = None) -> dic
     }
 
 
-def build_corpus(raw_dir: str | Path | None = None, *, progress: bool | None = None) -> Corpus:
+def _parse_job(job: tuple) -> tuple:
+    """Parse one file: ``("ok", fragments)`` or ``("rejected", reason)`` (runs anywhere)."""
+    path, doc_id, row = job
+    try:
+        return "ok", parse_file(path, doc_id, row)
+    except PlanReadError as exc:
+        return "rejected", (str(exc), exc.reason)
+
+
+def build_corpus(
+    raw_dir: str | Path | None = None,
+    *,
+    progress: bool | None = None,
+    engine: str = "local",
+    scheduler=None,
+) -> Corpus:
     """Parse every plan file in a folder (no cache).
 
     Parameters
@@ -445,6 +461,11 @@ def build_corpus(raw_dir: str | Path | None = None, *, progress: bool | None = N
         metadata is inferred from each plan's text.
     progress : bool, optional
         Show a progress bar; by default only for 20 files or more.
+    engine : {"local", "dask"}, default "local"
+        Where files are read and parsed: in this process, or on Dask
+        (:func:`analysis.engine.map_documents`); the tables are the same.
+    scheduler : str or distributed.Client, optional
+        With ``engine="dask"``, the cluster to use (address or client).
 
     Returns
     -------
@@ -467,7 +488,8 @@ def build_corpus(raw_dir: str | Path | None = None, *, progress: bool | None = N
     errors = []
     seen: set[str] = set()
     show = progress if progress is not None else len(files) >= 20
-    for path in tqdm(files, desc="Parsing plans", unit="file", disable=not show):
+    jobs = []
+    for path in files:
         doc_id = _doc_id(path)
         while doc_id in seen:
             doc_id += "_"
@@ -477,12 +499,20 @@ def build_corpus(raw_dir: str | Path | None = None, *, progress: bool | None = N
             if manifest is not None and path.name in manifest.index
             else None
         )
-        try:
-            fragments = parse_file(path, doc_id, row)
-        except PlanReadError as exc:
-            errors.append({"file": path.name, "path": str(path), "status": "rejected", "reason": exc.reason})
-            warnings.warn(str(exc), CorpusWarning, stacklevel=2)
+        jobs.append((path, doc_id, row))
+    if engine == "local":
+        results = (_parse_job(j) for j in tqdm(jobs, desc="Parsing plans", unit="file", disable=not show))
+    else:
+        from .engine import map_documents
+
+        results = map_documents(_parse_job, jobs, engine=engine, scheduler=scheduler)
+    for (path, _doc, _row), (status, result) in zip(jobs, results):
+        if status != "ok":
+            message, reason = result
+            errors.append({"file": path.name, "path": str(path), "status": "rejected", "reason": reason})
+            warnings.warn(message, CorpusWarning, stacklevel=2)
             continue
+        fragments = result
         if fragments["documents"].at[0, "status"] != "ok":
             warnings.warn(
                 f"{path}: not structured as a plan (no headings or items); loaded as one block",
@@ -781,6 +811,8 @@ def load_corpus(
     cache_dir: str | Path | None = None,
     use_cache: bool = True,
     progress: bool | None = None,
+    engine: str = "local",
+    scheduler=None,
 ) -> Corpus:
     """Load a corpus of plans, reusing the parquet cache while the files are unchanged.
 
@@ -796,6 +828,10 @@ def load_corpus(
         version changes.
     use_cache : bool, default True
         False parses afresh and writes nothing.
+    engine, scheduler
+        ``engine="dask"`` parses and segments on a Dask cluster (``scheduler``: its
+        address, e.g. ``"tcp://10.0.0.5:8786"``, or a ``distributed.Client``); the tables
+        are the same as with the default ``"local"``.
 
     Examples
     --------
@@ -804,8 +840,14 @@ def load_corpus(
     >>> c.summary()[["doc_id", "n_sections", "n_items"]]  # doctest: +SKIP
     """
     folder = Path(raw_dir) if raw_dir is not None else default_raw_dir()
+    corpus = _load(folder, cache_dir, use_cache, progress, engine, scheduler)
+    corpus._cache["engine"] = (engine, scheduler)
+    return corpus
+
+
+def _load(folder: Path, cache_dir, use_cache: bool, progress, engine: str, scheduler) -> Corpus:
     if not use_cache:
-        return build_corpus(folder, progress=progress)
+        return build_corpus(folder, progress=progress, engine=engine, scheduler=scheduler)
     if cache_dir is None:
         cache_dir = default_cache_dir(folder)
     fp = fingerprint(folder)
@@ -814,7 +856,7 @@ def load_corpus(
         for e in cached.errors.itertuples():
             warnings.warn(f"{e.path}: {e.reason}", CorpusWarning, stacklevel=2)
         return cached
-    corpus = build_corpus(folder, progress=progress)
+    corpus = build_corpus(folder, progress=progress, engine=engine, scheduler=scheduler)
     if fingerprint(folder) != fp:  # a file changed while it was being read: do not cache a mix
         warnings.warn(
             f"{folder}: files changed during the build; tables not cached", CacheWarning, stacklevel=2

@@ -121,12 +121,22 @@ class ShingleIndex:
         return np.unique(pairs[:, 0], return_counts=True)
 
 
-def shingle_index(texts: dict[str, str], k: int) -> ShingleIndex:
-    """The inverted index of ``k``-shingles over ``texts`` (doc → skeleton text), in numpy arrays."""
+def _hash_job(job: tuple[str, int]) -> np.ndarray:
+    return shingle_hashes(*job)
+
+
+def shingle_index(texts: dict[str, str], k: int, *, engine: str = "local", scheduler=None) -> ShingleIndex:
+    """The inverted index of ``k``-shingles over ``texts`` (doc → skeleton text), in numpy arrays.
+
+    With ``engine="dask"`` the shingles of each document are hashed on the cluster
+    (:func:`analysis.engine.map_documents`); the index is the same.
+    """
+    from .engine import map_documents
+
     docs = sorted(texts)
+    hashes = map_documents(_hash_job, [(texts[d], k) for d in docs], engine=engine, scheduler=scheduler)
     hs, ds, ps = [], [], []
-    for i, d in enumerate(docs):
-        h = shingle_hashes(texts[d], k)
+    for i, h in enumerate(hashes):
         hs.append(h)
         ds.append(np.full(len(h), i, dtype=np.int32))
         ps.append(np.arange(len(h), dtype=np.int32))
@@ -339,6 +349,8 @@ def find_reuse(
     boilerplate_share: float = 0.8,
     phrases: pd.DataFrame | None = None,
     exclude_blocks: Sequence[str] = (),
+    engine: str = "local",
+    scheduler=None,
 ) -> pd.DataFrame:
     """Passages reused between plans, exact and near-verbatim.
 
@@ -374,6 +386,9 @@ def find_reuse(
         Block kinds left out of the comparison, e.g. ``("cover", "trailer")`` to ignore the
         cover notice and signature (administrative templates). By default everything is
         compared.
+    engine : {"local", "dask"}, default "local"
+        Where the shingles are hashed (``scheduler``: a Dask address or client); the
+        passages are the same.
 
     Returns
     -------
@@ -405,7 +420,8 @@ def find_reuse(
         max_df = 0.5 if len(skels) >= AUTO_MAX_DF_PLANS else None
     limit = len(skels) * max_df if max_df is not None else math.inf
     # a chain needs two seeds (below), so pairs with one seed are not even formed
-    pair_seeds = candidate_seeds(shingle_index({d: s.text for d, s in skels.items()}, k), limit,
+    index = shingle_index({d: s.text for d, s in skels.items()}, k, engine=engine, scheduler=scheduler)
+    pair_seeds = candidate_seeds(index, limit,
                                  min_seeds=1 if k >= min_chars else 2)  # fmt: skip
     if phrases is None:
         phrases = boilerplate_phrases(corpus)

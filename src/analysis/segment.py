@@ -394,6 +394,15 @@ def _init_worker(params: dict) -> None:
     _WORKER["seg"] = Segmenter(**params)
 
 
+def _segment_on_worker(job: tuple[dict, list[tuple]]) -> list[tuple]:
+    """Segment blocks with a segmenter built from ``params`` once per worker process."""
+    params, blocks = job
+    key = hashlib.sha256(repr(sorted((k, repr(v)) for k, v in params.items())).encode()).hexdigest()
+    if _WORKER.get("key") != key:
+        _WORKER["seg"], _WORKER["key"] = Segmenter(**params), key
+    return _segment_blocks(blocks)
+
+
 def _segment_blocks(blocks: list[tuple]) -> list[tuple]:
     """Tokens of ``(doc_id, kind, section_id, item_no, start, text)`` blocks, in order."""
     seg = _WORKER["seg"]
@@ -411,6 +420,8 @@ def tokens_table(
     *,
     blocks: Sequence[str] = PLAN_BLOCKS,
     n_jobs: int | None = None,
+    engine: str = "local",
+    scheduler=None,
 ) -> pd.DataFrame:
     """One row per token of the plans' text.
 
@@ -424,6 +435,9 @@ def tokens_table(
     n_jobs : int, optional
         Processes that segment documents in parallel; default all cores for corpora of
         more than 200 plans, else one. The table is the same whatever ``n_jobs``.
+    engine : {"local", "dask"}, default "local"
+        ``"dask"`` segments on a Dask cluster (``scheduler``: address or client; see
+        :func:`analysis.engine.map_documents`); each worker builds the segmenter once.
 
     Returns
     -------
@@ -441,13 +455,20 @@ def tokens_table(
     n_docs = b.doc_id.nunique()
     if n_jobs is None:
         n_jobs = (os.cpu_count() or 1) if n_docs > 200 else 1
-    if n_jobs > 1 and len(work) > 1:
+    params = {"lexicon": seg.lexicon, "hmm": seg.hmm, "engine": seg.engine,
+              "extra_terms": {t: src for t, src in seg.terms.items() if src != "lexicon"}}  # fmt: skip
+    if engine != "local":
+        from .engine import map_documents
+
+        size = max(1, len(work) // 64)
+        chunks = [(params, work[i : i + size]) for i in range(0, len(work), size)]
+        rows = [r for part in map_documents(_segment_on_worker, chunks, engine=engine, scheduler=scheduler)
+                for r in part]  # fmt: skip
+    elif n_jobs > 1 and len(work) > 1:
         from concurrent.futures import ProcessPoolExecutor
 
         size = max(1, len(work) // (n_jobs * 4))
         chunks = [work[i : i + size] for i in range(0, len(work), size)]
-        params = {"lexicon": seg.lexicon, "extra_terms": dict(seg.terms), "hmm": seg.hmm, "engine": seg.engine}
-        params["extra_terms"] = {t: src for t, src in seg.terms.items() if src != "lexicon"}
         with ProcessPoolExecutor(n_jobs, initializer=_init_worker, initargs=(params,)) as ex:
             rows = [r for part in ex.map(_segment_blocks, chunks) for r in part]
     else:
@@ -455,8 +476,10 @@ def tokens_table(
         try:
             rows = _segment_blocks(work)
         finally:
-            _WORKER.pop("seg", None)
-    df = pd.DataFrame(rows, columns=["doc_id", "block", "section_id", "item_no", "token", "pos", "start", "end"])
+            _WORKER.clear()
+    df = pd.DataFrame(
+        rows, columns=["doc_id", "block", "section_id", "item_no", "token", "pos", "start", "end"]
+    )
     df.insert(4, "position", df.groupby("doc_id", sort=False).cumcount().astype("int64"))
     df["item_no"] = df["item_no"].astype("Int64")
     df["start"], df["end"] = df["start"].astype("int64"), df["end"].astype("int64")

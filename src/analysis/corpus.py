@@ -475,8 +475,8 @@ def build_corpus(
 
     Examples
     --------
-    >>> c = build_corpus("data/raw")  # doctest: +SKIP
-    >>> c.items.loc[0, ["doc_id", "path", "title"]].tolist()  # doctest: +SKIP
+    >>> c = build_corpus(default_raw_dir())
+    >>> c.items.loc[0, ["doc_id", "path", "title"]].tolist()
     ['beijing_2023', '一/1', '深入学习宣传贯彻党的二十大精神']
     """
     from tqdm.auto import tqdm
@@ -836,8 +836,14 @@ def load_corpus(
     Examples
     --------
     >>> from analysis import load_corpus
-    >>> c = load_corpus()  # doctest: +SKIP
-    >>> c.summary()[["doc_id", "n_sections", "n_items"]]  # doctest: +SKIP
+    >>> c = load_corpus()
+    >>> c.summary()[["doc_id", "n_sections", "n_items"]]
+               doc_id  n_sections  n_items
+    0    beijing_2023           6       24
+    1  chongqing_2023           5       22
+    2     guyuan_2023           4       20
+    3   mianyang_2023           6       22
+    4    sichuan_2021           5       39
     """
     folder = Path(raw_dir) if raw_dir is not None else default_raw_dir()
     corpus = _load(folder, cache_dir, use_cache, progress, engine, scheduler)

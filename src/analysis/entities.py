@@ -101,7 +101,7 @@ def programmes(corpus, *, include_cover: bool = False, exclude_slogans: bool = T
     Examples
     --------
     >>> from analysis import load_corpus
-    >>> "青马工程" in set(programmes(load_corpus()).name)  # doctest: +SKIP
+    >>> "青马工程" in set(programmes(load_corpus()).name)
     True
     """
     rows = [

@@ -195,7 +195,8 @@ def read_plan_file(path: str | Path, *, max_bytes: int = MAX_BYTES) -> DecodedFi
     Examples
     --------
     >>> from analysis.io import read_plan_file
-    >>> read_plan_file("data/raw/chongqing_2023.txt").encoding  # doctest: +SKIP
+    >>> from analysis.corpus import default_raw_dir
+    >>> read_plan_file(default_raw_dir() / "chongqing_2023.txt").encoding
     'utf-8'
     """
     path = Path(path)

@@ -45,7 +45,8 @@ def kwic(
     Examples
     --------
     >>> from analysis import load_corpus
-    >>> kwic(load_corpus(), "青马工程", window=8)[["doc_id", "left", "match", "right"]].head(1)  # doctest: +SKIP
+    >>> kwic(load_corpus(), "青马工程", window=8)[["doc_id", "left", "match", "right"]].head(1).values.tolist()
+    [['beijing_2023', '人才工作。完善“', '青马工程', '”培养模式，构建']]
     """
     if not isinstance(pattern, str):
         pattern = "".join(pattern)

@@ -402,8 +402,9 @@ def find_reuse(
     Examples
     --------
     >>> from analysis import load_corpus
-    >>> r = find_reuse(load_corpus())  # doctest: +SKIP
-    >>> r[["doc_a", "doc_b", "n_chars", "similarity"]].head()  # doctest: +SKIP
+    >>> r = find_reuse(load_corpus(), exclude_blocks=("cover", "trailer", "summary"))
+    >>> r[["doc_a", "doc_b", "n_chars"]].head(2).values.tolist()
+    [['beijing_2023', 'chongqing_2023', 42], ['beijing_2023', 'chongqing_2023', 20]]
     """
     if boilerplate not in ("exclude", "include", "only"):
         raise ValueError("boilerplate must be 'exclude', 'include' or 'only'")

@@ -20,7 +20,7 @@ def section_profile(corpus: Corpus) -> pd.DataFrame:
     Examples
     --------
     >>> from analysis import load_corpus
-    >>> section_profile(load_corpus()).groupby("doc_id").share.sum().round(6).unique().tolist()  # doctest: +SKIP
+    >>> section_profile(load_corpus()).groupby("doc_id").share.sum().round(6).unique().tolist()
     [1.0]
     """
     secs = corpus.sections[corpus.sections.level == 1][["doc_id", "section_no", "title"]]

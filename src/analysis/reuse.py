@@ -336,6 +336,62 @@ def _covered(text: str, phrases: Sequence[str]) -> np.ndarray:
     return mask
 
 
+def _align_chunk(job: tuple) -> list[tuple]:
+    pairs, texts, k, max_gap, min_chars, min_similarity = job
+    out = []
+    for (a, b), seeds in pairs:
+        sa_text, sb_text = texts[a], texts[b]
+        # a lone k-shingle shared by chance is not a passage: a chain needs two seeds
+        # (k + 1 shared characters); the ends are then extended through short edits
+        pending = [c for c in _chain(seeds, k, max_gap) if len(c) >= 2 or k >= min_chars]
+        while pending:
+            chain = pending.pop()
+            span = _score_chain(chain, sa_text, sb_text, k, max_gap, min_chars, min_similarity)
+            if span is None:
+                # below the similarity threshold: passages close together were chained across
+                # what separates them. Split at the largest gap and score each part again.
+                if len(chain) >= 2:
+                    pending.extend(_split_at_largest_gap(chain))
+                continue
+            out.append((a, b, *span))
+    return out
+
+
+def align_pairs(
+    pair_seeds: dict[tuple[str, str], list[tuple[int, int]]],
+    texts: dict[str, str],
+    *,
+    k: int = 8,
+    max_gap: int = 12,
+    min_chars: int = 20,
+    min_similarity: float = 0.8,
+    n_jobs: int | None = None,
+) -> list[tuple]:
+    """Passages from the seeds of each pair: chain, extend, score, split failing chains.
+
+    Returns ``(doc_a, doc_b, a0, a1, b0, b1, similarity)`` in skeleton offsets, in pair
+    order. Pairs are aligned in ``n_jobs`` processes (default: all cores from 2,000 pairs
+    on); the result is the same.
+    """
+    import os
+
+    items = sorted(pair_seeds.items())
+    if n_jobs is None:
+        n_jobs = (os.cpu_count() or 1) if len(items) >= 2000 else 1
+    if n_jobs <= 1 or len(items) < 2:
+        return _align_chunk((items, texts, k, max_gap, min_chars, min_similarity))
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = max(1, len(items) // (4 * n_jobs))
+    jobs = []
+    for i in range(0, len(items), size):
+        part = items[i : i + size]
+        need = {d for (a, b), _ in part for d in (a, b)}
+        jobs.append((part, {d: texts[d] for d in need}, k, max_gap, min_chars, min_similarity))
+    with ProcessPoolExecutor(n_jobs) as ex:
+        return [r for chunk in ex.map(_align_chunk, jobs) for r in chunk]
+
+
 def find_reuse(
     corpus,
     *,
@@ -351,6 +407,7 @@ def find_reuse(
     exclude_blocks: Sequence[str] = (),
     engine: str = "local",
     scheduler=None,
+    n_jobs: int | None = None,
 ) -> pd.DataFrame:
     """Passages reused between plans, exact and near-verbatim.
 
@@ -389,6 +446,9 @@ def find_reuse(
     engine : {"local", "dask"}, default "local"
         Where the shingles are hashed (``scheduler``: a Dask address or client); the
         passages are the same.
+    n_jobs : int, optional
+        Processes that align candidate pairs (:func:`align_pairs`; default all cores from
+        2,000 candidate pairs on).
 
     Returns
     -------
@@ -428,40 +488,20 @@ def find_reuse(
         phrases = boilerplate_phrases(corpus)
     phrase_list = list(phrases.phrase)
     masks = {d: _covered(s.text, phrase_list) for d, s in skels.items()}
+    spans = align_pairs(
+        pair_seeds, {d: sk.text for d, sk in skels.items()}, k=k, max_gap=max_gap, min_chars=min_chars,
+        min_similarity=min_similarity, n_jobs=n_jobs,
+    )  # fmt: skip
     rows = []
-    for (a, b), seeds in sorted(pair_seeds.items()):
-        sa_text, sb_text = skels[a].text, skels[b].text
-        # a lone k-shingle shared by chance is not a passage: a chain needs two seeds
-        # (k + 1 shared characters); the ends are then extended through short edits
-        pending = [c for c in _chain(seeds, k, max_gap) if len(c) >= 2 or k >= min_chars]
-        while pending:
-            chain = pending.pop()
-            span = _score_chain(chain, sa_text, sb_text, k, max_gap, min_chars, min_similarity)
-            if span is None:
-                # below the similarity threshold: passages close together were chained across
-                # what separates them. Split at the largest gap and score each part again.
-                if len(chain) >= 2:
-                    pending.extend(_split_at_largest_gap(chain))
-                continue
-            a0, a1, b0, b1, sim = span
-            s_a, e_a = skels[a].body_span(a0, a1)
-            s_b, e_b = skels[b].body_span(b0, b1)
-            share = min(masks[a][a0:a1].mean(), masks[b][b0:b1].mean())
-            rows.append(
-                {
-                    "doc_a": a,
-                    "doc_b": b,
-                    "start_a": s_a,
-                    "end_a": e_a,
-                    "start_b": s_b,
-                    "end_b": e_b,
-                    "text_a": bodies[a][s_a:e_a],
-                    "text_b": bodies[b][s_b:e_b],
-                    "similarity": sim,
-                    "n_chars": min(a1 - a0, b1 - b0),
-                    "boilerplate_share": float(share),
-                }  # fmt: skip
-            )
+    for a, b, a0, a1, b0, b1, sim in spans:
+        s_a, e_a = skels[a].body_span(a0, a1)
+        s_b, e_b = skels[b].body_span(b0, b1)
+        share = min(masks[a][a0:a1].mean(), masks[b][b0:b1].mean())
+        rows.append(
+            {"doc_a": a, "doc_b": b, "start_a": s_a, "end_a": e_a, "start_b": s_b, "end_b": e_b,
+             "text_a": bodies[a][s_a:e_a], "text_b": bodies[b][s_b:e_b], "similarity": sim,
+             "n_chars": min(a1 - a0, b1 - b0), "boilerplate_share": float(share)}
+        )  # fmt: skip
     cols = ["doc_a", "doc_b", "start_a", "end_a", "start_b", "end_b", "text_a", "text_b", "similarity", "n_chars",
             "boilerplate_share"]  # fmt: skip
     out = pd.DataFrame(rows, columns=cols)

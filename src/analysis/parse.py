@@ -160,6 +160,12 @@ def _lead(text: str) -> str:
 def parse_plan(body: str, title_para: int | None = None) -> ParsedPlan:
     """Parse a cleaned body into blocks, sections, items and sentences.
 
+    The steps, each a function of its own: paragraphs and their markers
+    (:func:`_paragraphs`), the title, a summary set aside (:func:`_set_summary_aside`), the
+    item level (:func:`_item_rank`; none: :func:`_parse_unstructured`), front matter
+    (:func:`_front_matter`), the trailer (:func:`_trailer_start`), headings and items
+    (:func:`_walk_structure`), then sentences and metadata.
+
     Parameters
     ----------
     body : str
@@ -178,45 +184,78 @@ def parse_plan(body: str, title_para: int | None = None) -> ParsedPlan:
     paras = _paragraphs(body)
     if title_para is not None:
         title_para = _para_at(paras, body, title_para)
-    plan = ParsedPlan()
     if title_para is None:
         first_marker = next((i for i, p in enumerate(paras) if p.marker), len(paras))
         title_para = _guess_title(paras[:first_marker])
-    summary = _summary_range(paras, title_para)
-    summary_block = None
-    if summary is not None:
-        a, b = summary
-        summary_block = _block("summary", paras[a].start, paras[b - 1].end, body)
-        if title_para is not None:
-            title_para = (
-                None if a <= title_para < b else (title_para - (b - a) if title_para >= b else title_para)
-            )
-        paras = paras[:a] + paras[b:]
+    paras, title_para, summary_block = _set_summary_aside(paras, title_para, body)
     item_rank = _item_rank(paras)
     if item_rank is None:
-        plan.status = "unstructured"
-        if title_para is None:
-            title_para = _guess_title(paras)
-        if title_para is not None:
-            if title_para > 0:
-                plan.blocks.append(_block("cover", paras[0].start, paras[title_para - 1].end, body))
-            plan.blocks.append(_block("title", paras[title_para].start, paras[title_para].end, body))
-            rest = paras[title_para + 1 :]
-        else:
-            rest = paras
-        if rest:
-            plan.blocks.append(_block("unstructured", rest[0].start, rest[-1].end, body))
-        _finish(plan, body, summary_block)
-        plan.meta = _metadata(body, paras, title_para, title_para + 1 if title_para is not None else 0)
-        plan.meta.update(_subdoc_meta(plan, body, summary_block))
-        return plan
+        return _parse_unstructured(paras, title_para, body, summary_block)
+    plan = ParsedPlan()
+    first_struct, title_para = _front_matter(plan, paras, title_para, item_rank, body)
+    body_paras = paras[first_struct:]
+    _walk_structure(plan, body_paras, _trailer_start(body_paras), item_rank, body)
+    _finish_items(plan)
+    _finish(plan, body, summary_block)
+    plan.meta = _metadata(body, paras, title_para, first_struct)
+    plan.meta.update(_subdoc_meta(plan, body, summary_block))
+    return plan
 
+
+def _set_summary_aside(
+    paras: list[Paragraph], title_para: int | None, body: str
+) -> tuple[list[Paragraph], int | None, dict | None]:
+    """Step 1: a summary of last year before the plan becomes one ``summary`` block.
+
+    Returns the paragraphs without it, the title index shifted accordingly, and the block.
+    """
+    summary = _summary_range(paras, title_para)
+    if summary is None:
+        return paras, title_para, None
+    a, b = summary
+    block = _block("summary", paras[a].start, paras[b - 1].end, body)
+    if title_para is not None:
+        title_para = (
+            None if a <= title_para < b else (title_para - (b - a) if title_para >= b else title_para)
+        )
+    return paras[:a] + paras[b:], title_para, block
+
+
+def _parse_unstructured(
+    paras: list[Paragraph], title_para: int | None, body: str, summary_block: dict | None
+) -> ParsedPlan:
+    """A document with no headings or items: cover, title and one ``unstructured`` block."""
+    plan = ParsedPlan()
+    plan.status = "unstructured"
+    if title_para is None:
+        title_para = _guess_title(paras)
+    if title_para is not None:
+        if title_para > 0:
+            plan.blocks.append(_block("cover", paras[0].start, paras[title_para - 1].end, body))
+        plan.blocks.append(_block("title", paras[title_para].start, paras[title_para].end, body))
+        rest = paras[title_para + 1 :]
+    else:
+        rest = paras
+    if rest:
+        plan.blocks.append(_block("unstructured", rest[0].start, rest[-1].end, body))
+    _finish(plan, body, summary_block)
+    plan.meta = _metadata(body, paras, title_para, title_para + 1 if title_para is not None else 0)
+    plan.meta.update(_subdoc_meta(plan, body, summary_block))
+    return plan
+
+
+def _front_matter(
+    plan: ParsedPlan, paras: list[Paragraph], title_para: int | None, item_rank: int, body: str
+) -> tuple[int, int | None]:
+    """Step 2: cover (before the title), title and preamble (up to the first heading or item).
+
+    Returns the index of the first structural paragraph and the title's index.
+    """
     first_struct = next(i for i, p in enumerate(paras) if p.marker and p.marker[0] <= item_rank)
     if title_para is None or title_para >= first_struct:
         title_para = next((i for i in range(first_struct - 1, -1, -1) if is_title(paras[i].text)), None)
     if title_para is None and first_struct > 0:
         title_para = _guess_title(paras[:first_struct])
-    # front part: cover (before title), title, preamble (after title)
     if title_para is not None:
         if title_para > 0:
             plan.blocks.append(_block("cover", paras[0].start, paras[title_para - 1].end, body))
@@ -226,13 +265,11 @@ def parse_plan(body: str, title_para: int | None = None) -> ParsedPlan:
         pre = paras[:first_struct]
     if pre:
         plan.blocks.append(_block("preamble", pre[0].start, pre[-1].end, body))
+    return first_struct, title_para
 
-    stack: list[dict] = []  # open headings
-    top_no = 0
-    current: dict | None = None  # open item or section_text block
-    n_in_section: Counter[str] = Counter()
-    body_paras = paras[first_struct:]
-    # trailer: short signature/date lines after the last item
+
+def _trailer_start(body_paras: list[Paragraph]) -> int:
+    """Step 3: where the trailer starts: short signature and date lines after the last item."""
     trailer_from = len(body_paras)
     while trailer_from > 0:
         t = body_paras[trailer_from - 1].text
@@ -242,6 +279,17 @@ def parse_plan(body: str, title_para: int | None = None) -> ParsedPlan:
             trailer_from -= 1
         else:
             break
+    return trailer_from
+
+
+def _walk_structure(
+    plan: ParsedPlan, body_paras: list[Paragraph], trailer_from: int, item_rank: int, body: str
+) -> None:
+    """Step 4: headings (a stack of open sections), items, section text and the trailer."""
+    stack: list[dict] = []  # open headings
+    top_no = 0
+    current: dict | None = None  # open item or section_text block
+    n_in_section: Counter[str] = Counter()
 
     def close() -> None:
         nonlocal current
@@ -251,15 +299,9 @@ def parse_plan(body: str, title_para: int | None = None) -> ParsedPlan:
                 current["title"] = _lead(current["text"][current["marker_len"] :])
                 plan.items.append(current)
             plan.blocks.append(
-                _block(
-                    current["kind"],
-                    current["start"],
-                    current["end"],
-                    body,
-                    current.get("section_id"),
-                    current.get("item_no"),
-                )
-            )
+                _block(current["kind"], current["start"], current["end"], body, current.get("section_id"),
+                       current.get("item_no"))
+            )  # fmt: skip
             current = None
 
     for idx, p in enumerate(body_paras):
@@ -316,15 +358,15 @@ def parse_plan(body: str, title_para: int | None = None) -> ParsedPlan:
         else:  # continuation paragraph, or a deeper sub-point inside an item
             if current is None:
                 sec = stack[-1] if stack else None
-                current = {
-                    "kind": "section_text",
-                    "section_id": sec["section_id"] if sec else None,
-                    "start": p.start,
-                    "end": p.end,
-                }
+                current = {"kind": "section_text", "section_id": sec["section_id"] if sec else None,
+                           "start": p.start, "end": p.end}  # fmt: skip
             else:
                 current["end"] = p.end
     close()
+
+
+def _finish_items(plan: ParsedPlan) -> None:
+    """Step 5: drop working fields, count characters, flag a last item that is cut off."""
     for s in plan.sections:
         s.pop("label", None)
     for it in plan.items:
@@ -335,10 +377,6 @@ def parse_plan(body: str, title_para: int | None = None) -> ParsedPlan:
         last = plan.items[-1]
         if not re.search(r"[。！？!?”）)；;]\s*$", last["text"]):
             last["truncated"] = True
-    _finish(plan, body, summary_block)
-    plan.meta = _metadata(body, paras, title_para, first_struct)
-    plan.meta.update(_subdoc_meta(plan, body, summary_block))
-    return plan
 
 
 def _para_at(paras: list[Paragraph], body: str, line_index: int) -> int | None:

@@ -110,7 +110,6 @@ class CleanResult:
     body: str
     edits: list[Edit]
     body_positions: list[int]
-    paragraph_spans: list[tuple[int, int]]
     title_index: int | None
     flags: dict[str, object] = field(default_factory=dict)
 
@@ -333,8 +332,9 @@ def clean_text(raw: str, *, pre_edits: Sequence[Edit] = ()) -> CleanResult:
     -------
     CleanResult
         ``body`` (paragraphs separated by ``\\n``), the resolved ``edits`` in
-        raw coordinates, where each edit lands in the body, the body span of
-        every paragraph, and flags (``anonymised``, ``n_placeholders``).
+        raw coordinates, where each edit lands in the body, and flags (``anonymised``,
+        ``n_placeholders``). The steps are functions of their own: lines and inline edits,
+        the title line, whole-line removals, page-break joins, all edits in raw coordinates.
 
     Examples
     --------
@@ -344,7 +344,29 @@ def clean_text(raw: str, *, pre_edits: Sequence[Edit] = ()) -> CleanResult:
     >>> sorted({e.kind for e in r.edits} - {"whitespace"})
     ['markdown_bold', 'markdown_heading', 'page_break_join', 'punctuation_width']
     """
-    # 1. lines and their inline edits
+    spans, inline, texts, pre_removed = _lines_and_inline_edits(raw, pre_edits)
+    nonblank = [i for i, t in enumerate(texts) if t and i not in pre_removed]
+    title_idx = _title_line(texts, nonblank)
+    removed = _whole_line_removals(raw, texts, spans, nonblank, title_idx)
+    removed.update(pre_removed)
+    kept = [i for i in nonblank if i not in removed]
+    join_after = _page_break_joins(texts, kept, title_idx)
+    edits = _all_edits(raw, spans, inline, removed, kept, join_after)
+    body, positions = _apply(raw, edits)
+    title_para = None
+    if title_idx is not None and title_idx in kept:
+        # paragraph index of the title = number of kept lines before it, minus joins
+        title_para = sum(1 for i in kept if i < title_idx) - sum(1 for i in join_after if i < title_idx)
+    placeholders = PLACEHOLDER_RE.findall(body)
+    flags = {"anonymised": len(placeholders) >= 2, "n_placeholders": len(placeholders)}
+    return CleanResult(raw, body, edits, positions, title_para, flags)
+
+
+def _lines_and_inline_edits(
+    raw: str, pre_edits: Sequence[Edit]
+) -> tuple[list[tuple[int, int]], list[list[Edit]], list[str], dict[int, str]]:
+    """Step 1: each line's stripped span, its inline edits, its cleaned text, and the lines a
+    file reader removed whole (``pre_edits``)."""
     lines: list[tuple[int, int]] = []
     pos = 0
     for line in raw.split("\n"):
@@ -365,15 +387,23 @@ def clean_text(raw: str, *, pre_edits: Sequence[Edit] = ()) -> CleanResult:
         edits = _resolve(own + _line_inline_edits(raw[s:e], s)) if e > s and whole is None else []
         inline.append(edits)
         texts.append(_clean_line_text(raw, s, e, edits) if e > s else "")
+    return spans, inline, texts, pre_removed
 
-    # 2. title and whole-line removals
-    nonblank = [i for i, t in enumerate(texts) if t and i not in pre_removed]
+
+def _title_line(texts: list[str], nonblank: list[int]) -> int | None:
+    """Step 2: the title line: the last title-like line before the first top-level heading."""
     first_l1 = next((i for i in nonblank if (m := match_marker(texts[i])) and m[0] == 1), len(texts))
-    title_candidates = [i for i in nonblank if i < first_l1 and is_title(texts[i])]
-    if not title_candidates:
-        title_candidates = [i for i in nonblank if is_title(texts[i])][:1]
-    title_idx = title_candidates[-1] if title_candidates else None
+    candidates = [i for i in nonblank if i < first_l1 and is_title(texts[i])]
+    if not candidates:
+        candidates = [i for i in nonblank if is_title(texts[i])][:1]
+    return candidates[-1] if candidates else None
 
+
+def _whole_line_removals(
+    raw: str, texts: list[str], spans: list[tuple[int, int]], nonblank: list[int], title_idx: int | None
+) -> dict[int, str]:
+    """Step 3: lines removed whole, with their kind (rules, notices, English, page numbers,
+    a title broken one word per line)."""
     removed: dict[int, str] = {}
     page_numbers = _page_number_lines(texts, nonblank, title_idx)
     for i in nonblank:
@@ -388,7 +418,6 @@ def clean_text(raw: str, *, pre_edits: Sequence[Edit] = ()) -> CleanResult:
             removed[i] = "english_line"
         elif i in page_numbers:
             removed[i] = "page_number"
-    removed.update(pre_removed)
     if title_idx is not None:
         # a title broken one word per line just above the title itself
         run: list[int] = []
@@ -405,10 +434,12 @@ def clean_text(raw: str, *, pre_edits: Sequence[Edit] = ()) -> CleanResult:
                 for x in tail:
                     removed[x] = "split_title"
                 break
+    return removed
 
-    kept = [i for i in nonblank if i not in removed]
 
-    # 3. page-break joins (only after the title: cover lines are short on purpose)
+def _page_break_joins(texts: list[str], kept: list[int], title_idx: int | None) -> set[int]:
+    """Step 4: kept lines whose sentence continues on the next kept line (only after the
+    title: cover lines are short on purpose)."""
     join_after: set[int] = set()
     start_join = title_idx + 1 if title_idx is not None else 0
     for a, b in zip(kept, kept[1:]):
@@ -425,8 +456,19 @@ def clean_text(raw: str, *, pre_edits: Sequence[Edit] = ()) -> CleanResult:
         if mk and mk[0] <= 2 and "。" not in p and (len(q) >= 20 or q[-1] in _TERMINAL):
             continue  # a heading followed by body text: not a split
         join_after.add(a)
+    return join_after
 
-    # 4. all edits, in raw coordinates
+
+def _all_edits(
+    raw: str,
+    spans: list[tuple[int, int]],
+    inline: list[list[Edit]],
+    removed: dict[int, str],
+    kept: list[int],
+    join_after: set[int],
+) -> list[Edit]:
+    """Step 5: every edit in raw coordinates, sorted: inline edits of kept lines, removed
+    lines, and the whitespace between kept lines (a newline, or nothing for a join)."""
     all_edits: list[Edit] = []
     for i in kept:
         all_edits.extend(inline[i])
@@ -461,21 +503,7 @@ def clean_text(raw: str, *, pre_edits: Sequence[Edit] = ()) -> CleanResult:
                 all_edits.append(Edit(s, e, repl, "page_break_join" if is_join else "whitespace"))
             else:
                 all_edits.append(Edit(s, e, "", kind))
-    edits = [
+    return [
         Edit(e.start, e.end, e.replacement, e.kind, raw[e.start : e.end])
         for e in sorted(all_edits, key=lambda e: (e.start, e.end))
     ]
-    body, positions = _apply(raw, edits)
-
-    para_spans: list[tuple[int, int]] = []
-    pos = 0
-    for para in body.split("\n"):
-        para_spans.append((pos, pos + len(para)))
-        pos += len(para) + 1
-    title_para = None
-    if title_idx is not None and title_idx in kept:
-        # paragraph index of the title = number of kept lines before it, minus joins
-        title_para = sum(1 for i in kept if i < title_idx) - sum(1 for i in join_after if i < title_idx)
-    placeholders = PLACEHOLDER_RE.findall(body)
-    flags = {"anonymised": len(placeholders) >= 2, "n_placeholders": len(placeholders)}
-    return CleanResult(raw, body, edits, positions, para_spans, title_para, flags)

@@ -201,6 +201,31 @@ def _self_join(g: np.ndarray, d: np.ndarray, p: np.ndarray) -> tuple[np.ndarray,
     return tuple(np.concatenate([q[i] for q in parts]).astype(np.int32) for i in range(4))
 
 
+def _sort_key(*columns: tuple[np.ndarray, int]) -> np.ndarray | None:
+    """One int64 key ordering rows like ``np.lexsort`` on ``columns`` (most significant first).
+
+    Each column comes with an exclusive upper bound of its (non-negative) values; None when
+    the bounds do not fit in 62 bits together.
+    """
+    total = 1
+    for _, bound in columns:
+        total *= max(int(bound), 1)
+    if total >= 2**62:
+        return None
+    key = np.zeros(len(columns[0][0]), dtype=np.int64)
+    for col, bound in columns:
+        key = key * max(int(bound), 1) + col
+    return key
+
+
+def _argsort_rows(*columns: tuple[np.ndarray, int]) -> np.ndarray:
+    """Stable order of rows by ``columns`` (most significant first; see :func:`_sort_key`)."""
+    key = _sort_key(*columns)
+    if key is None:
+        return np.lexsort([c for c, _ in columns[::-1]])
+    return np.argsort(key, kind="stable")
+
+
 def _linked(pair: np.ndarray, pa: np.ndarray, pb: np.ndarray, window: int, max_gap: int) -> np.ndarray:
     """Which seeds have a neighbour they could be chained with (the test :func:`_chain` applies).
 
@@ -214,34 +239,37 @@ def _linked(pair: np.ndarray, pa: np.ndarray, pb: np.ndarray, window: int, max_g
     linked = np.zeros(n, dtype=bool)
     if n < 2:
         return linked
-    diag = pb.astype(np.int64) - pa
-    order = np.lexsort((pa, diag, pair))
-    same = (pair[order][1:] == pair[order][:-1]) & (diag[order][1:] == diag[order][:-1])
-    step = pa[order][1:].astype(np.int64) - pa[order][:-1]
-    hit = same & (step > 0) & (step <= window)
+    pa64, pb64 = pa.astype(np.int64), pb.astype(np.int64)
+    top = int(max(pa64.max(), pb64.max())) + 1
+    n_pairs = int(pair.max()) + 1
+    diag = pb64 - pa64 + top  # non-negative
+    order = _argsort_rows((pair, n_pairs), (diag, 2 * top), (pa64, top))
+    p_, d_, a_ = pair[order], diag[order], pa64[order]
+    step = a_[1:] - a_[:-1]
+    hit = (p_[1:] == p_[:-1]) & (d_[1:] == d_[:-1]) & (step > 0) & (step <= window)
     linked[order[1:][hit]] = True
     linked[order[:-1][hit]] = True
-    rest = np.flatnonzero(~linked)
-    if len(rest) == 0:
+    if linked.all():
         return linked
-    span = int(pa.max()) + 2 * window + 2
-    if (int(pair.max()) + 1) * span >= 2**62:
+    # the others: compare with every seed of the pair within ``window`` on side a
+    key = _sort_key((pair, n_pairs), (pa64 + window, top + 2 * window))
+    if key is None:
         raise OverflowError("too many plans or too long plans for the seed index")
-    key = pair.astype(np.int64) * span + pa + window
     order = np.argsort(key, kind="stable")
-    skey = key[order]
+    skey, sa_, sb_ = key[order], pa64[order], pb64[order]
+    rest = np.flatnonzero(~linked[order])  # positions in sorted order: the queries come sorted
     for c in range(0, len(rest), _JOIN_CHUNK // 8):
-        u = rest[c : c + _JOIN_CHUNK // 8]
-        lo = np.searchsorted(skey, key[u] - window, side="left")
-        hi = np.searchsorted(skey, key[u] + window, side="right")
+        q = rest[c : c + _JOIN_CHUNK // 8]
+        lo = np.searchsorted(skey, skey[q] - window, side="left")
+        hi = np.searchsorted(skey, skey[q] + window, side="right")
         cnt = hi - lo
-        ui = np.repeat(u, cnt)
-        t = order[np.repeat(lo - (np.cumsum(cnt) - cnt), cnt) + np.arange(cnt.sum())]
-        da = np.abs(pa[t].astype(np.int64) - pa[ui])
-        db_ = pb[t].astype(np.int64) - pb[ui]
-        db_ = np.where(pa[t] > pa[ui], db_, -db_)
-        ok = (da > 0) & (db_ > 0) & (db_ <= window) & (np.abs(db_ - da) <= max_gap)
-        linked[ui[ok]] = True
+        qi = np.repeat(q, cnt)
+        t = np.repeat(lo - (np.cumsum(cnt) - cnt), cnt) + np.arange(cnt.sum())
+        da = sa_[t] - sa_[qi]
+        db = np.where(da > 0, sb_[t] - sb_[qi], sb_[qi] - sb_[t])
+        da = np.abs(da)
+        ok = (da > 0) & (db > 0) & (db <= window) & (np.abs(db - da) <= max_gap)
+        linked[order[qi[ok]]] = True
     return linked
 
 
@@ -292,14 +320,17 @@ def candidate_pairs(
     if max_gap is not None:
         ok = _linked(pair, pa, pb, max_gap + (k or 0), max_gap)
         da, db, pa, pb, pair = da[ok], db[ok], pa[ok], pb[ok], pair[ok]
-    order = np.lexsort((pb, pa, pair))
+    top = int(max(pa.max(initial=0), pb.max(initial=0))) + 1
+    order = _argsort_rows(
+        (pair, len(index.docs) ** 2), (pa.astype(np.int64), top), (pb.astype(np.int64), top)
+    )
     da, db, pa, pb, pair = da[order], db[order], pa[order], pb[order], pair[order]
-    bounds = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1], True])
+    bounds = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1], True]).tolist()
     docs = index.docs
-    pa_l, pb_l = pa.tolist(), pb.tolist()
-    for s, e in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
+    da_l, db_l, pa_l, pb_l = da.tolist(), db.tolist(), pa.tolist(), pb.tolist()
+    for s, e in zip(bounds[:-1], bounds[1:]):
         if e - s >= min_seeds:
-            out[(docs[da[s]], docs[db[s]])] = list(zip(pa_l[s:e], pb_l[s:e]))
+            out[(docs[da_l[s]], docs[db_l[s]])] = list(zip(pa_l[s:e], pb_l[s:e]))
     return out
 
 
@@ -333,18 +364,34 @@ def _chain(seeds: list[tuple[int, int]], k: int, max_gap: int) -> list[list[tupl
 
 
 def _score_chain(chain, sa_text: str, sb_text: str, k: int, max_gap: int, min_chars: int,
-                 min_similarity: float) -> tuple[int, int, int, int, float] | None:  # fmt: skip
-    """Skeleton spans (a0, a1, b0, b1) and similarity of a chain of seeds, or None if it fails."""
+                 min_similarity: float, cache: dict | None = None) -> tuple[int, int, int, int, float] | None:  # fmt: skip
+    """Skeleton spans (a0, a1, b0, b1) and similarity of a chain of seeds, or None if it fails.
+
+    ``cache`` (one per pair of plans) keeps the extensions already computed from an end:
+    the parts of a split chain share one end with it.
+    """
     a0, a1 = chain[0][0], chain[-1][0] + k
     b0, b1 = chain[0][1], chain[-1][1] + k
-    ta, tb, ua, ub = _trim(sa_text[a0:a1], sb_text[b0:b1])
+    span_a = sa_text[a0:a1]
+    if a1 > a0 and span_a == sb_text[b0:b1]:  # a run of shared text: nothing to trim
+        ta, tb, ua, ub = 0, a1 - a0, 0, a1 - a0
+    else:
+        ta, tb, ua, ub = _trim(span_a, sb_text[b0:b1])
     a0, a1, b0, b1 = a0 + ta, a0 + tb, b0 + ua, b0 + ub
+    if cache is None:
+        cache = {}
     # extend past an edit near either end (seeds stop k characters short of it)
     w = max_gap + k
-    ra, rb = _extend(sa_text[a1 : a1 + w], sb_text[b1 : b1 + w])
-    a1, b1 = a1 + ra, b1 + rb
-    la, lb = _extend(sa_text[max(0, a0 - w) : a0][::-1], sb_text[max(0, b0 - w) : b0][::-1])
-    a0, b0 = a0 - la, b0 - lb
+    right = cache.get((1, a1, b1))
+    if right is None:
+        right = cache[(1, a1, b1)] = _extend(sa_text[a1 : a1 + w], sb_text[b1 : b1 + w])
+    left = cache.get((0, a0, b0))
+    if left is None:
+        left = cache[(0, a0, b0)] = _extend(
+            sa_text[max(0, a0 - w) : a0][::-1], sb_text[max(0, b0 - w) : b0][::-1]
+        )
+    a1, b1 = a1 + right[0], b1 + right[1]
+    a0, b0 = a0 - left[0], b0 - left[1]
     if min(a1 - a0, b1 - b0) < min_chars:
         return None
     sim = Indel.normalized_similarity(sa_text[a0:a1], sb_text[b0:b1])
@@ -487,9 +534,10 @@ def _align_chunk(job: tuple) -> list[tuple]:
         # a lone k-shingle shared by chance is not a passage: a chain needs two seeds
         # (k + 1 shared characters); the ends are then extended through short edits
         pending = [c for c in _chain(seeds, k, max_gap) if len(c) >= 2 or k >= min_chars]
+        cache: dict = {}
         while pending:
             chain = pending.pop()
-            span = _score_chain(chain, sa_text, sb_text, k, max_gap, min_chars, min_similarity)
+            span = _score_chain(chain, sa_text, sb_text, k, max_gap, min_chars, min_similarity, cache)
             if span is None:
                 # below the similarity threshold: passages close together were chained across
                 # what separates them. Split at the largest gap and score each part again.

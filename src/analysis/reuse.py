@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -226,31 +226,29 @@ def _argsort_rows(*columns: tuple[np.ndarray, int]) -> np.ndarray:
     return np.argsort(key, kind="stable")
 
 
-def _linked(pair: np.ndarray, pa: np.ndarray, pb: np.ndarray, window: int, max_gap: int) -> np.ndarray:
+def _linked(
+    pair: np.ndarray,
+    pa: np.ndarray,
+    pb: np.ndarray,
+    window: int,
+    max_gap: int,
+    linked: np.ndarray | None = None,
+) -> np.ndarray:
     """Which seeds have a neighbour they could be chained with (the test :func:`_chain` applies).
 
     A neighbour is another seed of the same pair at most ``window`` characters before or
     after on both sides (``0 < Δa, Δb <= window``) and off its diagonal by at most
     ``max_gap`` (``|Δb − Δa| <= max_gap``). A seed without one can only be a chain of its own.
-    Same-diagonal neighbours (runs of shared text) are found with one sort; the other seeds
-    are compared with the seeds within ``window`` of them, from sorted arrays.
+    ``linked`` marks seeds already known to have one (e.g. the next shingle is shared too);
+    the others are compared with the seeds of their pair within ``window``, from sorted arrays.
     """
     n = len(pa)
-    linked = np.zeros(n, dtype=bool)
-    if n < 2:
+    linked = np.zeros(n, dtype=bool) if linked is None else linked.copy()
+    if n < 2 or linked.all():
         return linked
     pa64, pb64 = pa.astype(np.int64), pb.astype(np.int64)
     top = int(max(pa64.max(), pb64.max())) + 1
     n_pairs = int(pair.max()) + 1
-    diag = pb64 - pa64 + top  # non-negative
-    order = _argsort_rows((pair, n_pairs), (diag, 2 * top), (pa64, top))
-    p_, d_, a_ = pair[order], diag[order], pa64[order]
-    step = a_[1:] - a_[:-1]
-    hit = (p_[1:] == p_[:-1]) & (d_[1:] == d_[:-1]) & (step > 0) & (step <= window)
-    linked[order[1:][hit]] = True
-    linked[order[:-1][hit]] = True
-    if linked.all():
-        return linked
     # the others: compare with every seed of the pair within ``window`` on side a
     key = _sort_key((pair, n_pairs), (pa64 + window, top + 2 * window))
     if key is None:
@@ -273,6 +271,78 @@ def _linked(pair: np.ndarray, pa: np.ndarray, pb: np.ndarray, window: int, max_g
     return linked
 
 
+def _next_shared(
+    index: ShingleIndex, keep: np.ndarray, da: np.ndarray, db: np.ndarray, pa: np.ndarray, pb: np.ndarray
+) -> np.ndarray:
+    """Seeds whose next or previous shingle is a seed of the same pair too (a run of shared text).
+
+    Looked up by position, without sorting the seeds: ``keep`` marks the index rows used
+    as seeds; the shingle after ``(pa, pb)`` is a seed when both plans have the same hash
+    at ``pa + 1`` and ``pb + 1`` and that hash is used.
+    """
+    counts = np.bincount(index.doc, minlength=len(index.docs)).astype(np.int64)
+    base = np.r_[0, np.cumsum(counts)[:-1]].astype(np.int64)
+    at = base[index.doc] + index.pos
+    hpos = np.empty(len(at), dtype=np.uint64)
+    hpos[at] = index.hash
+    used = np.zeros(len(at), dtype=bool)
+    used[at] = keep
+    ga, gb = base[da] + pa, base[db] + pb
+    out = np.zeros(len(pa), dtype=bool)
+    last = len(at) - 1
+    for step, ok in ((1, (pa + 1 < counts[da]) & (pb + 1 < counts[db])), (-1, (pa >= 1) & (pb >= 1))):
+        na, nb = np.clip(ga + step, 0, last), np.clip(gb + step, 0, last)
+        out |= ok & (hpos[na] == hpos[nb]) & used[na]
+    return out
+
+
+class CandidatePairs(Mapping):
+    """Seeds per pair of plans, held in arrays: a read-only mapping ``(doc_a, doc_b)`` → seeds.
+
+    ``doc_a``/``doc_b`` index ``docs``; ``bounds[i]:bounds[i + 1]`` are the rows of the
+    ``i``-th pair, sorted by ``(pos_a, pos_b)``. The lists of ``(pos_a, pos_b)`` tuples are
+    only built when a pair is read, so pairs can be sent to worker processes as arrays.
+    """
+
+    def __init__(self, docs: list[str], doc_a: np.ndarray, doc_b: np.ndarray, pos_a: np.ndarray,
+                 pos_b: np.ndarray, bounds: np.ndarray) -> None:  # fmt: skip
+        self.docs, self.doc_a, self.doc_b = docs, doc_a, doc_b
+        self.pos_a, self.pos_b, self.bounds = pos_a, pos_b, bounds
+        self._index: dict[tuple[str, str], int] | None = None
+
+    @property
+    def _keys(self) -> dict[tuple[str, str], int]:
+        if self._index is None:
+            d = self.docs
+            self._index = {
+                (d[a], d[b]): i for i, (a, b) in enumerate(zip(self.doc_a.tolist(), self.doc_b.tolist()))
+            }
+        return self._index
+
+    def __len__(self) -> int:
+        return len(self.doc_a)
+
+    def __iter__(self):
+        return iter(self._keys)
+
+    def __getitem__(self, key: tuple[str, str]) -> list[tuple[int, int]]:
+        i = self._keys[key]
+        s, e = int(self.bounds[i]), int(self.bounds[i + 1])
+        return list(zip(self.pos_a[s:e].tolist(), self.pos_b[s:e].tolist()))
+
+    def items(self):
+        """``((doc_a, doc_b), seeds)`` for every pair, in order."""
+        pa, pb, b, d = self.pos_a.tolist(), self.pos_b.tolist(), self.bounds.tolist(), self.docs
+        for i, (x, y) in enumerate(zip(self.doc_a.tolist(), self.doc_b.tolist())):
+            yield (d[x], d[y]), list(zip(pa[b[i] : b[i + 1]], pb[b[i] : b[i + 1]]))
+
+    def part(self, lo: int, hi: int) -> CandidatePairs:
+        """Pairs ``lo`` … ``hi - 1`` (their own arrays)."""
+        s, e = int(self.bounds[lo]), int(self.bounds[hi])
+        return CandidatePairs(self.docs, self.doc_a[lo:hi], self.doc_b[lo:hi], self.pos_a[s:e],
+                              self.pos_b[s:e], self.bounds[lo : hi + 1] - s)  # fmt: skip
+
+
 def candidate_pairs(
     index: ShingleIndex,
     max_docs: float = math.inf,
@@ -280,7 +350,7 @@ def candidate_pairs(
     *,
     k: int | None = None,
     max_gap: int | None = None,
-) -> dict[tuple[str, str], list[tuple[int, int]]]:
+) -> CandidatePairs:
     """Step 2: seeds ``(pos_a, pos_b)`` per pair of plans that share a shingle, from the index.
 
     Shingles found in more than ``max_docs`` plans are dropped before pairing (shared
@@ -299,12 +369,13 @@ def candidate_pairs(
     Examples
     --------
     >>> ix = shingle_index({"a": "甲乙丙丁戊己", "b": "子丑丙丁戊寅", "c": "丙丁卯辰巳午"}, 2)
-    >>> candidate_pairs(ix)
+    >>> dict(candidate_pairs(ix))
     {('a', 'b'): [(2, 2), (3, 3)], ('a', 'c'): [(2, 0)], ('b', 'c'): [(2, 0)]}
-    >>> candidate_pairs(ix, k=2, max_gap=0)  # a lone shared shingle cannot start a chain
+    >>> dict(candidate_pairs(ix, k=2, max_gap=0))  # a lone shared shingle cannot start a chain
     {('a', 'b'): [(2, 2), (3, 3)]}
     """
-    out: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    z = np.zeros(0, dtype=np.int32)
+    out = CandidatePairs(index.docs, z, z, z, z, np.zeros(1, dtype=np.int64))
     h, doc, pos = index.hash, index.doc, index.pos
     if len(h) < 2:
         return out
@@ -318,20 +389,23 @@ def candidate_pairs(
     da, db, pa, pb = _self_join(group[keep], doc[keep], pos[keep])
     pair = da.astype(np.int64) * len(index.docs) + db
     if max_gap is not None:
-        ok = _linked(pair, pa, pb, max_gap + (k or 0), max_gap)
+        ok = _linked(pair, pa, pb, max_gap + (k or 0), max_gap, _next_shared(index, keep, da, db, pa, pb))
         da, db, pa, pb, pair = da[ok], db[ok], pa[ok], pb[ok], pair[ok]
+    if len(pa) == 0:
+        return out
     top = int(max(pa.max(initial=0), pb.max(initial=0))) + 1
     order = _argsort_rows(
         (pair, len(index.docs) ** 2), (pa.astype(np.int64), top), (pb.astype(np.int64), top)
     )
     da, db, pa, pb, pair = da[order], db[order], pa[order], pb[order], pair[order]
-    bounds = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1], True]).tolist()
-    docs = index.docs
-    da_l, db_l, pa_l, pb_l = da.tolist(), db.tolist(), pa.tolist(), pb.tolist()
-    for s, e in zip(bounds[:-1], bounds[1:]):
-        if e - s >= min_seeds:
-            out[(docs[da_l[s]], docs[db_l[s]])] = list(zip(pa_l[s:e], pb_l[s:e]))
-    return out
+    bounds = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1], True])
+    big = np.diff(bounds) >= min_seeds
+    if not big.all():  # drop the rows of pairs with too few seeds
+        rows = np.repeat(big, np.diff(bounds))
+        da, db, pa, pb = da[rows], db[rows], pa[rows], pb[rows]
+        bounds = np.r_[0, np.cumsum(np.diff(bounds)[big])]
+    starts = bounds[:-1]
+    return CandidatePairs(index.docs, da[starts], db[starts], pa, pb, bounds.astype(np.int64))
 
 
 #: Former name of :func:`candidate_pairs`.
@@ -529,7 +603,7 @@ def _covered(text: str, phrases: Sequence[str]) -> np.ndarray:
 def _align_chunk(job: tuple) -> list[tuple]:
     pairs, texts, k, max_gap, min_chars, min_similarity = job
     out = []
-    for (a, b), seeds in pairs:
+    for (a, b), seeds in pairs.items():
         sa_text, sb_text = texts[a], texts[b]
         # a lone k-shingle shared by chance is not a passage: a chain needs two seeds
         # (k + 1 shared characters); the ends are then extended through short edits
@@ -549,7 +623,7 @@ def _align_chunk(job: tuple) -> list[tuple]:
 
 
 def align_pairs(
-    pair_seeds: dict[tuple[str, str], list[tuple[int, int]]],
+    pair_seeds: CandidatePairs | Mapping[tuple[str, str], Sequence[tuple[int, int]]],
     texts: dict[str, str],
     *,
     k: int = 8,
@@ -566,21 +640,40 @@ def align_pairs(
     """
     import os
 
-    items = sorted(pair_seeds.items())
+    if not isinstance(pair_seeds, CandidatePairs):
+        pair_seeds = _as_candidates(pair_seeds)
     if n_jobs is None:
-        n_jobs = (os.cpu_count() or 1) if len(items) >= 2000 else 1
-    if n_jobs <= 1 or len(items) < 2:
-        return _align_chunk((items, texts, k, max_gap, min_chars, min_similarity))
+        n_jobs = (os.cpu_count() or 1) if len(pair_seeds) >= 2000 else 1
+    if n_jobs <= 1 or len(pair_seeds) < 2:
+        return _align_chunk((pair_seeds, texts, k, max_gap, min_chars, min_similarity))
     from concurrent.futures import ProcessPoolExecutor
 
-    size = max(1, len(items) // (4 * n_jobs))
+    size = max(1, len(pair_seeds) // (4 * n_jobs))
     jobs = []
-    for i in range(0, len(items), size):
-        part = items[i : i + size]
-        need = {d for (a, b), _ in part for d in (a, b)}
+    for i in range(0, len(pair_seeds), size):
+        part = pair_seeds.part(i, min(i + size, len(pair_seeds)))
+        need = {part.docs[j] for j in np.unique(np.r_[part.doc_a, part.doc_b]).tolist()}
         jobs.append((part, {d: texts[d] for d in need}, k, max_gap, min_chars, min_similarity))
     with ProcessPoolExecutor(n_jobs) as ex:
         return [r for chunk in ex.map(_align_chunk, jobs) for r in chunk]
+
+
+def _as_candidates(pair_seeds: Mapping[tuple[str, str], Sequence[tuple[int, int]]]) -> CandidatePairs:
+    """A mapping of seeds per pair as :class:`CandidatePairs` (pairs in sorted order)."""
+    docs = sorted({d for pair in pair_seeds for d in pair})
+    code = {d: i for i, d in enumerate(docs)}
+    items = sorted(pair_seeds.items())
+    pa = [a for _, seeds in items for a, _ in seeds]
+    pb = [b for _, seeds in items for _, b in seeds]
+    bounds = np.r_[0, np.cumsum([len(seeds) for _, seeds in items])].astype(np.int64)
+    return CandidatePairs(
+        docs,
+        np.array([code[a] for (a, _), _ in items], dtype=np.int64),
+        np.array([code[b] for (_, b), _ in items], dtype=np.int64),
+        np.array(pa, dtype=np.int64),
+        np.array(pb, dtype=np.int64),
+        bounds,
+    )
 
 
 def find_reuse(

@@ -134,6 +134,15 @@ def test_planted_passages_are_found_when_common_seeds_are_dropped(tmp_path):
     assert not any(Skeleton.of(t).text in FORMULA for t in found.text_a)
 
 
+def test_max_df_as_a_number_of_plans_or_a_share(tmp_path):
+    corpus, _ = _write_plans(tmp_path, 10, seed=3, n_passages=8)
+    every = find_reuse(corpus, boilerplate="include", max_df=None)
+    assert len(every) > 0
+    pd.testing.assert_frame_equal(find_reuse(corpus, boilerplate="include", max_df=1.0), every)
+    # an int counts plans: no shingle shared by two plans is in at most one plan
+    assert find_reuse(corpus, boilerplate="include", max_df=1).empty
+
+
 def test_dropping_seeds_that_cannot_be_chained_changes_no_chain():
     rng = random.Random(5)
     base = _text(rng, 400)

@@ -198,7 +198,7 @@ def _self_join(g: np.ndarray, d: np.ndarray, p: np.ndarray) -> tuple[np.ndarray,
         left, right = left[ok], right[ok]
         parts.append((d[left], d[right], p[left], p[right]))
         lo_group = hi_group
-    return tuple(np.concatenate([q[i] for q in parts]).astype(np.int32) for i in range(4))
+    return tuple(np.concatenate([q[i] for q in parts]).astype(np.int32, copy=False) for i in range(4))
 
 
 def _sort_key(*columns: tuple[np.ndarray, int]) -> np.ndarray | None:
@@ -246,15 +246,15 @@ def _linked(
     linked = np.zeros(n, dtype=bool) if linked is None else linked.copy()
     if n < 2 or linked.all():
         return linked
-    pa64, pb64 = pa.astype(np.int64), pb.astype(np.int64)
-    top = int(max(pa64.max(), pb64.max())) + 1
+    top = int(max(pa.max(), pb.max())) + 1
     n_pairs = int(pair.max()) + 1
     # the others: compare with every seed of the pair within ``window`` on side a
-    key = _sort_key((pair, n_pairs), (pa64 + window, top + 2 * window))
+    key = _sort_key((pair, n_pairs), (pa.astype(np.int64) + window, top + 2 * window))
     if key is None:
         raise OverflowError("too many plans or too long plans for the seed index")
     order = np.argsort(key, kind="stable")
-    skey, sa_, sb_ = key[order], pa64[order], pb64[order]
+    skey, sa_, sb_ = key[order], pa[order], pb[order]
+    del key
     rest = np.flatnonzero(~linked[order])  # positions in sorted order: the queries come sorted
     for c in range(0, len(rest), _JOIN_CHUNK // 8):
         q = rest[c : c + _JOIN_CHUNK // 8]
@@ -263,8 +263,9 @@ def _linked(
         cnt = hi - lo
         qi = np.repeat(q, cnt)
         t = np.repeat(lo - (np.cumsum(cnt) - cnt), cnt) + np.arange(cnt.sum())
-        da = sa_[t] - sa_[qi]
-        db = np.where(da > 0, sb_[t] - sb_[qi], sb_[qi] - sb_[t])
+        da = sa_[t].astype(np.int64) - sa_[qi]
+        db = sb_[t].astype(np.int64) - sb_[qi]
+        db = np.where(da > 0, db, -db)
         da = np.abs(da)
         ok = (da > 0) & (db > 0) & (db <= window) & (np.abs(db - da) <= max_gap)
         linked[order[qi[ok]]] = True
@@ -287,12 +288,17 @@ def _next_shared(
     hpos[at] = index.hash
     used = np.zeros(len(at), dtype=bool)
     used[at] = keep
-    ga, gb = base[da] + pa, base[db] + pb
     out = np.zeros(len(pa), dtype=bool)
     last = len(at) - 1
-    for step, ok in ((1, (pa + 1 < counts[da]) & (pb + 1 < counts[db])), (-1, (pa >= 1) & (pb >= 1))):
-        na, nb = np.clip(ga + step, 0, last), np.clip(gb + step, 0, last)
-        out |= ok & (hpos[na] == hpos[nb]) & used[na]
+    for c in range(0, len(pa), _JOIN_CHUNK):  # in chunks: the temporary arrays stay small
+        a, b = da[c : c + _JOIN_CHUNK], db[c : c + _JOIN_CHUNK]
+        x, y = pa[c : c + _JOIN_CHUNK].astype(np.int64), pb[c : c + _JOIN_CHUNK].astype(np.int64)
+        ga, gb = base[a] + x, base[b] + y
+        found = np.zeros(len(x), dtype=bool)
+        for step, ok in ((1, (x + 1 < counts[a]) & (y + 1 < counts[b])), (-1, (x >= 1) & (y >= 1))):
+            na, nb = np.clip(ga + step, 0, last), np.clip(gb + step, 0, last)
+            found |= ok & (hpos[na] == hpos[nb]) & used[na]
+        out[c : c + _JOIN_CHUNK] = found
     return out
 
 
@@ -684,7 +690,7 @@ def find_reuse(
     max_gap: int = 12,
     min_chars: int = 20,
     min_similarity: float = 0.8,
-    max_df: float | str | None = "auto",
+    max_df: float | int | str | None = "auto",
     boilerplate: str = "exclude",
     boilerplate_share: float = 0.8,
     phrases: pd.DataFrame | None = None,
@@ -709,12 +715,14 @@ def find_reuse(
         ignored).
     min_similarity : float, default 0.8
         Minimum Indel similarity (rapidfuzz, 0–1) of the two spans' skeletons.
-    max_df : float, "auto" or None, default "auto"
-        Shingles in more than this share of plans are not used as seeds: they are shared
-        formulae, and pairing every plan that has them makes the work grow with the square
-        of the corpus. ``"auto"`` uses 0.5 from 50 plans on and every shingle below that
-        (so boilerplate passages of small corpora are still found and flagged); None uses
-        every shingle.
+    max_df : float, int, "auto" or None, default "auto"
+        Shingles in more than this share of plans (an int: this number of plans, as in
+        scikit-learn) are not used as seeds: they are shared formulae, and pairing every
+        plan that has them makes the work grow with the square of the corpus. ``"auto"``
+        uses 0.5 from 50 plans on and every shingle below that (so boilerplate passages of
+        small corpora are still found and flagged); None uses every shingle. Seeds that no
+        other seed of their pair could be chained with are dropped before alignment (see
+        :func:`candidate_pairs`); the passages are the same.
     boilerplate : {"exclude", "include", "only"}
         Whether passages that are mostly boilerplate (see :func:`boilerplate_phrases`) are
         dropped, kept (flagged in column ``boilerplate``) or the only ones returned.
@@ -768,7 +776,12 @@ def find_reuse(
     texts = {d: s.text for d, s in skels.items()}
     if max_df == "auto":
         max_df = 0.5 if len(skels) >= AUTO_MAX_DF_PLANS else None
-    limit = len(skels) * max_df if max_df is not None else math.inf
+    if max_df is None:
+        limit = math.inf
+    elif isinstance(max_df, (int, np.integer)) and not isinstance(max_df, bool):
+        limit = int(max_df)  # a number of plans, as in scikit-learn
+    else:
+        limit = len(skels) * max_df
     index = shingle_index(texts, k, engine=engine, scheduler=scheduler)
     # a lone k-shingle shared by chance is not a passage when k < min_chars: a chain needs
     # two seeds, so seeds that cannot be chained are dropped before alignment

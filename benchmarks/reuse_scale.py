@@ -1,6 +1,8 @@
 """Reuse at scale: ``find_reuse`` on N generated plans, as a ratio to a plain jieba pass.
 
     PYTHONPATH=src .venv/bin/python benchmarks/reuse_scale.py --plans 100 1000
+    PYTHONPATH=src .venv/bin/python benchmarks/reuse_scale.py --plans 1000 --n-jobs 1   # one core
+    PYTHONPATH=src .venv/bin/python benchmarks/reuse_scale.py --plans 1000 --max-df 100  # cap in plans
 
 Each size runs in a fresh subprocess (so its peak memory is its own) and:
 
@@ -9,7 +11,8 @@ Each size runs in a fresh subprocess (so its peak memory is its own) and:
    中国特色社会主义思想 …) in most plans, and passages of 40–120 characters **planted** in 2–6
    plans each, at recorded places;
 2. builds the corpus (not timed) and times one plain ``jieba.lcut`` pass over the same text;
-3. times ``find_reuse(corpus, boilerplate="include")`` (boilerplate flagged in the same call);
+3. times ``find_reuse(corpus, boilerplate="include")`` (boilerplate flagged in the same call;
+   ``--n-jobs`` and ``--max-df`` are passed on);
 4. reports the ratio, the recall of the planted passages (each planted pair of plans counts
    once: found when one passage covers the planted span in both plans, give or take two
    characters at either end) and the peak resident memory of the process.
@@ -118,7 +121,7 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_size(n: int, workdir: Path) -> dict:
+def run_size(n: int, workdir: Path, n_jobs: int | None = None, max_df: float | int | str = "auto") -> dict:
     """Generate, build, time jieba and ``find_reuse`` on ``n`` plans; return the figures."""
     import jieba
 
@@ -139,10 +142,12 @@ def run_size(n: int, workdir: Path) -> dict:
     base = time.perf_counter() - t
     before = peak_mb()
     t = time.perf_counter()
-    found = find_reuse(corpus, boilerplate="include")
+    found = find_reuse(corpus, boilerplate="include", n_jobs=n_jobs, max_df=max_df)
     dt = time.perf_counter() - t
     return {
         "plans": n,
+        "n_jobs": n_jobs or "all",
+        "max_df": max_df,
         "chars": len(text),
         "jieba_s": round(base, 2),
         "reuse_s": round(dt, 2),
@@ -160,17 +165,29 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--plans", type=int, nargs="+", default=[100, 1000])
     ap.add_argument("--out", default=None, help="JSON report")
+    ap.add_argument("--n-jobs", type=int, default=None, help="alignment processes (default: all cores)")
+    ap.add_argument(
+        "--max-df", default="auto", help='find_reuse max_df: "auto", a share (0.5) or plans (100)'
+    )
     ap.add_argument("--one", type=int, help=argparse.SUPPRESS)  # internal: run one size here
     ap.add_argument("--workdir", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one:
-        print(json.dumps(run_size(args.one, Path(args.workdir))))
+        max_df = (
+            args.max_df
+            if args.max_df == "auto"
+            else (float(args.max_df) if "." in args.max_df else int(args.max_df))
+        )
+        print(json.dumps(run_size(args.one, Path(args.workdir), args.n_jobs, max_df)))
         return
     reports = []
     for n in args.plans:
         with tempfile.TemporaryDirectory() as tmp:
             done = subprocess.run(
-                [sys.executable, __file__, "--one", str(n), "--workdir", tmp], capture_output=True, text=True
+                [sys.executable, __file__, "--one", str(n), "--workdir", tmp, "--max-df", args.max_df]
+                + (["--n-jobs", str(args.n_jobs)] if args.n_jobs else []),
+                capture_output=True,
+                text=True,
             )
             if done.returncode:
                 sys.stderr.write(done.stderr[-3000:])
@@ -179,15 +196,13 @@ def main() -> None:
             print(reports[-1], flush=True)
     if args.out:
         Path(args.out).write_text(json.dumps(reports, indent=1), encoding="utf-8")
-    print(
-        "\n| plans | chars | jieba.lcut s | find_reuse s | ratio | passages | boilerplate | recall | peak MB |"
-    )
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    cols = ["plans", "n_jobs", "max_df", "chars", "jieba.lcut s", "find_reuse s", "ratio", "passages",
+            "boilerplate", "recall", "peak MB"]  # fmt: skip
+    print("\n| " + " | ".join(cols) + " |\n|" + "---:|" * len(cols))
     for r in reports:
-        print(
-            f"| {r['plans']:,} | {r['chars']:,} | {r['jieba_s']} | {r['reuse_s']} | **{r['ratio']}×** | "
-            f"{r['passages']:,} | {r['boilerplate']:,} | {r['recall']} | {r['peak_mb']:,} |"
-        )
+        cells = [f"{r['plans']:,}", r["n_jobs"], r["max_df"], f"{r['chars']:,}", r["jieba_s"], r["reuse_s"],
+                 f"**{r['ratio']}×**", f"{r['passages']:,}", f"{r['boilerplate']:,}", r["recall"], f"{r['peak_mb']:,}"]  # fmt: skip
+        print("| " + " | ".join(map(str, cells)) + " |")
 
 
 if __name__ == "__main__":

@@ -19,6 +19,16 @@ The method follows passim and R's textreuse, adapted to unsegmented Chinese:
    :func:`boilerplate_phrases`) plus the reviewable list ``data/boilerplate.txt`` mark
    passages that are shared political formulae rather than evidence of copying; they are
    reported separately.
+
+:func:`find_reuse` runs these as named steps, each a function of its own:
+:func:`shingle_index` (64-bit shingle hashes in sorted numpy arrays: the inverted index),
+:func:`candidate_pairs` (a self-join of the index on the hash; seeds common to most plans
+and seeds that cannot be chained dropped before pairing), :func:`align_pairs` (chain,
+extend, score; in worker processes for many pairs), :func:`passage_table` (body offsets and
+texts), :func:`resolve_nesting` (nested passages, from sorted arrays) and
+:func:`flag_boilerplate` (shares in boilerplate phrases); block kinds and issue dates are
+looked up once per plan. Work grows with the number of shared passages, not with the
+square of the corpus (``benchmarks/reuse_scale.md``).
 """
 
 from __future__ import annotations

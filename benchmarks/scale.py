@@ -50,7 +50,7 @@ def generate(folder: Path, n: int, seed: int = 0) -> list[dict]:
     n_passages = max(3, n // 2)
     passages = []
     for p in range(n_passages):
-        text = "".join(sentence(rng) for _ in range(rng.randint(3, 6)))[:rng.randint(40, 120)]
+        text = "".join(sentence(rng) for _ in range(rng.randint(3, 6)))[: rng.randint(40, 120)]
         holders = sorted(rng.sample(range(n), min(n, rng.randint(2, 6))))
         passages.append({"id": p, "text": text, "plans": [f"plan_{h:05d}" for h in holders]})
     planted: dict[int, list[str]] = {}
@@ -58,7 +58,10 @@ def generate(folder: Path, n: int, seed: int = 0) -> list[dict]:
         for h in p["plans"]:
             planted.setdefault(int(h[5:]), []).append(p["text"])
     for i in range(n):
-        lines = [f"共青团某地{i}委员会{2015 + i % 10}年工作要点", "总体要求：" + "，".join(rng.sample(FORMULAE, 3)) + "。"]
+        lines = [
+            f"共青团某地{i}委员会{2015 + i % 10}年工作要点",
+            "总体要求：" + "，".join(rng.sample(FORMULAE, 3)) + "。",
+        ]
         extra = list(planted.get(i, []))
         item = 0
         for s in range(rng.randint(4, 6)):
@@ -118,8 +121,14 @@ def run_size(n: int, stages: list[str], workdir: Path) -> dict:
         t0 = time.perf_counter()
         out = fn()
         dt = time.perf_counter() - t0
-        report["stages"][name] = {"seconds": round(dt, 2), "ratio": round(dt / base, 2), "peak_mb": round(peak_mb())}
-        print(f"  {n:>6} plans  {name:<10} {dt:8.1f}s  {dt / base:7.2f}×  peak {peak_mb():,.0f} MB", flush=True)
+        report["stages"][name] = {
+            "seconds": round(dt, 2),
+            "ratio": round(dt / base, 2),
+            "peak_mb": round(peak_mb()),
+        }
+        print(
+            f"  {n:>6} plans  {name:<10} {dt:8.1f}s  {dt / base:7.2f}×  peak {peak_mb():,.0f} MB", flush=True
+        )
         return out
 
     corpus = stage("build", lambda: load_corpus(raw, cache_dir=cache)) or load_corpus(raw, cache_dir=cache)
@@ -128,7 +137,10 @@ def run_size(n: int, stages: list[str], workdir: Path) -> dict:
     if "keyness" in stages:
         from analysis.keywords import frequency, keyness
 
-        stage("keyness", lambda: (frequency(corpus, by="doc_id"), keyness(corpus, by="doc_id", target=corpus.doc_ids[0])))
+        stage(
+            "keyness",
+            lambda: (frequency(corpus, by="doc_id"), keyness(corpus, by="doc_id", target=corpus.doc_ids[0])),
+        )
     if "similarity" in stages:
         from analysis.similarity import similarity_matrix
 
@@ -177,7 +189,11 @@ def main() -> None:
         cells = [f"{r['stages'][s]['ratio']}×" if s in r["stages"] else "–" for s in stages]
         rec = r["stages"].get("reuse", {}).get("recall", "–")
         peak = max((v["peak_mb"] for v in r["stages"].values()), default=0)
-        print(f"| {r['plans']:,} | {r['chars']:,} | {r['jieba_seconds']} | " + " | ".join(cells) + f" | {rec} | {peak:,} |")
+        print(
+            f"| {r['plans']:,} | {r['chars']:,} | {r['jieba_seconds']} | "
+            + " | ".join(cells)
+            + f" | {rec} | {peak:,} |"
+        )
 
 
 if __name__ == "__main__":

@@ -19,13 +19,23 @@ The method follows passim and R's textreuse, adapted to unsegmented Chinese:
    :func:`boilerplate_phrases`) plus the reviewable list ``data/boilerplate.txt`` mark
    passages that are shared political formulae rather than evidence of copying; they are
    reported separately.
+
+:func:`find_reuse` runs these as named steps, each a function of its own:
+:func:`shingle_index` (64-bit shingle hashes in sorted numpy arrays: the inverted index),
+:func:`candidate_pairs` (a self-join of the index on the hash; seeds common to most plans
+and seeds that cannot be chained dropped before pairing), :func:`align_pairs` (chain,
+extend, score; in worker processes for many pairs), :func:`passage_table` (body offsets and
+texts), :func:`resolve_nesting` (nested passages, from sorted arrays) and
+:func:`flag_boilerplate` (shares in boilerplate phrases); block kinds and issue dates are
+looked up once per plan. Work grows with the number of shared passages, not with the
+square of the corpus (``benchmarks/reuse_scale.md``).
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -106,30 +116,54 @@ def shingle_hashes(text: str, k: int) -> np.ndarray:
 
 @dataclass
 class ShingleIndex:
-    """Every shingle of every plan: ``hash``, ``doc`` (index into ``docs``) and ``pos``, sorted by hash."""
+    """Every shingle of every plan: ``hash``, ``doc`` (index into ``docs``) and ``pos``, sorted by hash.
+
+    Rows are sorted by ``(hash, doc, pos)``, so the plans sharing a shingle are one run of
+    rows: the inverted index, in three numpy arrays (no dictionary of strings).
+    """
 
     docs: list[str]
     hash: np.ndarray
     doc: np.ndarray
     pos: np.ndarray
+    k: int = 8
 
     def doc_freq(self) -> tuple[np.ndarray, np.ndarray]:
-        """Distinct hashes and the number of plans each occurs in."""
-        if len(self.hash) == 0:
-            return self.hash, np.zeros(0, dtype=np.int64)
-        pairs = np.unique(np.stack([self.hash, self.doc.astype(np.uint64)], axis=1), axis=0)
-        return np.unique(pairs[:, 0], return_counts=True)
+        """Distinct hashes and the number of plans each occurs in.
+
+        Examples
+        --------
+        >>> ix = shingle_index({"a": "青年工作青年", "b": "青年志愿"}, 2)
+        >>> uniq, n = ix.doc_freq()
+        >>> int(n[uniq == shingle_hashes("青年", 2)[0]][0]), int(n.max())
+        (2, 2)
+        """
+        h, d = self.hash, self.doc
+        if len(h) == 0:
+            return h, np.zeros(0, dtype=np.int64)
+        first = np.r_[True, h[1:] != h[:-1]]  # rows are sorted by (hash, doc)
+        new_doc = first | np.r_[True, d[1:] != d[:-1]]
+        return h[first], np.bincount(np.cumsum(first) - 1, weights=new_doc).astype(np.int64)
 
 
 def _hash_job(job: tuple[str, int]) -> np.ndarray:
     return shingle_hashes(*job)
 
 
-def shingle_index(texts: dict[str, str], k: int, *, engine: str = "local", scheduler=None) -> ShingleIndex:
-    """The inverted index of ``k``-shingles over ``texts`` (doc → skeleton text), in numpy arrays.
+def shingle_index(
+    texts: dict[str, str], k: int, *, engine: str = "local", scheduler: object = None
+) -> ShingleIndex:
+    """Step 1: the inverted index of ``k``-shingles over ``texts`` (doc → skeleton text).
 
-    With ``engine="dask"`` the shingles of each document are hashed on the cluster
-    (:func:`analysis.engine.map_documents`); the index is the same.
+    Each text's shingles are hashed to 64-bit integers (:func:`shingle_hashes`) and all
+    rows are sorted by hash. With ``engine="dask"`` the shingles of each document are
+    hashed on the cluster (:func:`analysis.engine.map_documents`); the index is the same.
+
+    Examples
+    --------
+    >>> ix = shingle_index({"b": "青年志愿", "a": "志愿服务"}, 2)
+    >>> ix.docs, len(ix.hash)
+    (['a', 'b'], 6)
     """
     from .engine import map_documents
 
@@ -144,20 +178,220 @@ def shingle_index(texts: dict[str, str], k: int, *, engine: str = "local", sched
     d = np.concatenate(ds) if ds else np.zeros(0, dtype=np.int32)
     p = np.concatenate(ps) if ps else np.zeros(0, dtype=np.int32)
     order = np.lexsort((p, d, h))
-    return ShingleIndex(docs, h[order], d[order], p[order])
+    return ShingleIndex(docs, h[order], d[order], p[order], k)
 
 
-def candidate_seeds(
-    index: ShingleIndex, max_docs: float = math.inf, min_seeds: int = 1
-) -> dict[tuple[str, str], list[tuple[int, int]]]:
-    """Seeds ``(pos_a, pos_b)`` per pair of plans that share a shingle, from the index.
+#: Largest number of rows of the hash self-join built at once (bounds its memory).
+_JOIN_CHUNK = 4_000_000
+
+
+def _self_join(g: np.ndarray, d: np.ndarray, p: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Rows of different plans in the same hash group, paired: ``(doc_a, doc_b, pos_a, pos_b)``.
+
+    ``g`` (group), ``d`` and ``p`` are sorted by group, then doc; ``doc_a < doc_b``. Groups
+    are joined a chunk at a time so the temporary arrays stay small.
+    """
+    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+    sizes = np.diff(np.r_[starts, len(g)])
+    work = np.cumsum(sizes.astype(np.int64) ** 2)
+    parts: list[tuple[np.ndarray, ...]] = []
+    lo_group = 0
+    while lo_group < len(starts):
+        done = work[lo_group - 1] if lo_group else 0
+        hi_group = max(lo_group + 1, int(np.searchsorted(work, done + _JOIN_CHUNK, side="right")))
+        st, sz = starts[lo_group:hi_group], sizes[lo_group:hi_group]
+        rep = np.repeat(sz, sz)  # for each row, the size of its group
+        left = np.repeat(np.arange(st[0], st[0] + sz.sum()), rep)
+        first = np.repeat(np.repeat(st, sz), rep)  # first row of each left row's group
+        right = first + (np.arange(len(left)) - np.repeat(np.cumsum(rep) - rep, rep))
+        ok = d[left] < d[right]
+        left, right = left[ok], right[ok]
+        parts.append((d[left], d[right], p[left], p[right]))
+        lo_group = hi_group
+    return tuple(np.concatenate([q[i] for q in parts]).astype(np.int32, copy=False) for i in range(4))
+
+
+def _sort_key(*columns: tuple[np.ndarray, int]) -> np.ndarray | None:
+    """One int64 key ordering rows like ``np.lexsort`` on ``columns`` (most significant first).
+
+    Each column comes with an exclusive upper bound of its (non-negative) values; None when
+    the bounds do not fit in 62 bits together.
+    """
+    total = 1
+    for _, bound in columns:
+        total *= max(int(bound), 1)
+    if total >= 2**62:
+        return None
+    key = np.zeros(len(columns[0][0]), dtype=np.int64)
+    for col, bound in columns:
+        key = key * max(int(bound), 1) + col
+    return key
+
+
+def _argsort_rows(*columns: tuple[np.ndarray, int]) -> np.ndarray:
+    """Stable order of rows by ``columns`` (most significant first; see :func:`_sort_key`)."""
+    key = _sort_key(*columns)
+    if key is None:
+        return np.lexsort([c for c, _ in columns[::-1]])
+    return np.argsort(key, kind="stable")
+
+
+def _linked(
+    pair: np.ndarray,
+    pa: np.ndarray,
+    pb: np.ndarray,
+    window: int,
+    max_gap: int,
+    linked: np.ndarray | None = None,
+) -> np.ndarray:
+    """Which seeds have a neighbour they could be chained with (the test :func:`_chain` applies).
+
+    A neighbour is another seed of the same pair at most ``window`` characters before or
+    after on both sides (``0 < Δa, Δb <= window``) and off its diagonal by at most
+    ``max_gap`` (``|Δb − Δa| <= max_gap``). A seed without one can only be a chain of its own.
+    ``linked`` marks seeds already known to have one (e.g. the next shingle is shared too);
+    the others are compared with the seeds of their pair within ``window``, from sorted arrays.
+    """
+    n = len(pa)
+    linked = np.zeros(n, dtype=bool) if linked is None else linked.copy()
+    if n < 2 or linked.all():
+        return linked
+    top = int(max(pa.max(), pb.max())) + 1
+    n_pairs = int(pair.max()) + 1
+    # the others: compare with every seed of the pair within ``window`` on side a
+    key = _sort_key((pair, n_pairs), (pa.astype(np.int64) + window, top + 2 * window))
+    if key is None:
+        raise OverflowError("too many plans or too long plans for the seed index")
+    order = np.argsort(key, kind="stable")
+    skey, sa_, sb_ = key[order], pa[order], pb[order]
+    del key
+    rest = np.flatnonzero(~linked[order])  # positions in sorted order: the queries come sorted
+    for c in range(0, len(rest), _JOIN_CHUNK // 8):
+        q = rest[c : c + _JOIN_CHUNK // 8]
+        lo = np.searchsorted(skey, skey[q] - window, side="left")
+        hi = np.searchsorted(skey, skey[q] + window, side="right")
+        cnt = hi - lo
+        qi = np.repeat(q, cnt)
+        t = np.repeat(lo - (np.cumsum(cnt) - cnt), cnt) + np.arange(cnt.sum())
+        da = sa_[t].astype(np.int64) - sa_[qi]
+        db = sb_[t].astype(np.int64) - sb_[qi]
+        db = np.where(da > 0, db, -db)
+        da = np.abs(da)
+        ok = (da > 0) & (db > 0) & (db <= window) & (np.abs(db - da) <= max_gap)
+        linked[order[qi[ok]]] = True
+    return linked
+
+
+def _next_shared(
+    index: ShingleIndex, keep: np.ndarray, da: np.ndarray, db: np.ndarray, pa: np.ndarray, pb: np.ndarray
+) -> np.ndarray:
+    """Seeds whose next or previous shingle is a seed of the same pair too (a run of shared text).
+
+    Looked up by position, without sorting the seeds: ``keep`` marks the index rows used
+    as seeds; the shingle after ``(pa, pb)`` is a seed when both plans have the same hash
+    at ``pa + 1`` and ``pb + 1`` and that hash is used.
+    """
+    counts = np.bincount(index.doc, minlength=len(index.docs)).astype(np.int64)
+    base = np.r_[0, np.cumsum(counts)[:-1]].astype(np.int64)
+    at = base[index.doc] + index.pos
+    hpos = np.empty(len(at), dtype=np.uint64)
+    hpos[at] = index.hash
+    used = np.zeros(len(at), dtype=bool)
+    used[at] = keep
+    out = np.zeros(len(pa), dtype=bool)
+    last = len(at) - 1
+    for c in range(0, len(pa), _JOIN_CHUNK):  # in chunks: the temporary arrays stay small
+        a, b = da[c : c + _JOIN_CHUNK], db[c : c + _JOIN_CHUNK]
+        x, y = pa[c : c + _JOIN_CHUNK].astype(np.int64), pb[c : c + _JOIN_CHUNK].astype(np.int64)
+        ga, gb = base[a] + x, base[b] + y
+        found = np.zeros(len(x), dtype=bool)
+        for step, ok in ((1, (x + 1 < counts[a]) & (y + 1 < counts[b])), (-1, (x >= 1) & (y >= 1))):
+            na, nb = np.clip(ga + step, 0, last), np.clip(gb + step, 0, last)
+            found |= ok & (hpos[na] == hpos[nb]) & used[na]
+        out[c : c + _JOIN_CHUNK] = found
+    return out
+
+
+class CandidatePairs(Mapping):
+    """Seeds per pair of plans, held in arrays: a read-only mapping ``(doc_a, doc_b)`` → seeds.
+
+    ``doc_a``/``doc_b`` index ``docs``; ``bounds[i]:bounds[i + 1]`` are the rows of the
+    ``i``-th pair, sorted by ``(pos_a, pos_b)``. The lists of ``(pos_a, pos_b)`` tuples are
+    only built when a pair is read, so pairs can be sent to worker processes as arrays.
+    """
+
+    def __init__(self, docs: list[str], doc_a: np.ndarray, doc_b: np.ndarray, pos_a: np.ndarray,
+                 pos_b: np.ndarray, bounds: np.ndarray) -> None:  # fmt: skip
+        self.docs, self.doc_a, self.doc_b = docs, doc_a, doc_b
+        self.pos_a, self.pos_b, self.bounds = pos_a, pos_b, bounds
+        self._index: dict[tuple[str, str], int] | None = None
+
+    @property
+    def _keys(self) -> dict[tuple[str, str], int]:
+        if self._index is None:
+            d = self.docs
+            self._index = {
+                (d[a], d[b]): i for i, (a, b) in enumerate(zip(self.doc_a.tolist(), self.doc_b.tolist()))
+            }
+        return self._index
+
+    def __len__(self) -> int:
+        return len(self.doc_a)
+
+    def __iter__(self):
+        return iter(self._keys)
+
+    def __getitem__(self, key: tuple[str, str]) -> list[tuple[int, int]]:
+        i = self._keys[key]
+        s, e = int(self.bounds[i]), int(self.bounds[i + 1])
+        return list(zip(self.pos_a[s:e].tolist(), self.pos_b[s:e].tolist()))
+
+    def items(self):
+        """``((doc_a, doc_b), seeds)`` for every pair, in order."""
+        pa, pb, b, d = self.pos_a.tolist(), self.pos_b.tolist(), self.bounds.tolist(), self.docs
+        for i, (x, y) in enumerate(zip(self.doc_a.tolist(), self.doc_b.tolist())):
+            yield (d[x], d[y]), list(zip(pa[b[i] : b[i + 1]], pb[b[i] : b[i + 1]]))
+
+    def part(self, lo: int, hi: int) -> CandidatePairs:
+        """Pairs ``lo`` … ``hi - 1`` (their own arrays)."""
+        s, e = int(self.bounds[lo]), int(self.bounds[hi])
+        return CandidatePairs(self.docs, self.doc_a[lo:hi], self.doc_b[lo:hi], self.pos_a[s:e],
+                              self.pos_b[s:e], self.bounds[lo : hi + 1] - s)  # fmt: skip
+
+
+def candidate_pairs(
+    index: ShingleIndex,
+    max_docs: float = math.inf,
+    min_seeds: int = 1,
+    *,
+    k: int | None = None,
+    max_gap: int | None = None,
+) -> CandidatePairs:
+    """Step 2: seeds ``(pos_a, pos_b)`` per pair of plans that share a shingle, from the index.
 
     Shingles found in more than ``max_docs`` plans are dropped before pairing (shared
     formulae: boilerplate), so the number of pairs grows with the reuse, not with the
-    square of the corpus. Pairs with fewer than ``min_seeds`` seeds are left out. The
-    pairing is a self-join of the index arrays on the hash, not a loop over shingles.
+    square of the corpus. The pairing is a self-join of the index arrays on the hash, not
+    a loop over shingles. With ``max_gap`` (and ``k``), seeds that no other seed of the
+    pair could be chained with (:func:`_linked`) are dropped: pairs that share only a few
+    scattered shingles by chance are never aligned. Pairs with fewer than ``min_seeds``
+    seeds are left out.
+
+    Returns
+    -------
+    dict
+        ``(doc_a, doc_b)`` (``doc_a < doc_b``) → seeds sorted by ``(pos_a, pos_b)``.
+
+    Examples
+    --------
+    >>> ix = shingle_index({"a": "甲乙丙丁戊己", "b": "子丑丙丁戊寅", "c": "丙丁卯辰巳午"}, 2)
+    >>> dict(candidate_pairs(ix))
+    {('a', 'b'): [(2, 2), (3, 3)], ('a', 'c'): [(2, 0)], ('b', 'c'): [(2, 0)]}
+    >>> dict(candidate_pairs(ix, k=2, max_gap=0))  # a lone shared shingle cannot start a chain
+    {('a', 'b'): [(2, 2), (3, 3)]}
     """
-    out: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    z = np.zeros(0, dtype=np.int32)
+    out = CandidatePairs(index.docs, z, z, z, z, np.zeros(1, dtype=np.int64))
     h, doc, pos = index.hash, index.doc, index.pos
     if len(h) < 2:
         return out
@@ -168,26 +402,30 @@ def candidate_seeds(
     keep = (n_docs[group] >= 2) & (n_docs[group] <= max_docs)
     if not keep.any():
         return out
-    g, d, p = group[keep], doc[keep], pos[keep]
-    # self-join within each hash group (rows are sorted by hash, then doc, then pos)
-    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
-    sizes = np.diff(np.r_[starts, len(g)])
-    rep = np.repeat(sizes, sizes)  # for each row, the size of its group
-    left = np.repeat(np.arange(len(g)), rep)
-    base = np.repeat(starts, sizes)  # first row of each row's group
-    offsets = np.arange(len(left)) - np.repeat(np.cumsum(rep) - rep, rep)
-    right = np.repeat(base, rep) + offsets
-    ok = d[left] < d[right]
-    da, db, pa, pb = d[left][ok], d[right][ok], p[left][ok], p[right][ok]
-    order = np.lexsort((pb, pa, db, da))
-    da, db, pa, pb = da[order], db[order], pa[order], pb[order]
-    bounds = np.flatnonzero(np.r_[True, (da[1:] != da[:-1]) | (db[1:] != db[:-1]), True])
-    docs = index.docs
-    pa_l, pb_l = pa.tolist(), pb.tolist()
-    for s, e in zip(bounds[:-1], bounds[1:]):
-        if e - s >= min_seeds:
-            out[(docs[da[s]], docs[db[s]])] = list(zip(pa_l[s:e], pb_l[s:e]))
-    return out
+    da, db, pa, pb = _self_join(group[keep], doc[keep], pos[keep])
+    pair = da.astype(np.int64) * len(index.docs) + db
+    if max_gap is not None:
+        ok = _linked(pair, pa, pb, max_gap + (k or 0), max_gap, _next_shared(index, keep, da, db, pa, pb))
+        da, db, pa, pb, pair = da[ok], db[ok], pa[ok], pb[ok], pair[ok]
+    if len(pa) == 0:
+        return out
+    top = int(max(pa.max(initial=0), pb.max(initial=0))) + 1
+    order = _argsort_rows(
+        (pair, len(index.docs) ** 2), (pa.astype(np.int64), top), (pb.astype(np.int64), top)
+    )
+    da, db, pa, pb, pair = da[order], db[order], pa[order], pb[order], pair[order]
+    bounds = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1], True])
+    big = np.diff(bounds) >= min_seeds
+    if not big.all():  # drop the rows of pairs with too few seeds
+        rows = np.repeat(big, np.diff(bounds))
+        da, db, pa, pb = da[rows], db[rows], pa[rows], pb[rows]
+        bounds = np.r_[0, np.cumsum(np.diff(bounds)[big])]
+    starts = bounds[:-1]
+    return CandidatePairs(index.docs, da[starts], db[starts], pa, pb, bounds.astype(np.int64))
+
+
+#: Former name of :func:`candidate_pairs`.
+candidate_seeds = candidate_pairs
 
 
 def _chain(seeds: list[tuple[int, int]], k: int, max_gap: int) -> list[list[tuple[int, int]]]:
@@ -216,18 +454,34 @@ def _chain(seeds: list[tuple[int, int]], k: int, max_gap: int) -> list[list[tupl
 
 
 def _score_chain(chain, sa_text: str, sb_text: str, k: int, max_gap: int, min_chars: int,
-                 min_similarity: float) -> tuple[int, int, int, int, float] | None:  # fmt: skip
-    """Skeleton spans (a0, a1, b0, b1) and similarity of a chain of seeds, or None if it fails."""
+                 min_similarity: float, cache: dict | None = None) -> tuple[int, int, int, int, float] | None:  # fmt: skip
+    """Skeleton spans (a0, a1, b0, b1) and similarity of a chain of seeds, or None if it fails.
+
+    ``cache`` (one per pair of plans) keeps the extensions already computed from an end:
+    the parts of a split chain share one end with it.
+    """
     a0, a1 = chain[0][0], chain[-1][0] + k
     b0, b1 = chain[0][1], chain[-1][1] + k
-    ta, tb, ua, ub = _trim(sa_text[a0:a1], sb_text[b0:b1])
+    span_a = sa_text[a0:a1]
+    if a1 > a0 and span_a == sb_text[b0:b1]:  # a run of shared text: nothing to trim
+        ta, tb, ua, ub = 0, a1 - a0, 0, a1 - a0
+    else:
+        ta, tb, ua, ub = _trim(span_a, sb_text[b0:b1])
     a0, a1, b0, b1 = a0 + ta, a0 + tb, b0 + ua, b0 + ub
+    if cache is None:
+        cache = {}
     # extend past an edit near either end (seeds stop k characters short of it)
     w = max_gap + k
-    ra, rb = _extend(sa_text[a1 : a1 + w], sb_text[b1 : b1 + w])
-    a1, b1 = a1 + ra, b1 + rb
-    la, lb = _extend(sa_text[max(0, a0 - w) : a0][::-1], sb_text[max(0, b0 - w) : b0][::-1])
-    a0, b0 = a0 - la, b0 - lb
+    right = cache.get((1, a1, b1))
+    if right is None:
+        right = cache[(1, a1, b1)] = _extend(sa_text[a1 : a1 + w], sb_text[b1 : b1 + w])
+    left = cache.get((0, a0, b0))
+    if left is None:
+        left = cache[(0, a0, b0)] = _extend(
+            sa_text[max(0, a0 - w) : a0][::-1], sb_text[max(0, b0 - w) : b0][::-1]
+        )
+    a1, b1 = a1 + right[0], b1 + right[1]
+    a0, b0 = a0 - left[0], b0 - left[1]
     if min(a1 - a0, b1 - b0) < min_chars:
         return None
     sim = Indel.normalized_similarity(sa_text[a0:a1], sb_text[b0:b1])
@@ -237,9 +491,9 @@ def _score_chain(chain, sa_text: str, sb_text: str, k: int, max_gap: int, min_ch
 
 
 def _split_at_largest_gap(chain: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
-    """The two parts of a chain either side of its largest gap between consecutive seeds."""
+    """The two parts of a chain either side of its largest gap between consecutive seeds (the first if tied)."""
     gaps = [max(b[0] - a[0], b[1] - a[1]) for a, b in zip(chain, chain[1:])]
-    cut = int(np.argmax(gaps)) + 1
+    cut = gaps.index(max(gaps)) + 1
     return [chain[:cut], chain[cut:]]
 
 
@@ -302,23 +556,48 @@ def boilerplate_phrases(
     DataFrame
         ``phrase`` (skeleton text), ``n_docs`` (plans containing it) and ``source``
         (``"corpus"`` or ``"file"``), longest first.
+
+    Examples
+    --------
+    >>> from analysis import load_corpus
+    >>> ph = boilerplate_phrases(load_corpus())
+    >>> list(ph.columns), bool((ph.n_docs >= 1).all())
+    (['phrase', 'n_docs', 'source'], True)
     """
     skels = {d: Skeleton.of(b).text for d, b in zip(corpus.documents.doc_id, corpus.documents.body)}
+    return _phrases_of(skels, shingle_index(skels, k), min_share=min_share, min_docs=min_docs, file=file)
+
+
+def _phrases_of(
+    skels: dict[str, str],
+    index: ShingleIndex,
+    *,
+    min_share: float = 0.75,
+    min_docs: int = 3,
+    file: str | Path | None = BOILERPLATE_FILE,
+) -> pd.DataFrame:
+    """:func:`boilerplate_phrases` from skeleton texts and their shingle index (built once)."""
     n = len(skels)
+    k = index.k
     need = max(min_docs, math.ceil(min_share * n))
-    index = shingle_index(skels, k)
     uniq, counts = index.doc_freq()
-    common = uniq[counts >= need]
+    common = np.sort(uniq[counts >= need])
     phrases: set[str] = set()
-    for s in skels.values():
-        hot = np.isin(shingle_hashes(s, k), common)
-        # runs of consecutive common shingles form one phrase
-        edges = np.flatnonzero(np.diff(np.r_[0, hot.astype(np.int8), 0]))
-        for i, j in zip(edges[::2], edges[1::2]):
-            phrases.add(s[i : j - 1 + k])
-    rows = [(p, sum(p in s for s in skels.values()), "corpus") for p in phrases]
+    if len(common):
+        hot = np.isin(index.hash, common)
+        d, pos = index.doc[hot], index.pos[hot]
+        order = np.lexsort((pos, d))
+        d, pos = d[order], pos[order]
+        # runs of consecutive common shingles in a plan form one phrase
+        start = np.flatnonzero(np.r_[True, (d[1:] != d[:-1]) | (np.diff(pos) != 1)])
+        end = np.r_[start[1:], len(pos)] - 1
+        for i, j in zip(start.tolist(), end.tolist()):
+            text = skels[index.docs[d[i]]]
+            phrases.add(text[pos[i] : pos[j] + k])
+    texts = list(skels.values())
+    rows = [(p, sum(p in t for t in texts), "corpus") for p in sorted(phrases)]
     if file is not None and Path(file).is_file():
-        rows += [(p, sum(p in s for s in skels.values()), "file") for p in read_phrases(file)]
+        rows += [(p, sum(p in t for t in texts), "file") for p in read_phrases(file)]
     out = pd.DataFrame(rows, columns=["phrase", "n_docs", "source"]).drop_duplicates("phrase")
     out = out.assign(length=out.phrase.str.len())
     return out.sort_values(["length", "phrase"], ascending=[False, True], ignore_index=True).drop(
@@ -327,6 +606,7 @@ def boilerplate_phrases(
 
 
 def _covered(text: str, phrases: Sequence[str]) -> np.ndarray:
+    """Characters of ``text`` inside an occurrence of one of ``phrases``."""
     mask = np.zeros(len(text), dtype=bool)
     for p in phrases:
         start = text.find(p)
@@ -339,14 +619,15 @@ def _covered(text: str, phrases: Sequence[str]) -> np.ndarray:
 def _align_chunk(job: tuple) -> list[tuple]:
     pairs, texts, k, max_gap, min_chars, min_similarity = job
     out = []
-    for (a, b), seeds in pairs:
+    for (a, b), seeds in pairs.items():
         sa_text, sb_text = texts[a], texts[b]
         # a lone k-shingle shared by chance is not a passage: a chain needs two seeds
         # (k + 1 shared characters); the ends are then extended through short edits
         pending = [c for c in _chain(seeds, k, max_gap) if len(c) >= 2 or k >= min_chars]
+        cache: dict = {}
         while pending:
             chain = pending.pop()
-            span = _score_chain(chain, sa_text, sb_text, k, max_gap, min_chars, min_similarity)
+            span = _score_chain(chain, sa_text, sb_text, k, max_gap, min_chars, min_similarity, cache)
             if span is None:
                 # below the similarity threshold: passages close together were chained across
                 # what separates them. Split at the largest gap and score each part again.
@@ -358,7 +639,7 @@ def _align_chunk(job: tuple) -> list[tuple]:
 
 
 def align_pairs(
-    pair_seeds: dict[tuple[str, str], list[tuple[int, int]]],
+    pair_seeds: CandidatePairs | Mapping[tuple[str, str], Sequence[tuple[int, int]]],
     texts: dict[str, str],
     *,
     k: int = 8,
@@ -367,7 +648,7 @@ def align_pairs(
     min_similarity: float = 0.8,
     n_jobs: int | None = None,
 ) -> list[tuple]:
-    """Passages from the seeds of each pair: chain, extend, score, split failing chains.
+    """Step 3: passages from the seeds of each pair: chain, extend, score, split failing chains.
 
     Returns ``(doc_a, doc_b, a0, a1, b0, b1, similarity)`` in skeleton offsets, in pair
     order. Pairs are aligned in ``n_jobs`` processes (default: all cores from 2,000 pairs
@@ -375,21 +656,40 @@ def align_pairs(
     """
     import os
 
-    items = sorted(pair_seeds.items())
+    if not isinstance(pair_seeds, CandidatePairs):
+        pair_seeds = _as_candidates(pair_seeds)
     if n_jobs is None:
-        n_jobs = (os.cpu_count() or 1) if len(items) >= 2000 else 1
-    if n_jobs <= 1 or len(items) < 2:
-        return _align_chunk((items, texts, k, max_gap, min_chars, min_similarity))
+        n_jobs = (os.cpu_count() or 1) if len(pair_seeds) >= 2000 else 1
+    if n_jobs <= 1 or len(pair_seeds) < 2:
+        return _align_chunk((pair_seeds, texts, k, max_gap, min_chars, min_similarity))
     from concurrent.futures import ProcessPoolExecutor
 
-    size = max(1, len(items) // (4 * n_jobs))
+    size = max(1, len(pair_seeds) // (4 * n_jobs))
     jobs = []
-    for i in range(0, len(items), size):
-        part = items[i : i + size]
-        need = {d for (a, b), _ in part for d in (a, b)}
+    for i in range(0, len(pair_seeds), size):
+        part = pair_seeds.part(i, min(i + size, len(pair_seeds)))
+        need = {part.docs[j] for j in np.unique(np.r_[part.doc_a, part.doc_b]).tolist()}
         jobs.append((part, {d: texts[d] for d in need}, k, max_gap, min_chars, min_similarity))
     with ProcessPoolExecutor(n_jobs) as ex:
         return [r for chunk in ex.map(_align_chunk, jobs) for r in chunk]
+
+
+def _as_candidates(pair_seeds: Mapping[tuple[str, str], Sequence[tuple[int, int]]]) -> CandidatePairs:
+    """A mapping of seeds per pair as :class:`CandidatePairs` (pairs in sorted order)."""
+    docs = sorted({d for pair in pair_seeds for d in pair})
+    code = {d: i for i, d in enumerate(docs)}
+    items = sorted(pair_seeds.items())
+    pa = [a for _, seeds in items for a, _ in seeds]
+    pb = [b for _, seeds in items for _, b in seeds]
+    bounds = np.r_[0, np.cumsum([len(seeds) for _, seeds in items])].astype(np.int64)
+    return CandidatePairs(
+        docs,
+        np.array([code[a] for (a, _), _ in items], dtype=np.int64),
+        np.array([code[b] for (_, b), _ in items], dtype=np.int64),
+        np.array(pa, dtype=np.int64),
+        np.array(pb, dtype=np.int64),
+        bounds,
+    )
 
 
 def find_reuse(
@@ -400,13 +700,13 @@ def find_reuse(
     max_gap: int = 12,
     min_chars: int = 20,
     min_similarity: float = 0.8,
-    max_df: float | str | None = "auto",
+    max_df: float | int | str | None = "auto",
     boilerplate: str = "exclude",
     boilerplate_share: float = 0.8,
     phrases: pd.DataFrame | None = None,
     exclude_blocks: Sequence[str] = (),
     engine: str = "local",
-    scheduler=None,
+    scheduler: object = None,
     n_jobs: int | None = None,
 ) -> pd.DataFrame:
     """Passages reused between plans, exact and near-verbatim.
@@ -425,12 +725,14 @@ def find_reuse(
         ignored).
     min_similarity : float, default 0.8
         Minimum Indel similarity (rapidfuzz, 0–1) of the two spans' skeletons.
-    max_df : float, "auto" or None, default "auto"
-        Shingles in more than this share of plans are not used as seeds: they are shared
-        formulae, and pairing every plan that has them makes the work grow with the square
-        of the corpus. ``"auto"`` uses 0.5 from 50 plans on and every shingle below that
-        (so boilerplate passages of small corpora are still found and flagged); None uses
-        every shingle.
+    max_df : float, int, "auto" or None, default "auto"
+        Shingles in more than this share of plans (an int: this number of plans, as in
+        scikit-learn) are not used as seeds: they are shared formulae, and pairing every
+        plan that has them makes the work grow with the square of the corpus. ``"auto"``
+        uses 0.5 from 50 plans on and every shingle below that (so boilerplate passages of
+        small corpora are still found and flagged); None uses every shingle. Seeds that no
+        other seed of their pair could be chained with are dropped before alignment (see
+        :func:`candidate_pairs`); the passages are the same.
     boilerplate : {"exclude", "include", "only"}
         Whether passages that are mostly boilerplate (see :func:`boilerplate_phrases`) are
         dropped, kept (flagged in column ``boilerplate``) or the only ones returned.
@@ -449,6 +751,11 @@ def find_reuse(
     n_jobs : int, optional
         Processes that align candidate pairs (:func:`align_pairs`; default all cores from
         2,000 candidate pairs on).
+
+    The work is done in named steps, each usable on its own: :func:`shingle_index`,
+    :func:`candidate_pairs`, :func:`align_pairs`, :func:`passage_table`,
+    :func:`resolve_nesting` and :func:`flag_boilerplate`; block kinds and the earlier plan
+    are looked up once per plan.
 
     Returns
     -------
@@ -476,41 +783,35 @@ def find_reuse(
         skels = {d: Skeleton.of(b, spans.get(d, [])) for d, b in zip(docs.doc_id, docs.body)}
     else:
         skels = {d: Skeleton.of(b) for d, b in zip(docs.doc_id, docs.body)}
-    bodies = dict(zip(docs.doc_id, docs.body))
+    texts = {d: s.text for d, s in skels.items()}
     if max_df == "auto":
         max_df = 0.5 if len(skels) >= AUTO_MAX_DF_PLANS else None
-    limit = len(skels) * max_df if max_df is not None else math.inf
-    # a chain needs two seeds (below), so pairs with one seed are not even formed
-    index = shingle_index({d: s.text for d, s in skels.items()}, k, engine=engine, scheduler=scheduler)
-    pair_seeds = candidate_seeds(index, limit,
-                                 min_seeds=1 if k >= min_chars else 2)  # fmt: skip
+    if max_df is None:
+        limit = math.inf
+    elif isinstance(max_df, (int, np.integer)) and not isinstance(max_df, bool):
+        limit = int(max_df)  # a number of plans, as in scikit-learn
+    else:
+        limit = len(skels) * max_df
+    index = shingle_index(texts, k, engine=engine, scheduler=scheduler)
+    # a lone k-shingle shared by chance is not a passage when k < min_chars: a chain needs
+    # two seeds, so seeds that cannot be chained are dropped before alignment
+    chained = k < min_chars
+    pairs = candidate_pairs(
+        index, limit, min_seeds=2 if chained else 1, k=k, max_gap=max_gap if chained else None
+    )
+    spans = align_pairs(pairs, texts, k=k, max_gap=max_gap, min_chars=min_chars,
+                        min_similarity=min_similarity, n_jobs=n_jobs)  # fmt: skip
+    out = resolve_nesting(passage_table(spans, skels, dict(zip(docs.doc_id, docs.body))))
     if phrases is None:
-        phrases = boilerplate_phrases(corpus)
-    phrase_list = list(phrases.phrase)
-    masks = {d: _covered(s.text, phrase_list) for d, s in skels.items()}
-    spans = align_pairs(
-        pair_seeds, {d: sk.text for d, sk in skels.items()}, k=k, max_gap=max_gap, min_chars=min_chars,
-        min_similarity=min_similarity, n_jobs=n_jobs,
-    )  # fmt: skip
-    rows = []
-    for a, b, a0, a1, b0, b1, sim in spans:
-        s_a, e_a = skels[a].body_span(a0, a1)
-        s_b, e_b = skels[b].body_span(b0, b1)
-        share = min(masks[a][a0:a1].mean(), masks[b][b0:b1].mean())
-        rows.append(
-            {"doc_a": a, "doc_b": b, "start_a": s_a, "end_a": e_a, "start_b": s_b, "end_b": e_b,
-             "text_a": bodies[a][s_a:e_a], "text_b": bodies[b][s_b:e_b], "similarity": sim,
-             "n_chars": min(a1 - a0, b1 - b0), "boilerplate_share": float(share)}
-        )  # fmt: skip
-    cols = ["doc_a", "doc_b", "start_a", "end_a", "start_b", "end_b", "text_a", "text_b", "similarity", "n_chars",
-            "boilerplate_share"]  # fmt: skip
-    out = pd.DataFrame(rows, columns=cols)
-    out = _drop_nested(out)
+        if doc_ids is None and not exclude_blocks and k == 8:  # the same skeletons: reuse the index
+            phrases = _phrases_of(texts, index)
+        else:
+            phrases = boilerplate_phrases(corpus)
+    out = flag_boilerplate(out, skels, list(phrases.phrase), share=boilerplate_share)
     out["block_a"] = _block_kinds(corpus, out.doc_a, out.start_a)
     out["block_b"] = _block_kinds(corpus, out.doc_b, out.start_b)
-    out["boilerplate"] = out.boilerplate_share >= boilerplate_share
-    keys = _date_keys(corpus)
-    out["earlier"] = [_earlier_of(keys.get(a), keys.get(b), a, b) for a, b in zip(out.doc_a, out.doc_b)]
+    out["earlier"] = _earlier_plans(corpus, out.doc_a, out.doc_b)
+    out = out[_COLUMNS]
     if boilerplate == "exclude":
         out = out[~out.boilerplate]
     elif boilerplate == "only":
@@ -518,48 +819,180 @@ def find_reuse(
     return out.sort_values(["doc_a", "doc_b", "start_a"], ignore_index=True)
 
 
+_COLUMNS = ["doc_a", "doc_b", "start_a", "end_a", "start_b", "end_b", "text_a", "text_b", "similarity",
+            "n_chars", "boilerplate_share", "block_a", "block_b", "boilerplate", "earlier"]  # fmt: skip
+
+
+def passage_table(
+    spans: Sequence[tuple], skeletons: dict[str, Skeleton], bodies: dict[str, str]
+) -> pd.DataFrame:
+    """Step 4: passages in skeleton offsets (:func:`align_pairs`) as a table in body offsets.
+
+    Returns
+    -------
+    DataFrame
+        ``doc_a, doc_b, start_a, end_a, start_b, end_b, text_a, text_b, similarity,
+        n_chars`` (``n_chars``: skeleton characters of the shorter span), one row per span,
+        in the order given.
+
+    Examples
+    --------
+    >>> sk = {"a": Skeleton.of("青年，志愿"), "b": Skeleton.of("青年志愿")}
+    >>> t = passage_table([("a", "b", 0, 4, 0, 4, 1.0)], sk, {"a": "青年，志愿", "b": "青年志愿"})
+    >>> t[["start_a", "end_a", "text_a", "text_b", "n_chars"]].values.tolist()
+    [[0, 5, '青年，志愿', '青年志愿', 4]]
+    """
+    cols = [
+        "doc_a",
+        "doc_b",
+        "start_a",
+        "end_a",
+        "start_b",
+        "end_b",
+        "text_a",
+        "text_b",
+        "similarity",
+        "n_chars",
+    ]
+    if not spans:
+        return pd.DataFrame(columns=cols).astype(
+            {c: "int64" for c in cols[2:6] + ["n_chars"]} | {"similarity": float}
+        )
+    doc_a, doc_b, a0, a1, b0, b1, sim = (list(c) for c in zip(*spans))
+    names = sorted(skeletons)
+    code = {d: i for i, d in enumerate(names)}
+    lengths = np.array([len(skeletons[d].offsets) for d in names], dtype=np.int64)
+    base = np.r_[0, np.cumsum(lengths)[:-1]]
+    offsets = np.concatenate([skeletons[d].offsets for d in names] + [np.zeros(0, dtype=np.int64)])
+    out = {"doc_a": doc_a, "doc_b": doc_b}
+    for side, docs_, lo, hi in (("a", doc_a, a0, a1), ("b", doc_b, b0, b1)):
+        at = base[np.array([code[d] for d in docs_], dtype=np.int64)]
+        start = offsets[at + np.asarray(lo, dtype=np.int64)]
+        end = offsets[at + np.asarray(hi, dtype=np.int64) - 1] + 1
+        out[f"start_{side}"], out[f"end_{side}"] = start.astype(np.int64), end.astype(np.int64)
+    for side, docs_ in (("a", doc_a), ("b", doc_b)):
+        s, e = out[f"start_{side}"].tolist(), out[f"end_{side}"].tolist()
+        out[f"text_{side}"] = [bodies[d][i:j] for d, i, j in zip(docs_, s, e)]
+    out["similarity"] = np.asarray(sim, dtype=float)
+    out["n_chars"] = np.minimum(np.subtract(a1, a0), np.subtract(b1, b0)).astype(np.int64)
+    return pd.DataFrame(out, columns=cols)
+
+
+def resolve_nesting(passages: pd.DataFrame) -> pd.DataFrame:
+    """Step 5: drop a passage whose two spans both lie inside another passage of the same pair.
+
+    The container must be longer in ``doc_a`` (of two equally long, the later row wins), so
+    of nested alignments only the outermost is kept. Resolved with sorted arrays: for each
+    passage only the passages of its pair starting at most the pair's longest passage
+    before it are compared, never every pair of passages.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"doc_a": ["a", "a", "a"], "doc_b": ["b", "b", "c"],
+    ...                    "start_a": [0, 2, 2], "end_a": [30, 20, 20],
+    ...                    "start_b": [5, 6, 6], "end_b": [35, 20, 20]})
+    >>> resolve_nesting(df).start_a.tolist()  # row 1 lies inside row 0; row 2 is another pair
+    [0, 2]
+    """
+    if passages.empty:
+        return passages.reset_index(drop=True)
+    n = len(passages)
+    pair = pd.MultiIndex.from_arrays([passages.doc_a.to_numpy(), passages.doc_b.to_numpy()]).factorize()[0]
+    pair = pair.astype(np.int64)
+    sa, ea = passages.start_a.to_numpy(np.int64), passages.end_a.to_numpy(np.int64)
+    sb, eb = passages.start_b.to_numpy(np.int64), passages.end_b.to_numpy(np.int64)
+    length = ea - sa
+    span = int(ea.max()) + 1
+    key = pair * span + sa
+    order = np.argsort(key, kind="stable")
+    skey = key[order]
+    longest = np.zeros(pair.max() + 1, dtype=np.int64)
+    np.maximum.at(longest, pair, length)
+    # a container j has sa_j <= sa_i and ea_j >= ea_i, so sa_j >= ea_i - (longest of the pair)
+    lo = np.searchsorted(skey, pair * span + np.maximum(ea - longest[pair], 0), side="left")
+    hi = np.searchsorted(skey, key, side="right")
+    cnt = hi - lo
+    i = np.repeat(np.arange(n), cnt)
+    j = order[np.repeat(lo - (np.cumsum(cnt) - cnt), cnt) + np.arange(cnt.sum())]
+    inside = (i != j) & (sa[j] <= sa[i]) & (ea[i] <= ea[j]) & (sb[j] <= sb[i]) & (eb[i] <= eb[j])
+    inside &= (length[j] > length[i]) | ((length[j] == length[i]) & (j > i))
+    # containment is transitive and "longer" a strict order, so the longest container of a
+    # contained passage is itself kept: a passage goes exactly when some container exists
+    drop = np.zeros(n, dtype=bool)
+    drop[i[inside]] = True
+    return passages[~drop].reset_index(drop=True)
+
+
+def flag_boilerplate(
+    passages: pd.DataFrame,
+    skeletons: dict[str, Skeleton],
+    phrases: Sequence[str],
+    *,
+    share: float = 0.8,
+) -> pd.DataFrame:
+    """Step 6: share of each passage inside boilerplate phrases, and the flag.
+
+    ``boilerplate_share`` is the smaller, over the two spans, of the share of skeleton
+    characters lying in an occurrence of one of ``phrases`` (skeleton text, e.g.
+    :func:`boilerplate_phrases`); ``boilerplate`` is ``boilerplate_share >= share``.
+    Each plan is searched for the phrases once.
+
+    Examples
+    --------
+    >>> sk = {"a": Skeleton.of("青年志愿服务。坚持党建带团建"), "b": Skeleton.of("坚持党建带团建")}
+    >>> df = pd.DataFrame({"doc_a": ["a"], "doc_b": ["b"], "start_a": [7], "end_a": [14],
+    ...                    "start_b": [0], "end_b": [7]})
+    >>> flag_boilerplate(df, sk, ["党建带团建"])[["boilerplate_share", "boilerplate"]].values.tolist()
+    [[0.7142857142857143, False]]
+    """
+    out = passages.copy()
+    if out.empty:
+        out["boilerplate_share"] = pd.Series(dtype=float)
+        out["boilerplate"] = pd.Series(dtype=bool)
+        return out
+    names = sorted(set(out.doc_a) | set(out.doc_b))
+    code = {d: i for i, d in enumerate(names)}
+    masks = [_covered(skeletons[d].text, phrases) for d in names]
+    base = np.r_[0, np.cumsum([len(m) + 1 for m in masks])[:-1]].astype(np.int64)
+    # one cumulative count over all plans, each preceded by a zero
+    covered = np.concatenate([np.r_[0, np.cumsum(m)] for m in masks])
+    top = max((int(skeletons[d].offsets[-1]) for d in names if len(skeletons[d].offsets)), default=0)
+    span = max(top, int(out.end_a.max()), int(out.end_b.max())) + 2
+    keys = np.concatenate(
+        [i * span + skeletons[d].offsets for i, d in enumerate(names)] + [np.zeros(0, np.int64)]
+    )
+    first = np.r_[0, np.cumsum([len(skeletons[d].offsets) for d in names])[:-1]].astype(np.int64)
+    shares = []
+    for side in ("a", "b"):
+        c = np.array([code[d] for d in out[f"doc_{side}"]], dtype=np.int64)
+        # skeleton offsets of the span: characters at body offsets start … end - 1
+        lo = np.searchsorted(keys, c * span + out[f"start_{side}"].to_numpy(np.int64)) - first[c]
+        hi = np.searchsorted(keys, c * span + out[f"end_{side}"].to_numpy(np.int64)) - first[c]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            shares.append((covered[base[c] + hi] - covered[base[c] + lo]) / (hi - lo))
+    out["boilerplate_share"] = np.minimum(shares[0], shares[1]).astype(float)
+    out["boilerplate"] = out.boilerplate_share >= share
+    return out
+
+
 def _block_kinds(corpus, doc_ids: pd.Series, starts: pd.Series) -> list[str]:
-    """Kind of block (cover, preamble, item …) each position falls in."""
+    """Kind of block (cover, preamble, item …) each position falls in, from sorted arrays."""
     if len(starts) == 0:
         return []
-    out = np.array([""] * len(starts), dtype=object)
     blocks = corpus.blocks.sort_values(["doc_id", "start"])
-    by_doc = {d: (g.start.to_numpy(), g.kind.to_numpy()) for d, g in blocks.groupby("doc_id", sort=False)}
-    pos = starts.to_numpy()
-    for d, idx in pd.Series(range(len(doc_ids)), index=doc_ids.to_numpy()).groupby(level=0).indices.items():
-        bstart, kind = by_doc[d]
-        j = np.clip(np.searchsorted(bstart, pos[idx], side="right") - 1, 0, max(len(bstart) - 1, 0))
-        out[idx] = kind[j]
-    return out.tolist()
-
-
-def _drop_nested(df: pd.DataFrame) -> pd.DataFrame:
-    """Drop a passage whose two spans both lie inside another passage of the same pair."""
-    if df.empty:
-        return df
-    keep = np.ones(len(df), dtype=bool)
-    sa, ea = df.start_a.to_numpy(), df.end_a.to_numpy()
-    sb, eb = df.start_b.to_numpy(), df.end_b.to_numpy()
-    for idx in df.groupby(["doc_a", "doc_b"], sort=False).indices.values():
-        if len(idx) < 2:
-            continue
-        # containment of i (rows) in j (columns), both spans, j longer (ties: larger index wins)
-        inside = (sa[idx][None, :] <= sa[idx][:, None]) & (ea[idx][:, None] <= ea[idx][None, :])
-        inside &= (sb[idx][None, :] <= sb[idx][:, None]) & (eb[idx][:, None] <= eb[idx][None, :])
-        length = ea[idx] - sa[idx]
-        longer = (length[None, :] > length[:, None]) | (
-            (length[None, :] == length[:, None]) & (idx[None, :] > idx[:, None])
-        )
-        np.fill_diagonal(inside, False)
-        # a passage is dropped only when a kept passage contains it: resolve longest first
-        order = np.lexsort((-idx, -length))
-        kept_local = np.ones(len(idx), dtype=bool)
-        for i in order:
-            cont = inside[i] & longer[i] & kept_local
-            if cont.any():
-                kept_local[i] = False
-        keep[idx] = kept_local
-    return df[keep].reset_index(drop=True)
+    names = sorted(set(blocks.doc_id))
+    code = {d: i for i, d in enumerate(names)}
+    bcode = blocks.doc_id.map(code).to_numpy(np.int64)
+    span = int(max(blocks.start.max(), starts.max())) + 2
+    bkey = bcode * span + blocks.start.to_numpy(np.int64)
+    kinds = blocks.kind.to_numpy(dtype=object)
+    first = np.searchsorted(bcode, np.arange(len(names)), side="left")
+    last = np.searchsorted(bcode, np.arange(len(names)), side="right") - 1
+    c = np.array([code.get(d, -1) for d in doc_ids], dtype=np.int64)
+    if (c < 0).any():
+        raise KeyError(f"plans without blocks: {sorted(set(doc_ids[c < 0]))}")
+    j = np.searchsorted(bkey, c * span + starts.to_numpy(np.int64), side="right") - 1
+    return kinds[np.clip(j, first[c], last[c])].tolist()
 
 
 def _date_keys(corpus) -> dict[str, str | None]:
@@ -581,9 +1014,16 @@ def _date_keys(corpus) -> dict[str, str | None]:
     return out
 
 
-def _earlier(corpus, a: str, b: str) -> str | None:
+def _earlier_plans(corpus, doc_a: pd.Series, doc_b: pd.Series) -> list[str | None]:
+    """The plan issued first of each pair (None when the dates do not say): dates looked up once."""
     keys = _date_keys(corpus)
-    return _earlier_of(keys.get(a), keys.get(b), a, b)
+    memo: dict[tuple[str, str], str | None] = {}
+    out = []
+    for a, b in zip(doc_a, doc_b):
+        if (a, b) not in memo:
+            memo[(a, b)] = _earlier_of(keys.get(a), keys.get(b), a, b)
+        out.append(memo[(a, b)])
+    return out
 
 
 def _earlier_of(ka: str | None, kb: str | None, a: str, b: str) -> str | None:

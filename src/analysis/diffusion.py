@@ -1,46 +1,74 @@
-"""Policy diffusion: which passages travel between plans, in which direction, and what a
-city takes from its province.
+"""Policy diffusion: which passages travel between plans, and in which direction the text says.
 
-Pairs of reused passages (:func:`analysis.reuse.find_reuse`) are grouped into **passage
-families**, as passim groups reprinted passages into clusters: two spans belong to the same
-family when a reuse pair links them, or when they overlap in one plan. A passage that five
-plans share is one family with five members, not ten pairs.
+Reused passages (:func:`analysis.reuse.find_reuse`) and widely copied passages
+(:func:`analysis.reuse.common_passages`) are grouped into **passage families**, as passim
+groups reprinted passages into clusters: a passage that five plans share is one family with
+five members, not ten pairs. Families are built from passages that are not shared political
+formulae (boilerplate), and two spans of one plan join only when each covers at least half
+of the other, so families do not chain through short formulae.
 
-Within a family, each member's **parent** is the earlier (or, on the same date, the
-higher-level) member whose copy of the passage is most similar to its own, following the
-Legislative Influence Detector's reading of text reuse as inheritance. Members that no
-other member precedes are the family's origins; members that cannot be ordered share the
-passage laterally.
+**Direction needs textual evidence.** Plans are passed down layer by layer (层层转发), and the
+common source (the central plan, a congress report) is usually not in the folder. Two plans
+holding the same passage may each have copied it from that unseen source, so date and level
+alone never make an arrow. For each family a **consensus text** is reconstructed (the
+latent common source, as LobbyBack does): the reading of the majority of members at every
+place, or the text of a plan marked as a source (``role == "source"`` in the manifest, and
+every ``central`` plan). Each member is then described by its differences from the
+consensus (``added``, ``removed``, ``changed`` characters). As in stemmatology, a member B
+is **inherited** from member A only when
 
-Dates are compared at the precision both plans have (a full issue date, else the plan's
-year); administrative levels rank ``central > province = municipality > prefecture >
-county > school = township``.
+- B carries A's own changes against the consensus (**shared innovations**: text of at
+  least ``min_innovation`` characters that A and B inserted or substituted at the same
+  place and the consensus lacks; shared omissions are not counted, as two copies easily
+  drop the same words independently), or A is a marked source;
+- A could have come first (:func:`analysis.ordering.precedes`: an earlier date, or on an
+  equal or unknown date a line of authority — the central plan over all, a province over its
+  own cities; never across provinces);
+- A's span contains what B inherits (``min_containment`` of B's characters that are not
+  B's own changes are aligned with A's span): a 2021 plan cannot be the parent of a passage
+  about a 2022 speech.
+
+The parent is chosen from B's own alignment with each candidate, never from another pair of
+the family. Members with no such parent are **co-derived**: they share the passage, and
+nothing in the text says who took it from whom. With two members, or when the changes are
+all private, every member is co-derived. Limits: a copy that made no change of its own
+cannot be told from its source's other copies; innovations shared by a majority enter the
+consensus (they are then read as the original text); independent identical edits would be
+read as evidence. References: Smith, Cordell & Mullen (2015) passim; Burgess et al. (2016)
+Legislative Influence Detector; Burgess, Giraudy & Adar (2016) LobbyBack; Maas (1958) and
+Salemans (2000) on shared innovations in stemmatology.
 
 Examples
 --------
 >>> from analysis import load_corpus
 >>> fam = passage_families(load_corpus())
->>> sorted(fam.members.columns)[:4]
-['block', 'date', 'doc_id', 'end']
+>>> sorted(set(fam.members.relation)) <= ["co-derived", "inherited", "source"]
+True
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+from rapidfuzz.distance import Indel
 
 from .errors import InsufficientDataError
 from .metadata import LEVEL_RANK
+from .ordering import date_key, precedes, sort_key
 from .stats import wilson_interval
 
 MEMBER_COLUMNS = ["family", "doc_id", "start", "end", "n_chars", "text", "date", "year", "level", "region",
-                  "block", "parent", "relation", "similarity"]  # fmt: skip
-FAMILY_COLUMNS = ["family", "size", "n_spans", "earliest", "origin", "origin_basis", "first_date",
+                  "role", "block", "relation", "parent", "basis", "n_evidence", "containment", "added",
+                  "removed", "changed"]  # fmt: skip
+FAMILY_COLUMNS = ["family", "kind", "size", "n_spans", "anchor", "n_inherited", "n_coderived", "first_date",
                   "last_date", "levels", "boilerplate", "n_chars", "text"]  # fmt: skip
-EDGE_COLUMNS = ["source", "target", "relation", "n_families", "n_chars", "similarity"]
+EDGE_COLUMNS = ["source", "target", "relation", "n_families", "n_evidence", "n_chars", "basis"]
+#: Families with more members than this list no co-derived pairs in :func:`diffusion_edges`.
+MAX_PAIRS_FAMILY = 40
 
 
 class Families(NamedTuple):
@@ -55,75 +83,56 @@ class Families(NamedTuple):
 
 
 def plan_order(corpus) -> pd.DataFrame:
-    """Date, precision and level rank of every plan, as used to order diffusion.
+    """Date, precision, level and role of every plan, as used to order diffusion.
 
     Returns
     -------
     DataFrame
-        ``doc_id, date`` (ISO string: the issue date, else the year), ``precision``
-        (``"day"``, ``"year"`` or None), ``year, level, level_rank, region, province``.
+        ``doc_id, date`` (ISO string: the issue date, else the year; None when neither is
+        known), ``precision`` (``"day"``, ``"year"`` or None), ``year, level, level_rank,
+        region, province`` and ``role`` (``"source"`` for plans marked so in the manifest's
+        ``role`` column and for every ``central`` plan, else ``"plan"``).
 
     Examples
     --------
     >>> import pandas as pd
     >>> class C:  # any object with a ``documents`` table
-    ...     documents = pd.DataFrame({"doc_id": ["a", "b"], "issued_date": ["2023-02-10", None],
-    ...                               "year": [2023, 2021], "level": ["city", "province"],
-    ...                               "region": ["x", "y"], "province": ["y", "y"]})
+    ...     documents = pd.DataFrame({"doc_id": ["a", "b", "c"], "issued_date": ["2023-02-10", None, None],
+    ...                               "year": [2023, 2021, float("nan")], "level": ["city", "province", None],
+    ...                               "region": ["x", "y", "z"], "province": ["y", "y", None]})
     >>> plan_order(C())[["doc_id", "date", "precision"]].values.tolist()
-    [['a', '2023-02-10', 'day'], ['b', '2021', 'year']]
+    [['a', '2023-02-10', 'day'], ['b', '2021', 'year'], ['c', None, None]]
     """
     d = corpus.documents
     rows = []
-    for r in d.itertuples():
-        date, precision = None, None
-        issued = getattr(r, "issued_date", None)
-        year = getattr(r, "year", None)
-        if isinstance(issued, str) and issued:
-            date, precision = issued, "day"
-        elif year is not None and not pd.isna(year):
-            date, precision = f"{int(year)}", "year"
-        level = getattr(r, "level", None)
-        level = level if isinstance(level, str) else None
+    for r in d.to_dict("records"):
+        date = date_key(r.get("issued_date"), r.get("year"))
+        precision = None if date is None else ("day" if len(date) > 4 else "year")
+        year = r.get("year")
+        level = r.get("level") if isinstance(r.get("level"), str) else None
+        role = r.get("role") if isinstance(r.get("role"), str) and r.get("role") else None
         rows.append(
             {
-                "doc_id": r.doc_id,
+                "doc_id": r["doc_id"],
                 "date": date,
                 "precision": precision,
                 "year": None if year is None or pd.isna(year) else int(year),
                 "level": level,
                 "level_rank": LEVEL_RANK.get(level) if level else None,
-                "region": getattr(r, "region", None),
-                "province": getattr(r, "province", None),
+                "region": r.get("region") if isinstance(r.get("region"), str) else None,
+                "province": r.get("province") if isinstance(r.get("province"), str) else None,
+                "role": role or ("source" if level == "central" else "plan"),
             }
         )
-    return pd.DataFrame(rows, columns=["doc_id", "date", "precision", "year", "level", "level_rank",
-                                       "region", "province"])  # fmt: skip
-
-
-def _compare(a: dict, b: dict) -> tuple[int, str | None]:
-    """-1 if plan ``a`` precedes ``b``, 1 if it follows, 0 if they cannot be ordered; and the basis."""
-    da, db = a["date"], b["date"]
-    if da and db:
-        n = min(len(da), len(db))
-        if da[:n] != db[:n]:
-            return (-1 if da[:n] < db[:n] else 1), "date"
-    ra, rb = a["level_rank"], b["level_rank"]
-    if ra is not None and rb is not None and ra != rb and (da is None or db is None or da[:4] == db[:4]):
-        return (-1 if ra < rb else 1), "level"
-    return 0, None
-
-
-def _sort_key(info: dict) -> tuple:
-    date = info["date"] or "9999"
-    # a year-only date sorts after the dated plans of that year
-    date = date if len(date) > 4 else f"{date}-99-99"
-    rank = info["level_rank"] if info["level_rank"] is not None else 9
-    return (date, rank)
+    out = pd.DataFrame(rows, columns=["doc_id", "date", "precision", "year", "level", "level_rank",
+                                      "region", "province", "role"])  # fmt: skip
+    for col in ("date", "precision", "level", "region", "province"):
+        out[col] = out[col].astype(object).where(out[col].notna(), None)
+    return out
 
 
 # ---------------------------------------------------------------------------------------
-# families
+# step 1: families
 
 
 class _UnionFind:
@@ -149,185 +158,367 @@ def _n_chars(text: str) -> int:
     return sum(1 for ch in text if not ch.isspace())
 
 
+def family_spans(
+    reuse: pd.DataFrame,
+    common: pd.DataFrame | None = None,
+    *,
+    min_overlap: float = 0.5,
+) -> pd.DataFrame:
+    """Step 1: group passage spans into families (single link, cut at formulae).
+
+    Spans are linked when a reuse pair joins them, when they are members of one common
+    passage, or when two spans of one plan overlap by at least ``min_overlap`` of **each**
+    (reciprocal overlap: a long passage and a short formula inside it do not join). Pass
+    only non-boilerplate passages to keep formulae from chaining families together.
+
+    Returns
+    -------
+    DataFrame
+        ``family, doc_id, start, end`` (overlapping spans of one plan merged), families
+        numbered from 0 in order of their first span.
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"doc_a": ["a", "a"], "doc_b": ["b", "c"], "start_a": [0, 2],
+    ...                   "end_a": [40, 42], "start_b": [0, 10], "end_b": [40, 50]})
+    >>> family_spans(r).values.tolist()
+    [[0, 'a', 0, 42], [0, 'b', 0, 40], [0, 'c', 10, 50]]
+    """
+    docs, starts, ends, links = [], [], [], []
+    n = len(reuse)
+    if n:
+        docs += list(reuse.doc_a) + list(reuse.doc_b)
+        starts += list(reuse.start_a) + list(reuse.start_b)
+        ends += list(reuse.end_a) + list(reuse.end_b)
+        links += [(i, n + i) for i in range(n)]
+    if common is not None and len(common):
+        base = len(docs)
+        docs += list(common.doc_id)
+        starts += list(common.start)
+        ends += list(common.end)
+        ids = common.passage.to_numpy()
+        for p_ in np.unique(ids):
+            rows = base + np.flatnonzero(ids == p_)
+            links += [(int(rows[0]), int(j)) for j in rows[1:]]
+    if not docs:
+        return pd.DataFrame(columns=["family", "doc_id", "start", "end"])
+    uf = _UnionFind(len(docs))
+    for a, b in links:
+        uf.union(a, b)
+    frame = pd.DataFrame({"doc": docs, "start": np.asarray(starts, np.int64), "end": np.asarray(ends, np.int64),
+                          "node": np.arange(len(docs))})  # fmt: skip
+    for _, g in frame.sort_values(["doc", "start", "end"]).groupby("doc", sort=False):
+        active: list[tuple[int, int, int]] = []  # (end, start, node)
+        for s, e, node in zip(g.start.tolist(), g.end.tolist(), g.node.tolist()):
+            active = [a for a in active if a[0] > s]
+            for ae, as_, anode in active:
+                overlap = min(ae, e) - max(as_, s)
+                if overlap > 0 and overlap >= min_overlap * max(ae - as_, e - s):
+                    uf.union(node, anode)
+            active.append((e, s, node))
+    frame["comp"] = [uf.find(i) for i in range(len(docs))]
+    spans = []
+    for c, g in frame.groupby("comp"):
+        for d, gd in g.sort_values(["doc", "start"]).groupby("doc", sort=True):
+            cur = None
+            for s, e in zip(gd.start.tolist(), gd.end.tolist()):
+                if cur and s <= cur[1]:
+                    cur[1] = max(cur[1], e)
+                else:
+                    if cur:
+                        spans.append((c, d, *cur))
+                    cur = [s, e]
+            spans.append((c, d, *cur))
+    out = pd.DataFrame(spans, columns=["comp", "doc_id", "start", "end"])
+    first = out.groupby("comp").apply(lambda g: (g.doc_id.min(), g.start.min()), include_groups=False)
+    rank = {c: i for i, c in enumerate(sorted(first.index, key=lambda c: first[c]))}
+    out["family"] = out.comp.map(rank)
+    return out.sort_values(["family", "doc_id", "start"], ignore_index=True)[
+        ["family", "doc_id", "start", "end"]
+    ]
+
+
+# ---------------------------------------------------------------------------------------
+# step 2: consensus (the latent common source) and each member's changes
+
+
+class Variant(NamedTuple):
+    """A difference from the consensus: consensus characters ``start:end`` read as ``text``."""
+
+    start: int
+    end: int
+    text: str
+
+    @property
+    def size(self) -> int:
+        return max(self.end - self.start, len(self.text))
+
+
+def variants(reference: str, text: str) -> list[Variant]:
+    """Differences of ``text`` from ``reference`` inside the part they share (end gaps are not variants).
+
+    Adjacent deletions and insertions make one variant. Offsets are in ``reference``.
+
+    Examples
+    --------
+    >>> variants("体察国情服务社会", "体察国情了解市情服务社会")
+    [Variant(start=4, end=4, text='了解市情')]
+    >>> variants("体察国情服务社会", "国情服务社会青年")  # ends that one side lacks are not variants
+    []
+    """
+    ops = [op for op in Indel.opcodes(reference, text)]
+    eq = [i for i, op in enumerate(ops) if op.tag == "equal"]
+    if not eq:
+        return []
+    out: list[Variant] = []
+    cur = None
+    for op in ops[eq[0] : eq[-1] + 1]:
+        if op.tag == "equal":
+            if cur is not None:
+                out.append(Variant(cur[0], cur[1], text[cur[2] : cur[3]]))
+                cur = None
+            continue
+        if cur is None:
+            cur = [op.src_start, op.src_end, op.dest_start, op.dest_end]
+        else:
+            cur[1], cur[3] = op.src_end, op.dest_end
+    return out
+
+
+def _covered_range(reference: str, text: str) -> tuple[int, int]:
+    ops = [op for op in Indel.opcodes(reference, text) if op.tag == "equal"]
+    return (ops[0].src_start, ops[-1].src_end) if ops else (0, 0)
+
+
+def family_consensus(texts: Sequence[str], anchor: int | None = None, *, max_reference: int = 25) -> str:
+    """The consensus text of a family: the majority reading at every place (or the anchor's text).
+
+    Every text is aligned with a reference (the member most similar to the others, the
+    medoid of at most ``max_reference`` members); a difference from the reference enters
+    the consensus when more than half of the members whose copy covers that place share
+    it. With ``anchor`` (the index of a marked source) the consensus is that text.
+
+    Examples
+    --------
+    >>> family_consensus(["体察国情了解市情服务社会", "体察国情服务社会", "体察国情服务社会"])
+    '体察国情服务社会'
+    >>> family_consensus(["甲乙丙丁戊己", "甲乙丙丁戊己", "甲乙X丁戊己"], anchor=2)
+    '甲乙X丁戊己'
+    """
+    texts = list(texts)
+    if anchor is not None:
+        return texts[anchor]
+    if len(texts) <= 2:
+        return max(texts, key=lambda t: (len(t), t)) if len(texts) == 2 and texts[0] != texts[1] else texts[0]
+    pool = list(range(min(len(texts), max_reference)))
+    scores = [sum(Indel.normalized_similarity(texts[i], texts[j]) for j in pool if j != i) for i in pool]
+    ref = texts[pool[int(np.argmax(scores))]]
+    votes: Counter = Counter()
+    cover = []
+    for t in texts:
+        lo, hi = _covered_range(ref, t)
+        cover.append((lo, hi))
+        votes.update(set(variants(ref, t)))
+    chosen = []
+    for v, n in votes.items():
+        voters = sum(1 for lo, hi in cover if lo <= v.start and v.end <= hi)
+        if n * 2 > voters:
+            chosen.append(v)
+    out = ref
+    for v in sorted(chosen, key=lambda v: (v.start, v.end), reverse=True):
+        out = out[: v.start] + v.text + out[v.end :]
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# steps 3–4: evidence and parents
+
+
+def _containment(parent: str, child: str, private: int) -> float:
+    """Share of the child's characters (less its private changes) aligned with the parent's span."""
+    matched = sum(op.src_end - op.src_start for op in Indel.opcodes(child, parent) if op.tag == "equal")
+    return matched / max(1, len(child) - private)
+
+
+def _members_evidence(
+    group: pd.DataFrame, skel: dict[str, str], info: dict[str, dict], *, min_innovation: int,
+    min_containment: float,
+) -> tuple[pd.DataFrame, str, str | None]:  # fmt: skip
+    """Consensus, changes, parent and relation of every member of one family."""
+    rep = group.assign(_len=group.end - group.start).sort_values(["_len", "start"], ascending=[False, True])
+    rep = rep.drop_duplicates("doc_id").sort_values("doc_id")
+    docs = rep.doc_id.tolist()
+    texts = {d: skel[(d, s, e)] for d, s, e in zip(rep.doc_id, rep.start, rep.end)}
+    sources = [d for d in docs if info[d]["role"] == "source"]
+    anchor = None
+    if sources:
+        anchor = min(sources, key=lambda d: (sort_key(info[d]), d))
+    cons = family_consensus([texts[d] for d in docs], docs.index(anchor) if anchor else None)
+    changes = {d: [v for v in variants(cons, texts[d])] for d in docs}
+    # evidence: text a member added or substituted; omissions are too easily independent
+    innov = {d: {v for v in changes[d] if len(v.text) >= min_innovation} for d in docs}
+    stats = {}
+    for d in docs:
+        added = sum(len(v.text) for v in changes[d] if v.start == v.end)
+        removed = sum(v.end - v.start for v in changes[d] if not v.text)
+        changed = sum(v.size for v in changes[d] if v.text and v.end > v.start)
+        stats[d] = (added, removed, changed)
+    result = {}
+    for b in docs:
+        if b == anchor:
+            result[b] = (None, "source", None, 0, np.nan)
+            continue
+        best = None
+        for a in docs:
+            if a == b:
+                continue
+            ok, basis = precedes(info[a], info[b])
+            if not ok:
+                continue
+            shared = innov[a] & innov[b]
+            if not shared and info[a]["role"] != "source":
+                continue
+            private = sum(v.size for v in innov[b] - shared if v.text)
+            cont = _containment(texts[a], texts[b], private)
+            if cont < min_containment:
+                continue
+            key = (len(shared), cont, sort_key(info[a]), a)
+            if best is None or key > best[0]:
+                why = "shared innovations" if shared else "marked source"
+                best = (key, a, f"{why}; {basis}", len(shared), cont)
+        if best is None:
+            result[b] = (None, "co-derived", None, 0, np.nan)
+        else:
+            result[b] = (best[1], "inherited", best[2], best[3], best[4])
+    out = []
+    for d in docs:
+        parent, relation, basis, n_ev, cont = result[d]
+        out.append((d, relation, parent, basis, n_ev, cont, *stats[d]))
+    ev = pd.DataFrame(out, columns=["doc_id", "relation", "parent", "basis", "n_evidence", "containment", "added",
+                                    "removed", "changed"])  # fmt: skip
+    return ev, cons, anchor
+
+
 def passage_families(
     corpus,
     reuse: pd.DataFrame | None = None,
     *,
+    common: pd.DataFrame | None = None,
     min_size: int = 2,
     min_overlap: float = 0.5,
-    boilerplate: str = "include",
+    min_innovation: int = 2,
+    min_containment: float = 0.8,
+    boilerplate: str = "exclude",
     exclude_blocks: Sequence[str] = ("cover", "trailer", "summary"),
     **reuse_params,
 ) -> Families:
-    """Group reused passages shared by two or more plans into families.
+    """Group reused passages shared by two or more plans into families, with direction where the text shows it.
 
     Parameters
     ----------
     corpus : Corpus
     reuse : DataFrame, optional
-        Output of :func:`analysis.reuse.find_reuse` with ``boilerplate="include"``; by
-        default it is computed (``exclude_blocks`` and ``reuse_params`` are passed on).
+        Output of :func:`analysis.reuse.find_reuse` with ``boilerplate="include"`` (flagged);
+        by default it is computed with ``exclude_blocks`` and ``reuse_params``, together
+        with the widely copied passages (:func:`analysis.reuse.common_passages`).
+    common : DataFrame, optional
+        :func:`analysis.reuse.common_passages`; computed when ``reuse`` is computed here,
+        otherwise none unless given.
     min_size : int, default 2
         Minimum number of plans in a family.
     min_overlap : float, default 0.5
-        Two spans in one plan join the same family when they overlap by at least this share
-        of the shorter span.
-    boilerplate : {"include", "exclude", "only"}
-        Families made only of boilerplate passages (shared political formulae) are kept and
-        flagged, dropped, or the only ones returned.
+        Two spans of one plan join when each covers at least this share of the other.
+    min_innovation : int, default 2
+        Shortest inserted or substituted text (characters) that counts as an innovation:
+        single-character differences are too often typing or filter noise.
+    min_containment : float, default 0.8
+        A parent's span must align with at least this share of the member's characters
+        (less the member's own changes).
+    boilerplate : {"exclude", "include", "only"}
+        Passages made of shared political formulae never link families of other passages.
+        ``"include"`` adds families of formulae (built from formula passages only and
+        flagged ``boilerplate``), ``"only"`` returns only those.
+    exclude_blocks : sequence of str
+        Block kinds left out (default the cover notice, trailer and review of past work).
 
     Returns
     -------
     Families
-        ``members``: one row per (family, plan, span) with ``family, doc_id, start, end``
-        (offsets into ``documents.body``), ``n_chars, text, date, year, level, region,
-        block``, ``parent`` (the member it most likely came from) and ``relation``
-        (``"origin"``, ``"inherited"`` or ``"lateral"``) and ``similarity`` (rapidfuzz Indel
-        similarity of the best reuse pair linking it to its parent). ``families``: one row per family
-        with ``size`` (plans), ``n_spans``, ``earliest`` member, likely ``origin`` and
-        ``origin_basis`` (``"date"``, ``"level"`` or ``"undetermined"``), ``first_date,
-        last_date, levels, boilerplate, n_chars`` (median span) and the origin's ``text``.
+        ``members``: one row per (family, plan, span): ``family, doc_id, start, end``
+        (offsets into ``documents.body``), ``n_chars, text, date, year, level, region, role,
+        block``, ``relation`` (``"source"``: a marked source anchoring the family;
+        ``"inherited"``: the text shows it came from ``parent``; ``"co-derived"``: shared, no
+        evidence of who took it from whom), ``parent``, ``basis`` (the evidence and the
+        ordering: e.g. ``"shared innovations; date"``), ``n_evidence`` (shared innovations
+        with the parent), ``containment`` and the member's ``added``, ``removed`` and
+        ``changed`` characters against the consensus. ``families``: one row per family with
+        ``kind`` (``"passage"``, or ``"formula"`` for boilerplate families), ``size`` (plans),
+        ``n_spans``, ``anchor`` (the marked source, if any), ``n_inherited``,
+        ``n_coderived``, ``first_date, last_date, levels, boilerplate``, ``n_chars`` and
+        ``text`` (the consensus; a member's own text with punctuation when it reads exactly
+        so, else the consensus characters).
 
     Examples
     --------
     >>> from analysis import load_corpus
-    >>> corpus = load_corpus()
-    >>> fam = passage_families(corpus)
+    >>> fam = passage_families(load_corpus())
     >>> m = fam.members[fam.members.text.str.contains("体察国情")]
-    >>> sorted(m.doc_id)
-    ['chongqing_2023', 'guyuan_2023', 'mianyang_2023']
+    >>> sorted(m.doc_id), sorted(set(m.relation))
+    (['chongqing_2023', 'guyuan_2023', 'mianyang_2023'], ['co-derived'])
     """
+    from .reuse import DEFAULT_EXCLUDE, Skeleton, _find_reuse
+
     if boilerplate not in ("include", "exclude", "only"):
         raise ValueError("boilerplate must be 'include', 'exclude' or 'only'")
     if reuse is None:
-        from .reuse import find_reuse
-
-        reuse = find_reuse(corpus, boilerplate="include", exclude_blocks=exclude_blocks, **reuse_params)
+        blocks = tuple(dict.fromkeys(tuple(DEFAULT_EXCLUDE) + tuple(exclude_blocks)))
+        reuse, found_common = _find_reuse(
+            corpus, boilerplate="include", exclude_blocks=blocks, **reuse_params
+        )
+        common = found_common if common is None else common
     order = plan_order(corpus).set_index("doc_id")
     info = {d: order.loc[d].to_dict() for d in order.index}
     bodies = dict(zip(corpus.documents.doc_id, corpus.documents.body))
-    if reuse.empty:
-        return Families(pd.DataFrame(columns=MEMBER_COLUMNS), pd.DataFrame(columns=FAMILY_COLUMNS))
-
-    # nodes: one per side of each reuse pair
-    n = len(reuse)
-    node_doc = np.concatenate([reuse.doc_a.to_numpy(), reuse.doc_b.to_numpy()])
-    node_start = np.concatenate([reuse.start_a.to_numpy(), reuse.start_b.to_numpy()]).astype(np.int64)
-    node_end = np.concatenate([reuse.end_a.to_numpy(), reuse.end_b.to_numpy()]).astype(np.int64)
-    uf = _UnionFind(2 * n)
-    for i in range(n):
-        uf.union(i, n + i)
-    # overlapping spans in one plan: sweep by start
-    frame = pd.DataFrame({"doc": node_doc, "start": node_start, "end": node_end, "node": np.arange(2 * n)})
-    for _, g in frame.sort_values(["doc", "start", "end"]).groupby("doc", sort=False):
-        active: list[tuple[int, int, int]] = []  # (end, start, node)
-        for s, e, node in zip(g.start, g.end, g.node):
-            active = [a for a in active if a[0] > s]
-            for ae, as_, anode in active:
-                overlap = min(ae, e) - max(as_, s)
-                if overlap > 0 and overlap >= min_overlap * min(ae - as_, e - s):
-                    uf.union(node, anode)
-            active.append((e, s, node))
-    comp = np.array([uf.find(i) for i in range(2 * n)])
-    frame["comp"] = comp
-    pair_comp = comp[:n]
-    is_bp = reuse["boilerplate"].to_numpy(bool) if "boilerplate" in reuse else np.zeros(n, bool)
-    sims = reuse["similarity"].to_numpy(float)
-
+    is_bp = (
+        reuse["boilerplate"].astype(bool) if "boilerplate" in reuse else pd.Series(False, index=reuse.index)
+    )
+    frames = []
+    if boilerplate in ("exclude", "include"):
+        c = common[~common.boilerplate.astype(bool)] if common is not None and len(common) else None
+        frames.append(("passage", family_spans(reuse[~is_bp], c, min_overlap=min_overlap)))
+    if boilerplate in ("include", "only"):
+        c = common[common.boilerplate.astype(bool)] if common is not None and len(common) else None
+        frames.append(("formula", family_spans(reuse[is_bp], c, min_overlap=min_overlap)))
     members, families = [], []
-    groups = []
-    for c, g in frame.groupby("comp"):
-        spans = []
-        for d, gd in g.sort_values(["doc", "start"]).groupby("doc", sort=True):
-            cur = None
-            for s, e in zip(gd.start, gd.end):
-                if cur and s <= cur[1]:
-                    cur[1] = max(cur[1], e)
-                else:
-                    if cur:
-                        spans.append((d, *cur))
-                    cur = [s, e]
-            spans.append((d, *cur))
-        docs = {s[0] for s in spans}
-        if len(docs) < min_size:
-            continue
-        rows_c = np.flatnonzero(pair_comp == c)
-        bp = bool(is_bp[rows_c].all())
-        if (boilerplate == "exclude" and bp) or (boilerplate == "only" and not bp):
-            continue
-        groups.append((min((_sort_key(info[s[0]]), s[0], s[1]) for s in spans), c, spans, rows_c, bp))
-    groups.sort(key=lambda x: x[0])
-
-    for fam_no, (_, _c, spans, rows_c, bp) in enumerate(groups, start=1):
-        docs = sorted({s[0] for s in spans}, key=lambda d: (_sort_key(info[d]), d))
-        # best similarity between each pair of member plans within the family
-        best: dict[tuple[str, str], float] = {}
-        for i in rows_c:
-            a, b = reuse.doc_a.iat[i], reuse.doc_b.iat[i]
-            for key in ((a, b), (b, a)):
-                best[key] = max(best.get(key, 0.0), sims[i])
-        parent, relation = {}, {}
-        for m in docs:
-            earlier = [e for e in docs if e != m and _compare(info[e], info[m])[0] < 0]
-            linked = [e for e in earlier if (e, m) in best]
-            if earlier:
-                # the most similar earlier copy; ties go to the latest (closest) one
-                pool = linked or earlier
-                parent[m] = max(pool, key=lambda e: (best.get((e, m), 0.0), _sort_key(info[e])))
-                relation[m] = "inherited"
-            else:
-                parent[m] = None
-                relation[m] = "origin"
-        roots = [m for m in docs if relation[m] == "origin"]
-        if len(roots) == 1:
-            origin = roots[0]
-            by_date = any(_compare(info[origin], info[m]) == (-1, "date") for m in docs if m != origin)
-            basis = "date" if by_date else "level"
-        else:  # several members precede all others but not each other: shared laterally
-            origin, basis = None, "undetermined"
-            for m in roots:
-                relation[m] = "lateral"
-        first = None
-        for d, s, e in spans:
-            text = bodies[d][s:e]
-            it = info[d]
-            members.append(
-                {
-                    "family": fam_no,
-                    "doc_id": d,
-                    "start": int(s),
-                    "end": int(e),
-                    "n_chars": _n_chars(text),
-                    "text": text,
-                    "date": it["date"],
-                    "year": it["year"],
-                    "level": it["level"],
-                    "region": it["region"],
-                    "block": None,
-                    "parent": parent[d],
-                    "relation": relation[d],
-                    "similarity": best.get((parent[d], d), np.nan) if parent[d] else np.nan,
-                }
-            )
-            if d == (origin or docs[0]) and first is None:
-                first = text
-        dated = [info[d]["date"] for d in docs if info[d]["date"]]
-        families.append(
-            {
-                "family": fam_no,
-                "size": len(docs),
-                "n_spans": len(spans),
-                "earliest": docs[0],
-                "origin": origin,
-                "origin_basis": basis,
-                "first_date": min(dated) if dated else None,
-                "last_date": max(dated) if dated else None,
-                "levels": ",".join(sorted({info[d]["level"] or "?" for d in docs})),
-                "boilerplate": bp,
-                "n_chars": int(np.median([_n_chars(bodies[d][s:e]) for d, s, e in spans])),
-                "text": first,
-            }
-        )
+    fam_no = 0
+    for kind, spans in frames:
+        for _, g in spans.groupby("family", sort=True):
+            if g.doc_id.nunique() < min_size:
+                continue
+            fam_no += 1
+            skel = {(d, s, e): Skeleton.of(bodies[d][s:e]).text for d, s, e in zip(g.doc_id, g.start, g.end)}
+            ev, cons, anchor = _members_evidence(g, skel, info, min_innovation=min_innovation,
+                                                 min_containment=min_containment)  # fmt: skip
+            ev = ev.set_index("doc_id")
+            for d, s, e in zip(g.doc_id, g.start, g.end):
+                text = bodies[d][s:e]
+                it = info[d]
+                r = ev.loc[d]
+                members.append({"family": fam_no, "doc_id": d, "start": int(s), "end": int(e),
+                                "n_chars": _n_chars(text), "text": text, "date": it["date"], "year": it["year"],
+                                "level": it["level"], "region": it["region"], "role": it["role"], "block": None,
+                                "relation": r.relation, "parent": r.parent, "basis": r.basis,
+                                "n_evidence": int(r.n_evidence), "containment": r.containment,
+                                "added": int(r.added), "removed": int(r.removed), "changed": int(r.changed)})  # fmt: skip
+            display = next((bodies[d][s:e].strip() for (d, s, e), t in skel.items() if t == cons), cons)
+            docs = sorted(set(g.doc_id))
+            dated = [info[d]["date"] for d in docs if info[d]["date"]]
+            families.append({"family": fam_no, "kind": kind, "size": len(docs), "n_spans": len(g),
+                             "anchor": anchor, "n_inherited": int((ev.relation == "inherited").sum()),
+                             "n_coderived": int((ev.relation == "co-derived").sum()),
+                             "first_date": min(dated) if dated else None, "last_date": max(dated) if dated else None,
+                             "levels": ",".join(sorted({info[d]["level"] or "?" for d in docs})),
+                             "boilerplate": kind == "formula", "n_chars": len(cons), "text": display})  # fmt: skip
     mem = pd.DataFrame(members, columns=MEMBER_COLUMNS)
     if len(mem):
         mem["block"] = _block_at(corpus, mem)
@@ -349,32 +540,35 @@ def _block_at(corpus, members: pd.DataFrame) -> list[str | None]:
 
 
 # ---------------------------------------------------------------------------------------
-# direction and flow
+# step 5: edges and flows
 
 
 def diffusion_edges(families: Families, *, include_boilerplate: bool = False) -> pd.DataFrame:
-    """Directed edges between plans: who inherited passages from whom, and lateral sharing.
+    """Edges between plans: directed where the text shows inheritance, undirected (co-derived) otherwise.
 
     Parameters
     ----------
     families : Families
         Output of :func:`passage_families`.
     include_boilerplate : bool, default False
-        Count families flagged as boilerplate (shared formulae) too.
+        Count families of formulae too.
 
     Returns
     -------
     DataFrame
-        ``source, target, relation`` (``"inherited"``: the target's span most likely came
-        from the source; ``"lateral"``: shared by plans that cannot be ordered, listed once
-        with ``source < target``), ``n_families``, ``n_chars`` (characters of the target in
-        those families) and ``similarity`` (mean of the best pair similarity, when known).
+        ``source, target, relation``: ``"inherited"`` (the target's span came from the
+        source: shared innovations or a marked source, see :mod:`analysis.diffusion`) or
+        ``"co-derived"`` (both hold the passage and the text does not say who took it from
+        whom; listed once with ``source < target``; only for families of at most
+        :data:`MAX_PAIRS_FAMILY` plans), ``n_families``, ``n_evidence`` (shared innovations
+        summed over the families), ``n_chars`` (characters of the target in those families)
+        and ``basis`` (the evidence of the first family).
 
     Examples
     --------
     >>> from analysis import load_corpus
     >>> e = diffusion_edges(passage_families(load_corpus()))
-    >>> set(e.relation) <= {"inherited", "lateral"}
+    >>> set(e.relation) <= {"inherited", "co-derived"}
     True
     """
     mem, fams = families
@@ -385,77 +579,79 @@ def diffusion_edges(families: Families, *, include_boilerplate: bool = False) ->
     rows = []
     for fam, g in mem.groupby("family"):
         chars = g.groupby("doc_id").n_chars.sum()
-        for r in g.drop_duplicates("doc_id").itertuples():
-            if r.relation == "inherited" and r.parent:
-                rows.append((r.parent, r.doc_id, "inherited", fam, int(chars[r.doc_id]), r.similarity))
-        lateral = sorted(g.doc_id[g.relation == "lateral"].unique())
-        if lateral:
-            for i, a in enumerate(lateral):
-                for b in lateral[i + 1 :]:
-                    rows.append((a, b, "lateral", fam, int(min(chars[a], chars[b])), np.nan))
+        first = g.drop_duplicates("doc_id")
+        for r in first.itertuples():
+            if r.relation == "inherited" and isinstance(r.parent, str):
+                rows.append(
+                    (r.parent, r.doc_id, "inherited", fam, int(r.n_evidence), int(chars[r.doc_id]), r.basis)
+                )
+        co = sorted(first.doc_id[first.relation != "inherited"])
+        if 2 <= len(co) <= MAX_PAIRS_FAMILY:
+            for i, a in enumerate(co):
+                for b in co[i + 1 :]:
+                    rows.append((a, b, "co-derived", fam, 0, int(min(chars[a], chars[b])), None))
     if not rows:
         return pd.DataFrame(columns=EDGE_COLUMNS)
-    df = pd.DataFrame(rows, columns=["source", "target", "relation", "family", "n_chars", "similarity"])
+    df = pd.DataFrame(
+        rows, columns=["source", "target", "relation", "family", "n_evidence", "n_chars", "basis"]
+    )
     out = df.groupby(["source", "target", "relation"], as_index=False).agg(
-        n_families=("family", "nunique"), n_chars=("n_chars", "sum"), similarity=("similarity", "mean")
+        n_families=("family", "nunique"),
+        n_evidence=("n_evidence", "sum"),
+        n_chars=("n_chars", "sum"),
+        basis=("basis", "first"),
     )
     return out[EDGE_COLUMNS].sort_values(["source", "target", "relation"], ignore_index=True)
 
 
 def flow_table(corpus, families: Families, *, include_boilerplate: bool = False) -> pd.DataFrame:
-    """How much of each plan came from where: characters inherited per source, and shared laterally.
+    """How much of each plan was inherited (and from whom), co-derived, or its own.
+
+    Characters are the skeleton characters of :func:`analysis.reuse.coverage_mask` (no
+    punctuation or whitespace), the same count as :func:`analysis.reuse.reuse_share`, so a
+    plan's inherited plus co-derived share never exceeds its reused share computed from the
+    same passages. A character in an inherited span is not counted as co-derived.
 
     Returns
     -------
     DataFrame
-        ``doc_id, source, relation, n_chars, share`` where ``share`` is the share of the
-        plan's non-whitespace characters; ``source`` is the parent plan for ``"inherited"``
-        rows, the other plan for ``"lateral"`` rows, and ``"(given)"`` rows count the
-        characters other plans inherited from this one. Characters are counted once per
-        (plan, source) even when families overlap.
+        ``doc_id, source, relation, n_chars, share``: ``"inherited"`` rows per parent
+        (``source``), one ``"co-derived"`` row (``source`` None) and one ``"own"`` row per plan.
 
     Examples
     --------
     >>> from analysis import load_corpus
     >>> c = load_corpus()
     >>> f = flow_table(c, passage_families(c))
-    >>> bool((f.share <= 1).all())
-    True
+    >>> sorted(set(f.relation)), bool(f.groupby("doc_id").share.sum().round(9).eq(1).all())
+    (['co-derived', 'own'], True)
     """
+    from .reuse import Skeleton, coverage_mask
+
     mem, fams = families
     cols = ["doc_id", "source", "relation", "n_chars", "share"]
-    if mem.empty:
-        return pd.DataFrame(columns=cols)
-    keep = set(fams.family if include_boilerplate else fams.family[~fams.boilerplate.astype(bool)])
-    mem = mem[mem.family.isin(keep)]
-    bodies = dict(zip(corpus.documents.doc_id, corpus.documents.body))
-    sizes = {d: _n_chars(b) for d, b in bodies.items()}
-    masks: dict[tuple[str, str, str], np.ndarray] = {}
-    for _fam, g in mem.groupby("family"):
-        lateral_docs = set(g.doc_id[g.relation == "lateral"])
-        for r in g.itertuples():
-            targets = []
-            if r.relation == "inherited" and r.parent:
-                targets.append((r.doc_id, r.parent, "inherited"))
-                targets.append((r.parent, "(given)", "given"))
-            if r.doc_id in lateral_docs:
-                targets += [(r.doc_id, o, "lateral") for o in sorted(lateral_docs - {r.doc_id})]
-            for d, src, rel in targets:
-                key = (d, src, rel)
-                if key not in masks:
-                    masks[key] = np.zeros(len(bodies[d]), dtype=bool)
-                if d == r.doc_id:
-                    masks[key][r.start : r.end] = True
-                else:  # the parent's span(s) in this family
-                    for s, e in zip(g.start[g.doc_id == d], g.end[g.doc_id == d]):
-                        masks[key][s:e] = True
+    if len(mem):
+        keep = set(fams.family if include_boilerplate else fams.family[~fams.boilerplate.astype(bool)])
+        mem = mem[mem.family.isin(keep)]
     rows = []
-    for (d, src, rel), mask in sorted(masks.items()):
-        body = bodies[d]
-        n = int(sum(1 for i in np.flatnonzero(mask) if not body[i].isspace()))
-        rows.append({"doc_id": d, "source": src, "relation": rel, "n_chars": n,
-                     "share": n / sizes[d] if sizes[d] else 0.0})  # fmt: skip
-    return pd.DataFrame(rows, columns=cols)
+    for d, body in zip(corpus.documents.doc_id, corpus.documents.body):
+        sk = Skeleton.of(body)
+        total = len(sk.text)
+        g = mem[mem.doc_id == d] if len(mem) else mem
+        inherited_any = np.zeros(total, dtype=bool)
+        inh = g[g.relation == "inherited"] if len(g) else g
+        for src, gs in inh.groupby("parent", sort=True) if len(inh) else []:
+            m = coverage_mask(sk, zip(gs.start, gs.end))
+            inherited_any |= m
+            rows.append((d, src, "inherited", int(m.sum()), total))
+        co = coverage_mask(sk, zip(g.start, g.end)) if len(g) else np.zeros(total, dtype=bool)
+        co &= ~inherited_any
+        rows.append((d, None, "co-derived", int(co.sum()), total))
+        rows.append((d, None, "own", int(total - co.sum() - inherited_any.sum()), total))
+    out = pd.DataFrame(rows, columns=["doc_id", "source", "relation", "n_chars", "total"])
+    out["share"] = out.n_chars / out.total.where(out.total > 0, 1)
+    out = out[(out.n_chars > 0) | (out.relation == "own")]
+    return out[cols].reset_index(drop=True)
 
 
 # ---------------------------------------------------------------------------------------

@@ -34,9 +34,8 @@ square of the corpus (``benchmarks/reuse_scale.md``).
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -48,7 +47,8 @@ from .segment import DATA
 BOILERPLATE_FILE = DATA / "boilerplate.txt"
 #: From this many plans on, ``max_df="auto"`` drops seeds found in more than half the plans.
 AUTO_MAX_DF_PLANS = 50
-_KEEP = re.compile(r"[0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+#: Longest run of common text (skeleton characters) read as a formula rather than a copied passage.
+FORMULA_MAX_CHARS = 40
 _KEEP_RANGES = [
     (0x30, 0x39),
     (0x41, 0x5A),
@@ -61,10 +61,21 @@ _KEEP_RANGES = [
 
 @dataclass
 class Skeleton:
-    """Significant characters of a text and their offsets in the original."""
+    """Significant characters of a text and their offsets in the original.
+
+    ``breaks`` are the skeleton positions where text left out of the comparison (an
+    excluded block) lies between a character and the one before it: no passage may span one.
+
+    Examples
+    --------
+    >>> sk = Skeleton.of("青年，志愿。总结。服务", spans=[(0, 6), (9, 11)])
+    >>> sk.text, sk.breaks.tolist()
+    ('青年志愿服务', [4])
+    """
 
     text: str
     offsets: np.ndarray
+    breaks: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     @classmethod
     def of(cls, body: str, spans: Sequence[tuple[int, int]] | None = None) -> Skeleton:
@@ -73,13 +84,20 @@ class Skeleton:
         keep = np.zeros(len(codes), dtype=bool)
         for lo, hi in _KEEP_RANGES:
             keep |= (codes >= lo) & (codes <= hi)
+        breaks = np.zeros(0, dtype=np.int64)
         if spans is not None:
             allowed = np.zeros(len(body), dtype=bool)
             for s, e in spans:
                 allowed[s:e] = True
+            left_out = np.r_[0, np.cumsum(keep & ~allowed)]  # significant characters excluded so far
             keep &= allowed
-        pos = np.flatnonzero(keep)
-        return cls(codes[pos].astype("<u4").tobytes().decode("utf-32-le"), pos.astype(np.int64))
+            pos = np.flatnonzero(keep)
+            if len(pos) > 1:
+                breaks = (np.flatnonzero(left_out[pos[1:]] != left_out[pos[:-1]]) + 1).astype(np.int64)
+        else:
+            pos = np.flatnonzero(keep)
+        text = codes[pos].astype("<u4").tobytes().decode("utf-32-le")
+        return cls(text, pos.astype(np.int64), breaks)
 
     def body_span(self, s: int, e: int) -> tuple[int, int]:
         """Body offsets covering skeleton characters ``s`` … ``e - 1``."""
@@ -424,10 +442,6 @@ def candidate_pairs(
     return CandidatePairs(index.docs, da[starts], db[starts], pa, pb, bounds.astype(np.int64))
 
 
-#: Former name of :func:`candidate_pairs`.
-candidate_seeds = candidate_pairs
-
-
 def _chain(seeds: list[tuple[int, int]], k: int, max_gap: int) -> list[list[tuple[int, int]]]:
     """Chain (pos_a, pos_b) seeds that follow one another along a diagonal, with gaps."""
     seeds.sort()
@@ -543,13 +557,18 @@ def boilerplate_phrases(
     min_share: float = 0.75,
     min_docs: int = 3,
     k: int = 8,
+    max_chars: int = FORMULA_MAX_CHARS,
     file: str | Path | None = BOILERPLATE_FILE,
 ) -> pd.DataFrame:
     """Phrases shared by most plans (political formulae), plus those in a reviewable file.
 
     A character ``k``-shingle of the skeleton is *common* when it occurs in at least
     ``max(min_docs, ceil(min_share × number of plans))`` plans; runs of overlapping common
-    shingles in a plan form a phrase.
+    shingles in a plan form a phrase. Only runs of at most ``max_chars`` characters are
+    formulae: a longer run in most plans is a widely copied passage (a template handed
+    down), the very object of a diffusion study, and is reported by
+    :func:`common_passages`, not discounted. Phrases of the reviewed file are formulae
+    whatever their length.
 
     Returns
     -------
@@ -565,7 +584,8 @@ def boilerplate_phrases(
     (['phrase', 'n_docs', 'source'], True)
     """
     skels = {d: Skeleton.of(b).text for d, b in zip(corpus.documents.doc_id, corpus.documents.body)}
-    return _phrases_of(skels, shingle_index(skels, k), min_share=min_share, min_docs=min_docs, file=file)
+    return _phrases_of(skels, shingle_index(skels, k), min_share=min_share, min_docs=min_docs,
+                       max_chars=max_chars, file=file)  # fmt: skip
 
 
 def _phrases_of(
@@ -574,6 +594,7 @@ def _phrases_of(
     *,
     min_share: float = 0.75,
     min_docs: int = 3,
+    max_chars: int = FORMULA_MAX_CHARS,
     file: str | Path | None = BOILERPLATE_FILE,
 ) -> pd.DataFrame:
     """:func:`boilerplate_phrases` from skeleton texts and their shingle index (built once)."""
@@ -592,8 +613,9 @@ def _phrases_of(
         start = np.flatnonzero(np.r_[True, (d[1:] != d[:-1]) | (np.diff(pos) != 1)])
         end = np.r_[start[1:], len(pos)] - 1
         for i, j in zip(start.tolist(), end.tolist()):
-            text = skels[index.docs[d[i]]]
-            phrases.add(text[pos[i] : pos[j] + k])
+            if pos[j] + k - pos[i] <= max_chars:
+                text = skels[index.docs[d[i]]]
+                phrases.add(text[pos[i] : pos[j] + k])
     texts = list(skels.values())
     rows = [(p, sum(p in t for t in texts), "corpus") for p in sorted(phrases)]
     if file is not None and Path(file).is_file():
@@ -674,6 +696,228 @@ def align_pairs(
         return [r for chunk in ex.map(_align_chunk, jobs) for r in chunk]
 
 
+def _cut_map(ops, x: int, forward: bool) -> int:
+    """Position on the other side of an alignment matching a cut before character ``x`` of one side."""
+    for op in ops:
+        lo, hi = (op.src_start, op.src_end) if forward else (op.dest_start, op.dest_end)
+        olo = op.dest_start if forward else op.src_start
+        if lo <= x < hi or (lo == hi == x):
+            return olo + (x - lo if op.tag == "equal" else 0)
+    last = ops[-1]
+    return last.dest_end if forward else last.src_end
+
+
+def split_at_breaks(
+    spans: Sequence[tuple],
+    skeletons: dict[str, Skeleton],
+    texts: dict[str, str],
+    *,
+    min_chars: int = 20,
+    min_similarity: float = 0.8,
+) -> list[tuple]:
+    """Step 3b: cut aligned passages where text left out of the comparison lies inside a span.
+
+    The skeleton of a plan with excluded blocks (say the review of last year) runs the
+    text before and after the block together, so an alignment could bridge it. Each
+    passage ``(doc_a, doc_b, a0, a1, b0, b1, similarity)`` (skeleton offsets) is cut at the
+    :attr:`Skeleton.breaks` of either side, the cut carried to the other side through the
+    alignment; each part is trimmed to its aligned characters and kept when both sides
+    have at least ``min_chars`` characters and ``min_similarity``.
+
+    Examples
+    --------
+    >>> a = Skeleton.of("甲乙丙丁戊己庚辛。总结。子丑寅卯辰巳午未", spans=[(0, 9), (12, 20)])
+    >>> b = Skeleton.of("甲乙丙丁戊己庚辛子丑寅卯辰巳午未")
+    >>> split_at_breaks([("a", "b", 0, 16, 0, 16, 1.0)], {"a": a, "b": b},
+    ...                 {"a": a.text, "b": b.text}, min_chars=4)
+    [('a', 'b', 0, 8, 0, 8, 1.0), ('a', 'b', 8, 16, 8, 16, 1.0)]
+    """
+    out = []
+    for span in spans:
+        a, b, a0, a1, b0, b1, sim = span
+        ba, bb = skeletons[a].breaks, skeletons[b].breaks
+        cuts_a = ba[(ba > a0) & (ba < a1)] - a0
+        cuts_b = bb[(bb > b0) & (bb < b1)] - b0
+        if len(cuts_a) == 0 and len(cuts_b) == 0:
+            out.append(span)
+            continue
+        sa, sb = texts[a][a0:a1], texts[b][b0:b1]
+        ops = Indel.opcodes(sa, sb)
+        cuts = [(int(x), _cut_map(ops, int(x), True)) for x in cuts_a]
+        cuts += [(_cut_map(ops, int(y), False), int(y)) for y in cuts_b]
+        cuts = sorted(set(cuts)) + [(len(sa), len(sb))]
+        pa = pb = 0
+        for ca, cb in cuts:
+            ca, cb = max(ca, pa), max(cb, pb)
+            part_a, part_b = sa[pa:ca], sb[pb:cb]
+            ta, tb, ua, ub = _trim(part_a, part_b)
+            if min(tb - ta, ub - ua) >= min_chars:
+                s = Indel.normalized_similarity(part_a[ta:tb], part_b[ua:ub])
+                if s >= min_similarity:
+                    out.append((a, b, a0 + pa + ta, a0 + pa + tb, b0 + pb + ua, b0 + pb + ub, s))
+            pa, pb = ca, cb
+    return out
+
+
+def merge_overlapping(spans: Sequence[tuple], texts: dict[str, str]) -> list[tuple]:
+    """Step 3c: merge passages of one pair whose spans overlap on both sides.
+
+    Two alignments of the same pair that overlap in ``doc_a`` and in ``doc_b`` describe one
+    passage: they become one span on each side (their union), scored again. Nested passages
+    are left to :func:`resolve_nesting`; passages that overlap on one side only (a passage
+    of one plan copied twice into the other) stay apart.
+
+    Examples
+    --------
+    >>> t = {"a": "甲乙丙丁戊己庚辛壬癸", "b": "甲乙丙丁戊己庚辛壬癸"}
+    >>> merge_overlapping([("a", "b", 0, 6, 0, 6, 1.0), ("a", "b", 4, 10, 4, 10, 1.0)], t)
+    [('a', 'b', 0, 10, 0, 10, 1.0)]
+    """
+    if len(spans) < 2:
+        return list(spans)
+    ordered = sorted(spans, key=lambda x: (x[0], x[1], x[2], x[4]))
+    out: list[tuple] = []
+    for span in ordered:
+        if out:
+            a, b, a0, a1, b0, b1, _ = out[-1]
+            if (span[0], span[1]) == (a, b) and span[2] < a1 and span[4] < b1 and span[5] > b0:
+                na0, na1 = a0, max(a1, span[3])
+                nb0, nb1 = min(b0, span[4]), max(b1, span[5])
+                if (na1, nb0, nb1) == (a1, b0, b1):  # nested on both sides: the outer one stays
+                    continue
+                sim = Indel.normalized_similarity(texts[a][na0:na1], texts[b][nb0:nb1])
+                out[-1] = (a, b, na0, na1, nb0, nb1, sim)
+                continue
+        out.append(span)
+    return out
+
+
+COMMON_COLUMNS = ["passage", "doc_id", "start", "end", "n_chars", "n_docs", "text", "boilerplate_share",
+                  "boilerplate"]  # fmt: skip
+
+
+def _empty_common() -> pd.DataFrame:
+    return pd.DataFrame(columns=COMMON_COLUMNS).astype(
+        {
+            "passage": "int64",
+            "start": "int64",
+            "end": "int64",
+            "n_chars": "int64",
+            "n_docs": "int64",
+            "boilerplate_share": float,
+            "boilerplate": bool,
+        }  # fmt: skip
+    )
+
+
+def _common_runs(
+    index: ShingleIndex,
+    limit: float,
+    skeletons: dict[str, Skeleton],
+    bodies: dict[str, str],
+    phrases: Sequence[str],
+    *,
+    min_chars: int = 20,
+    max_gap: int = 12,
+    boilerplate_share: float = 0.8,
+    min_overlap: float = 0.5,
+    sketch: int = 4,
+) -> pd.DataFrame:
+    """Passages made of shingles found in more than ``limit`` plans, grouped across plans.
+
+    In each plan, shingles in more than ``limit`` plans (set aside from the pairing join)
+    form runs (gaps up to ``k + max_gap`` bridged, so a copy's own edits do not break it);
+    runs of at least ``min_chars`` characters are grouped across plans by a bottom-``sketch``
+    MinHash of their shingle sets: a run joins a group's first run when their shingle sets
+    overlap by at least ``min_overlap`` (Jaccard). Linear in the number of such shingles.
+    """
+    k = index.k
+    uniq, counts = index.doc_freq()
+    hot = uniq[counts > limit]
+    if len(hot) == 0:
+        return _empty_common()
+    rows = np.flatnonzero(np.isin(index.hash, hot))
+    d, pos, h = index.doc[rows], index.pos[rows].astype(np.int64), index.hash[rows]
+    order = np.lexsort((pos, d))
+    d, pos, h = d[order], pos[order], h[order]
+    new = np.r_[True, (d[1:] != d[:-1]) | (np.diff(pos) > k + max_gap)]
+    run = np.cumsum(new) - 1
+    starts = np.flatnonzero(new)
+    ends = np.r_[starts[1:], len(pos)] - 1
+    length = pos[ends] + k - pos[starts]
+    long_ = length >= min_chars
+    if not long_.any():
+        return _empty_common()
+    keep_rows = long_[run]
+    d, pos, h, run = d[keep_rows], pos[keep_rows], h[keep_rows], run[keep_rows]
+    run_ids, run = np.unique(run, return_inverse=True)
+    n_runs = len(run_ids)
+    r_doc = np.zeros(n_runs, dtype=np.int64)
+    r_doc[run] = d
+    r_lo = np.full(n_runs, np.iinfo(np.int64).max)
+    np.minimum.at(r_lo, run, pos)
+    r_hi = np.zeros(n_runs, dtype=np.int64)
+    np.maximum.at(r_hi, run, pos + k)
+    # shingle set of each run (sorted unique hashes) and its bottom-``sketch`` hashes
+    o = np.lexsort((h, run))
+    rs, hs = run[o], h[o]
+    first = np.r_[True, (rs[1:] != rs[:-1]) | (hs[1:] != hs[:-1])]
+    rs, hs = rs[first], hs[first]
+    bounds = np.r_[0, np.cumsum(np.bincount(rs, minlength=n_runs))]
+    rank = np.arange(len(rs)) - bounds[rs]
+    sk = rank < sketch
+    sk_run, sk_hash = rs[sk], hs[sk]
+    uf = np.arange(n_runs)
+
+    def find(x: int) -> int:
+        while uf[x] != x:
+            uf[x] = uf[uf[x]]
+            x = uf[x]
+        return int(x)
+
+    o = np.lexsort((sk_run, sk_hash))
+    sk_run, sk_hash = sk_run[o], sk_hash[o]
+    grp = np.flatnonzero(np.r_[True, sk_hash[1:] != sk_hash[:-1], True])
+    for g0, g1 in zip(grp[:-1].tolist(), grp[1:].tolist()):
+        if g1 - g0 < 2:
+            continue
+        rep = int(sk_run[g0])
+        rep_set = hs[bounds[rep] : bounds[rep + 1]]
+        for other in sk_run[g0 + 1 : g1].tolist():
+            if find(other) == find(rep):
+                continue
+            other_set = hs[bounds[other] : bounds[other + 1]]
+            inter = len(np.intersect1d(rep_set, other_set, assume_unique=True))
+            if inter >= min_overlap * (len(rep_set) + len(other_set) - inter):
+                ra, rb = find(rep), find(other)
+                uf[max(ra, rb)] = min(ra, rb)
+    comp = np.array([find(i) for i in range(n_runs)])
+    docs = index.docs
+    records = []
+    for c in np.unique(comp).tolist():
+        members = np.flatnonzero(comp == c)
+        if len({int(x) for x in r_doc[members]}) < 2:
+            continue
+        for m in members.tolist():
+            name = docs[int(r_doc[m])]
+            sk_ = skeletons[name]
+            s, e = sk_.body_span(int(r_lo[m]), int(r_hi[m]))
+            covered = _covered(sk_.text[r_lo[m] : r_hi[m]], phrases)
+            records.append((c, name, s, e, int(r_hi[m] - r_lo[m]), bodies[name][s:e],
+                            float(covered.mean()) if len(covered) else 0.0))  # fmt: skip
+    if not records:
+        return _empty_common()
+    out = pd.DataFrame(records, columns=["comp", "doc_id", "start", "end", "n_chars", "text",
+                                         "boilerplate_share"])  # fmt: skip
+    out["n_docs"] = out.groupby("comp").doc_id.transform("nunique").astype(np.int64)
+    out["boilerplate"] = out.groupby("comp").boilerplate_share.transform("median") >= boilerplate_share
+    firsts = out.groupby("comp").agg(n=("n_docs", "first"), d=("doc_id", "min"), s=("start", "min"))
+    firsts = firsts.sort_values(["n", "d", "s"], ascending=[False, True, True])
+    out["passage"] = out.comp.map({c: i + 1 for i, c in enumerate(firsts.index)}).astype(np.int64)
+    out = out.sort_values(["passage", "doc_id", "start"], ignore_index=True)
+    return out[COMMON_COLUMNS]
+
+
 def _as_candidates(pair_seeds: Mapping[tuple[str, str], Sequence[tuple[int, int]]]) -> CandidatePairs:
     """A mapping of seeds per pair as :class:`CandidatePairs` (pairs in sorted order)."""
     docs = sorted({d for pair in pair_seeds for d in pair})
@@ -692,6 +936,14 @@ def _as_candidates(pair_seeds: Mapping[tuple[str, str], Sequence[tuple[int, int]
     )
 
 
+#: Block kinds left out of reuse by default: the cover notice and the trailer (administrative templates).
+DEFAULT_EXCLUDE = ("cover", "trailer")
+
+
+class ReuseNotice(UserWarning):
+    """Something about a reuse run the reader should know (seeds set aside, and why)."""
+
+
 def find_reuse(
     corpus,
     *,
@@ -704,12 +956,12 @@ def find_reuse(
     boilerplate: str = "exclude",
     boilerplate_share: float = 0.8,
     phrases: pd.DataFrame | None = None,
-    exclude_blocks: Sequence[str] = (),
+    exclude_blocks: Sequence[str] = DEFAULT_EXCLUDE,
     engine: str = "local",
     scheduler: object = None,
     n_jobs: int | None = None,
 ) -> pd.DataFrame:
-    """Passages reused between plans, exact and near-verbatim.
+    """Passages reused between pairs of plans, exact and near-verbatim.
 
     Parameters
     ----------
@@ -727,12 +979,12 @@ def find_reuse(
         Minimum Indel similarity (rapidfuzz, 0–1) of the two spans' skeletons.
     max_df : float, int, "auto" or None, default "auto"
         Shingles in more than this share of plans (an int: this number of plans, as in
-        scikit-learn) are not used as seeds: they are shared formulae, and pairing every
-        plan that has them makes the work grow with the square of the corpus. ``"auto"``
-        uses 0.5 from 50 plans on and every shingle below that (so boilerplate passages of
-        small corpora are still found and flagged); None uses every shingle. Seeds that no
-        other seed of their pair could be chained with are dropped before alignment (see
-        :func:`candidate_pairs`); the passages are the same.
+        scikit-learn) are set aside from the pairing join: pairing every plan that has them
+        makes the work grow with the square of the corpus. They are **not lost**: runs of
+        them of at least ``min_chars`` characters are grouped across plans into
+        :func:`common_passages` (one row per plan), which :func:`analysis.diffusion.passage_families`
+        uses; a :class:`ReuseNotice` warning says how many were set aside. ``"auto"`` uses
+        0.5 from 50 plans on and every shingle below that; None uses every shingle.
     boilerplate : {"exclude", "include", "only"}
         Whether passages that are mostly boilerplate (see :func:`boilerplate_phrases`) are
         dropped, kept (flagged in column ``boilerplate``) or the only ones returned.
@@ -741,10 +993,11 @@ def find_reuse(
         sides) lies in boilerplate phrases.
     phrases : DataFrame, optional
         Boilerplate phrases; default :func:`boilerplate_phrases` of this corpus.
-    exclude_blocks : sequence of str
-        Block kinds left out of the comparison, e.g. ``("cover", "trailer")`` to ignore the
-        cover notice and signature (administrative templates). By default everything is
-        compared.
+    exclude_blocks : sequence of str, default ("cover", "trailer")
+        Block kinds left out of the comparison: by default the cover notice and the
+        trailer (administrative templates); add ``"summary"`` to leave out a review of past
+        work. No passage spans an excluded block: an alignment across one is cut there
+        (:func:`split_at_breaks`). Pass ``()`` to compare everything.
     engine : {"local", "dask"}, default "local"
         Where the shingles are hashed (``scheduler``: a Dask address or client); the
         passages are the same.
@@ -753,9 +1006,13 @@ def find_reuse(
         2,000 candidate pairs on).
 
     The work is done in named steps, each usable on its own: :func:`shingle_index`,
-    :func:`candidate_pairs`, :func:`align_pairs`, :func:`passage_table`,
-    :func:`resolve_nesting` and :func:`flag_boilerplate`; block kinds and the earlier plan
-    are looked up once per plan.
+    :func:`candidate_pairs`, :func:`align_pairs`, :func:`split_at_breaks`,
+    :func:`passage_table`, :func:`resolve_nesting` and :func:`flag_boilerplate`.
+
+    Recall: a passage is found when the two copies share runs of at least ``k + 1``
+    characters (two chained seeds) and the whole reaches ``min_chars`` and
+    ``min_similarity``; copies that share no run of 9 characters (rewritten clause by
+    clause) are not found.
 
     Returns
     -------
@@ -764,7 +1021,8 @@ def find_reuse(
         text_b, similarity, n_chars`` (offsets into ``documents.body``; ``doc_a < doc_b``),
         ``block_a``/``block_b`` (cover, preamble, item … where each span starts),
         ``boilerplate_share``, ``boilerplate`` and ``earlier`` (the plan issued first, when
-        the dates say so).
+        the dates say so: :func:`analysis.ordering.compare_dates`). ``attrs["set_aside"]``
+        holds the number of shingles and seed rows set aside by ``max_df``.
 
     Examples
     --------
@@ -773,16 +1031,91 @@ def find_reuse(
     >>> r[["doc_a", "doc_b", "n_chars"]].head(2).values.tolist()
     [['beijing_2023', 'chongqing_2023', 42], ['beijing_2023', 'chongqing_2023', 20]]
     """
+    return _find_reuse(
+        corpus, doc_ids=doc_ids, k=k, max_gap=max_gap, min_chars=min_chars, min_similarity=min_similarity,
+        max_df=max_df, boilerplate=boilerplate, boilerplate_share=boilerplate_share, phrases=phrases,
+        exclude_blocks=exclude_blocks, engine=engine, scheduler=scheduler, n_jobs=n_jobs,
+    )[0]  # fmt: skip
+
+
+def common_passages(
+    corpus,
+    *,
+    doc_ids: Sequence[str] | None = None,
+    k: int = 8,
+    max_gap: int = 12,
+    min_chars: int = 20,
+    max_df: float | int | str | None = "auto",
+    boilerplate_share: float = 0.8,
+    exclude_blocks: Sequence[str] = DEFAULT_EXCLUDE,
+) -> pd.DataFrame:
+    """Widely copied passages: text found in more than ``max_df`` of the plans, reported once each.
+
+    The shingles :func:`find_reuse` sets aside from pairing (see ``max_df``) are grouped
+    here: in each plan, runs of such shingles of at least ``min_chars`` characters; across
+    plans, runs whose shingle sets overlap by half or more (MinHash candidates, then the exact
+    Jaccard). A passage copied top-down into most plans (a central template) is one row per
+    plan here, not thousands of pairs. Passages that are mostly boilerplate phrases (short
+    political formulae) are flagged ``boilerplate``: only those are formulae; a long passage
+    in many plans is not.
+
+    Returns
+    -------
+    DataFrame
+        ``passage`` (id; the most widely shared first), ``doc_id, start, end`` (body
+        offsets), ``n_chars`` (skeleton characters), ``n_docs`` (plans with the passage),
+        ``text``, ``boilerplate_share`` and ``boilerplate``. Empty when no shingle was set
+        aside (by default, below 50 plans).
+
+    Examples
+    --------
+    >>> from analysis import load_corpus
+    >>> common_passages(load_corpus()).empty  # five plans: nothing is set aside
+    True
+    >>> len(common_passages(load_corpus(), max_df=2).passage.unique()) > 0
+    True
+    """
+    return _find_reuse(
+        corpus, doc_ids=doc_ids, k=k, max_gap=max_gap, min_chars=min_chars, max_df=max_df,
+        boilerplate_share=boilerplate_share, exclude_blocks=exclude_blocks, pairs=False,
+    )[1]  # fmt: skip
+
+
+def _skeletons(corpus, docs: pd.DataFrame, exclude_blocks: Sequence[str]) -> dict[str, Skeleton]:
+    if exclude_blocks:
+        keep = corpus.blocks[~corpus.blocks.kind.isin(exclude_blocks)]
+        spans = {d: list(zip(g.start, g.end)) for d, g in keep.groupby("doc_id")}
+        return {d: Skeleton.of(b, spans.get(d, [])) for d, b in zip(docs.doc_id, docs.body)}
+    return {d: Skeleton.of(b) for d, b in zip(docs.doc_id, docs.body)}
+
+
+def _find_reuse(
+    corpus,
+    *,
+    doc_ids: Sequence[str] | None = None,
+    k: int = 8,
+    max_gap: int = 12,
+    min_chars: int = 20,
+    min_similarity: float = 0.8,
+    max_df: float | int | str | None = "auto",
+    boilerplate: str = "exclude",
+    boilerplate_share: float = 0.8,
+    phrases: pd.DataFrame | None = None,
+    exclude_blocks: Sequence[str] = DEFAULT_EXCLUDE,
+    engine: str = "local",
+    scheduler: object = None,
+    n_jobs: int | None = None,
+    pairs: bool = True,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`find_reuse` and :func:`common_passages` from one shingle index."""
+    import warnings
+
     if boilerplate not in ("exclude", "include", "only"):
         raise ValueError("boilerplate must be 'exclude', 'include' or 'only'")
     docs = corpus.documents if doc_ids is None else corpus.documents[corpus.documents.doc_id.isin(doc_ids)]
     docs = docs.sort_values("doc_id")
-    if exclude_blocks:
-        keep = corpus.blocks[~corpus.blocks.kind.isin(exclude_blocks)]
-        spans = {d: list(zip(g.start, g.end)) for d, g in keep.groupby("doc_id")}
-        skels = {d: Skeleton.of(b, spans.get(d, [])) for d, b in zip(docs.doc_id, docs.body)}
-    else:
-        skels = {d: Skeleton.of(b) for d, b in zip(docs.doc_id, docs.body)}
+    skels = _skeletons(corpus, docs, exclude_blocks)
+    bodies = dict(zip(docs.doc_id, docs.body))
     texts = {d: s.text for d, s in skels.items()}
     if max_df == "auto":
         max_df = 0.5 if len(skels) >= AUTO_MAX_DF_PLANS else None
@@ -793,21 +1126,44 @@ def find_reuse(
     else:
         limit = len(skels) * max_df
     index = shingle_index(texts, k, engine=engine, scheduler=scheduler)
-    # a lone k-shingle shared by chance is not a passage when k < min_chars: a chain needs
-    # two seeds, so seeds that cannot be chained are dropped before alignment
-    chained = k < min_chars
-    pairs = candidate_pairs(
-        index, limit, min_seeds=2 if chained else 1, k=k, max_gap=max_gap if chained else None
-    )
-    spans = align_pairs(pairs, texts, k=k, max_gap=max_gap, min_chars=min_chars,
-                        min_similarity=min_similarity, n_jobs=n_jobs)  # fmt: skip
-    out = resolve_nesting(passage_table(spans, skels, dict(zip(docs.doc_id, docs.body))))
     if phrases is None:
         if doc_ids is None and not exclude_blocks and k == 8:  # the same skeletons: reuse the index
             phrases = _phrases_of(texts, index)
         else:
             phrases = boilerplate_phrases(corpus)
-    out = flag_boilerplate(out, skels, list(phrases.phrase), share=boilerplate_share)
+    phrase_list = list(phrases.phrase)
+    set_aside = {"shingles": 0, "seed_rows": 0, "limit": limit}
+    common = _empty_common()
+    if limit < math.inf:
+        uniq, counts = index.doc_freq()
+        set_aside["shingles"] = int((counts > limit).sum())
+        set_aside["seed_rows"] = int(np.isin(index.hash, uniq[counts > limit]).sum())
+        common = _common_runs(index, limit, skels, bodies, phrase_list, min_chars=min_chars,
+                              max_gap=max_gap, boilerplate_share=boilerplate_share)  # fmt: skip
+        if set_aside["shingles"] and pairs:
+            n_common = common.passage.nunique()
+            warnings.warn(
+                f"{set_aside['shingles']:,} shingles found in more than {limit:g} plans (max_df) were set "
+                f"aside from pairing; they form {n_common} common passage(s) of {min_chars}+ characters "
+                "(see reuse.common_passages), and shorter runs are shared formulae.",
+                ReuseNotice,
+                stacklevel=3,
+            )
+    if not pairs:
+        return pd.DataFrame(columns=_COLUMNS), common
+    # a lone k-shingle shared by chance is not a passage when k < min_chars: a chain needs
+    # two seeds, so seeds that cannot be chained are dropped before alignment
+    chained = k < min_chars
+    cand = candidate_pairs(
+        index, limit, min_seeds=2 if chained else 1, k=k, max_gap=max_gap if chained else None
+    )
+    spans = align_pairs(cand, texts, k=k, max_gap=max_gap, min_chars=min_chars,
+                        min_similarity=min_similarity, n_jobs=n_jobs)  # fmt: skip
+    if exclude_blocks:
+        spans = split_at_breaks(spans, skels, texts, min_chars=min_chars, min_similarity=min_similarity)
+    spans = merge_overlapping(spans, texts)
+    out = resolve_nesting(passage_table(spans, skels, bodies))
+    out = flag_boilerplate(out, skels, phrase_list, share=boilerplate_share)
     out["block_a"] = _block_kinds(corpus, out.doc_a, out.start_a)
     out["block_b"] = _block_kinds(corpus, out.doc_b, out.start_b)
     out["earlier"] = _earlier_plans(corpus, out.doc_a, out.doc_b)
@@ -816,7 +1172,9 @@ def find_reuse(
         out = out[~out.boilerplate]
     elif boilerplate == "only":
         out = out[out.boilerplate]
-    return out.sort_values(["doc_a", "doc_b", "start_a"], ignore_index=True)
+    out = out.sort_values(["doc_a", "doc_b", "start_a"], ignore_index=True)
+    out.attrs["set_aside"] = set_aside
+    return out, common
 
 
 _COLUMNS = ["doc_a", "doc_b", "start_a", "end_a", "start_b", "end_b", "text_a", "text_b", "similarity",
@@ -996,65 +1354,87 @@ def _block_kinds(corpus, doc_ids: pd.Series, starts: pd.Series) -> list[str]:
 
 
 def _date_keys(corpus) -> dict[str, str | None]:
-    """Issue date (or year) of every plan, looked up once."""
-    out: dict[str, str | None] = {}
+    """Issue date (or year) of every plan, looked up once (:func:`analysis.ordering.date_key`)."""
+    from .ordering import date_key
+
     docs = corpus.documents
     dates = docs["issued_date"] if "issued_date" in docs else pd.Series([None] * len(docs), index=docs.index)
     years = docs["year"] if "year" in docs else pd.Series([None] * len(docs), index=docs.index)
-    for d, date, year in zip(docs.doc_id, dates, years):
-        if (
-            date is not None
-            and not (isinstance(date, float) and math.isnan(date))
-            and pd.notna(date)
-            and date
-        ):
-            out[d] = str(date)
-        else:
-            out[d] = f"{int(year)}" if year is not None and pd.notna(year) else None
-    return out
+    return {d: date_key(date, year) for d, date, year in zip(docs.doc_id, dates, years)}
 
 
 def _earlier_plans(corpus, doc_a: pd.Series, doc_b: pd.Series) -> list[str | None]:
     """The plan issued first of each pair (None when the dates do not say): dates looked up once."""
+    from .ordering import compare_dates
+
     keys = _date_keys(corpus)
     memo: dict[tuple[str, str], str | None] = {}
     out = []
     for a, b in zip(doc_a, doc_b):
         if (a, b) not in memo:
-            memo[(a, b)] = _earlier_of(keys.get(a), keys.get(b), a, b)
+            c = compare_dates(keys.get(a), keys.get(b))
+            memo[(a, b)] = a if c < 0 else (b if c > 0 else None)
         out.append(memo[(a, b)])
     return out
 
 
-def _earlier_of(ka: str | None, kb: str | None, a: str, b: str) -> str | None:
-    if ka is None or kb is None:
-        return None
-    # compare at the precision both have
-    n = min(len(ka), len(kb))
-    if ka[:n] == kb[:n]:
-        return None
-    return a if ka[:n] < kb[:n] else b
+def coverage_mask(skeleton: Skeleton, spans) -> np.ndarray:
+    """Which skeleton characters of a plan lie inside any of ``spans`` (body offsets ``(start, end)``).
+
+    The one coverage rule of the package: :func:`reuse_share` and
+    :func:`analysis.diffusion.flow_table` count characters with it, so their shares agree.
+
+    Examples
+    --------
+    >>> coverage_mask(Skeleton.of("青年，志愿。服务"), [(0, 4), (6, 8)]).tolist()
+    [True, True, True, False, True, True]
+    """
+    mask = np.zeros(len(skeleton.offsets), dtype=bool)
+    offs = skeleton.offsets
+    for s, e in spans:
+        mask[np.searchsorted(offs, s) : np.searchsorted(offs, e)] = True
+    return mask
 
 
-def reuse_share(corpus, reuse: pd.DataFrame) -> pd.DataFrame:
+def reuse_share(corpus, reuse: pd.DataFrame, common: pd.DataFrame | None = None) -> pd.DataFrame:
     """Share of each plan's characters reused with each other plan, and with any plan.
+
+    Parameters
+    ----------
+    corpus : Corpus
+    reuse : DataFrame
+        Passages of :func:`find_reuse`.
+    common : DataFrame, optional
+        Widely copied passages (:func:`common_passages`): each plan's spans count as shared
+        with every other plan holding the same passage.
 
     Returns
     -------
     DataFrame
         ``doc_id, other`` (a plan, or ``"any"``), ``reused_chars, total_chars, share``
-        (skeleton characters: punctuation and whitespace not counted).
+        (skeleton characters: punctuation and whitespace not counted; :func:`coverage_mask`).
+
+    Examples
+    --------
+    >>> from analysis import load_corpus
+    >>> c = load_corpus()
+    >>> s = reuse_share(c, find_reuse(c))
+    >>> bool(((s.share >= 0) & (s.share <= 1)).all())
+    True
     """
     skels = {d: Skeleton.of(b) for d, b in zip(corpus.documents.doc_id, corpus.documents.body)}
-    masks: dict[tuple[str, str], np.ndarray] = {}
-    for r in reuse.itertuples():
-        for me, other, s, e in (
-            (r.doc_a, r.doc_b, r.start_a, r.end_a),
-            (r.doc_b, r.doc_a, r.start_b, r.end_b),
-        ):
-            offs = skels[me].offsets
-            m = masks.setdefault((me, other), np.zeros(len(offs), dtype=bool))
-            m[(offs >= s) & (offs < e)] = True
+    spans: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    for a, b, sa, ea, sb, eb in zip(reuse.doc_a, reuse.doc_b, reuse.start_a, reuse.end_a, reuse.start_b,
+                                    reuse.end_b):  # fmt: skip
+        spans.setdefault((a, b), []).append((sa, ea))
+        spans.setdefault((b, a), []).append((sb, eb))
+    if common is not None and len(common):
+        for _, g in common.groupby("passage"):
+            docs = sorted(set(g.doc_id))
+            for d, s, e in zip(g.doc_id, g.start, g.end):
+                for o in docs:
+                    if o != d:
+                        spans.setdefault((d, o), []).append((s, e))
     rows = []
     for d, sk in skels.items():
         total = len(sk.text)
@@ -1062,7 +1442,7 @@ def reuse_share(corpus, reuse: pd.DataFrame) -> pd.DataFrame:
         for other in skels:
             if other == d:
                 continue
-            m = masks.get((d, other), np.zeros(total, dtype=bool))
+            m = coverage_mask(sk, spans.get((d, other), []))
             union |= m
             rows.append({"doc_id": d, "other": other, "reused_chars": int(m.sum()), "total_chars": total})
         rows.append({"doc_id": d, "other": "any", "reused_chars": int(union.sum()), "total_chars": total})

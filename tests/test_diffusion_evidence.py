@@ -1,0 +1,264 @@
+"""Direction of diffusion only where the text supports it.
+
+Generated corpora whose true copying is known, built to break a method that reads direction
+from dates and levels: an unseen central source (every plan copies it directly), the source
+present, a province whose own insertions reach one of its cities, siblings of one date,
+plans of different provinces, a source whose span lacks a member's content, a passage in
+most plans of a 60-plan corpus, and a passage running across an excluded block.
+"""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.corpus import build_corpus
+from analysis.diffusion import (
+    diffusion_edges,
+    family_consensus,
+    flow_table,
+    passage_families,
+    variants,
+)
+from analysis.reuse import Skeleton, common_passages, find_reuse, reuse_share
+
+from .test_diffusion import CHARS, _plan, _sentence
+
+N_PASSAGES = 4
+
+
+def _word(rng: random.Random, n: int = 4) -> str:
+    return "".join(rng.choice(CHARS) for _ in range(n))
+
+
+def _insert(rng: random.Random, text: str, word: str) -> str:
+    i = rng.randrange(15, len(text) - 15)
+    return text[:i] + word + text[i:]
+
+
+def _write(folder, plans: dict[str, dict], rng: random.Random) -> None:
+    rows = []
+    for doc, p in plans.items():
+        title = f"{p['region']}2023年工作要点"
+        (folder / f"{doc}.txt").write_text(_plan(title, p["passages"], rng), encoding="utf-8")
+        rows.append({"file": f"{doc}.txt", "region": p["region"], "province": p["province"],
+                     "level": p["level"], "year": 2023, "issued_date": p["date"]})  # fmt: skip
+    pd.DataFrame(rows).to_csv(folder / "manifest.csv", index=False)
+
+
+def _template_corpus(folder, *, with_central: bool, seed: int = 0) -> set[tuple[str, str]]:
+    """A central plan; nine cities of three provinces copy it directly, each adding words of its
+    own; a province adds its own words to two passages and one of its cities copies those two
+    from the province. Returns the true (source, target) edges of the plans written."""
+    rng = random.Random(seed)
+    central = [_sentence(rng, 70) for _ in range(N_PASSAGES)]
+    plans: dict[str, dict] = {}
+    truth: set[tuple[str, str]] = set()
+    if with_central:
+        plans["central"] = {"region": "中央", "province": "", "level": "central", "date": "2023-01-10",
+                            "passages": central}  # fmt: skip
+    prov_version = [_insert(rng, p, _word(rng)) if i < 2 else p for i, p in enumerate(central)]
+    plans["provA"] = {"region": "甲省", "province": "甲省", "level": "province", "date": "2023-02-01",
+                      "passages": prov_version}  # fmt: skip
+    if with_central:
+        truth.add(("central", "provA"))
+    for i in range(9):
+        own = [_insert(rng, p, _word(rng)) if j == i % N_PASSAGES else p for j, p in enumerate(central)]
+        plans[f"city{i}"] = {"region": f"{'乙丙丁'[i % 3]}市{i}", "province": f"{'乙丙丁'[i % 3]}省",
+                             "level": "prefecture", "date": f"2023-03-0{i + 1}", "passages": own}  # fmt: skip
+        if with_central:
+            truth.add(("central", f"city{i}"))
+    # the province's own words reach one of its cities (two passages, with a word of its own)
+    plans["cityA"] = {"region": "甲市", "province": "甲省", "level": "prefecture", "date": "2023-04-01",
+                      "passages": [_insert(rng, prov_version[0], _word(rng)), prov_version[1]]}  # fmt: skip
+    truth.add(("provA", "cityA"))
+    _write(folder, plans, rng)
+    return truth
+
+
+def _inherited(edges: pd.DataFrame) -> set[tuple[str, str]]:
+    e = edges[edges.relation == "inherited"]
+    return set(zip(e.source, e.target))
+
+
+@pytest.fixture(scope="module")
+def unseen(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("unseen")
+    truth = _template_corpus(folder, with_central=False)
+    return build_corpus(folder), truth
+
+
+@pytest.fixture(scope="module")
+def present(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("present")
+    truth = _template_corpus(folder, with_central=True)
+    return build_corpus(folder), truth
+
+
+def test_unseen_source_claims_no_direction_but_the_provinces_own_words(unseen):
+    corpus, truth = unseen
+    fam = passage_families(corpus)
+    mem = fam.members.drop_duplicates(["family", "doc_id"])
+    assert fam.families["size"].max() >= 10  # each central passage is one family of its copies
+    inherited = mem[mem.relation == "inherited"]
+    claimed = set(zip(inherited.parent, inherited.doc_id))
+    # the only direction claimed is the one the province's insertions carry
+    assert claimed == {("provA", "cityA")}, claimed
+    assert (inherited.basis.str.startswith("shared innovations")).all()
+    assert len(inherited) / len(mem) <= 0.10
+    # the nine cities copied the centre directly: all co-derived
+    assert set(mem[mem.doc_id.str.startswith("city") & (mem.doc_id != "cityA")].relation) == {"co-derived"}
+    edges = diffusion_edges(fam)
+    assert _inherited(edges) == {("provA", "cityA")}
+    row = edges[(edges.source == "provA") & (edges.target == "cityA")]
+    assert row.n_families.iloc[0] == 2 and row.n_evidence.iloc[0] >= 2
+
+
+def test_source_present_directed_edges_are_recovered(present):
+    corpus, truth = present
+    edges = diffusion_edges(passage_families(corpus))
+    found = _inherited(edges)
+    tp = len(found & truth)
+    precision, recall = tp / len(found), tp / len(truth)
+    assert precision >= 0.9, found - truth
+    assert recall >= 0.9, truth - found
+    assert ("provA", "cityA") in found and ("central", "cityA") not in found
+
+
+def test_consensus_is_the_majority_reading():
+    base = "青年工作要坚持党的全面领导深入学习贯彻大会精神"
+    texts = [base] * 3 + [base[:8] + "全市" + base[8:], base[:8] + "全市" + base[8:]]
+    assert family_consensus(texts) == base
+    assert variants(base, texts[-1])[0].text == "全市"
+
+
+def _same_date_and_cross_province(folder, *, same_province: bool, dates: tuple[str, str]):
+    rng = random.Random(7)
+    central = [_sentence(rng, 70) for _ in range(2)]
+    shared = [_insert(rng, p, _word(rng)) for p in central]
+    plans = {}
+    for i in range(4):  # the majority: copies of the (absent) centre
+        plans[f"other{i}"] = {"region": f"戊市{i}", "province": "戊省", "level": "prefecture",
+                              "date": "2023-03-01", "passages": central}  # fmt: skip
+    plans["a"] = {"region": "己市" if same_province else "重庆", "province": "己省" if same_province else "重庆",
+                  "level": "prefecture" if same_province else "municipality", "date": dates[0],
+                  "passages": shared}  # fmt: skip
+    plans["b"] = {"region": "庚市", "province": "己省", "level": "prefecture", "date": dates[1],
+                  "passages": shared}  # fmt: skip
+    _write(folder, plans, rng)
+    return build_corpus(folder)
+
+
+@pytest.mark.parametrize(
+    "same_province, dates",
+    [(True, ("2023-03-05", "2023-03-05")), (False, ("2023", "2023")), (False, ("2023-03-05", "2023-03-05"))],
+    ids=["siblings-same-date", "cross-province-year-only", "cross-province-same-date"],
+)
+def test_shared_words_without_an_order_stay_undirected(tmp_path, same_province, dates):
+    corpus = _same_date_and_cross_province(tmp_path, same_province=same_province, dates=dates)
+    fam = passage_families(corpus)
+    pair = fam.members[fam.members.doc_id.isin(["a", "b"])]
+    assert len(pair) and set(pair.relation) == {"co-derived"}
+    # the same two plans, one of them dated earlier: now the shared words give a direction
+    if not same_province and dates[0] == "2023":
+        docs = corpus.documents.copy()
+        docs.loc[docs.doc_id == "a", "issued_date"] = "2023-02-01"
+        docs.loc[docs.doc_id == "b", "issued_date"] = "2023-03-20"
+        corpus.documents = docs
+        assert ("a", "b") in _inherited(diffusion_edges(passage_families(corpus)))
+
+
+def test_a_source_lacking_the_members_content_is_not_its_parent(tmp_path):
+    """Anachronism: a 2021 source cannot be the parent of a passage on a 2022 speech it does not contain."""
+    rng = random.Random(11)
+    x = _sentence(rng, 60)
+    speech = "深入学习习近平总书记二〇二二年五月十日在庆祝中国共产主义青年团成立一百周年大会上的重要讲话精神"
+    plans = {
+        "src": {"region": "中央", "province": "", "level": "central", "date": "2021-01-10", "passages": [x]},
+        "c1": {"region": "甲市", "province": "甲省", "level": "prefecture", "date": "2023-03-01",
+               "passages": [x[:-1] + speech + "。"]},
+        "c2": {"region": "乙市", "province": "乙省", "level": "prefecture", "date": "2023-03-02",
+               "passages": [x[:-1] + speech + "。"]},
+    }  # fmt: skip
+    _write(tmp_path, plans, rng)
+    corpus = build_corpus(tmp_path)
+    fam = passage_families(corpus)
+    m = fam.members[fam.members.text.str.contains("五月十日")]
+    assert len(m) >= 2
+    assert not (m.parent == "src").any(), m[["doc_id", "parent", "containment"]]
+
+
+def test_a_passage_in_most_plans_of_sixty_is_one_family(tmp_path):
+    rng = random.Random(5)
+    passage = _sentence(rng, 89)
+    plans = {}
+    for i in range(60):
+        own = [_sentence(rng, 40)]
+        if i < 36:
+            own.append(_insert(rng, passage, _word(rng, 3)) if i % 2 else passage)
+        plans[f"p{i:02d}"] = {"region": f"某市{i}", "province": f"某省{i % 5}", "level": "prefecture",
+                              "date": "2023-03-01", "passages": own}  # fmt: skip
+    _write(tmp_path, plans, rng)
+    corpus = build_corpus(tmp_path)
+    with pytest.warns(UserWarning, match="set aside"):
+        pairs = find_reuse(corpus)
+    assert pairs.attrs["set_aside"]["shingles"] > 0
+    common = common_passages(corpus)
+    assert common.groupby("passage").doc_id.nunique().max() >= 34
+    fam = passage_families(corpus)
+    assert fam.families["size"].max() >= 34
+    big = fam.families.loc[fam.families["size"].idxmax()]
+    assert not big.boilerplate and Skeleton.of(passage).text[:30] in Skeleton.of(big.text).text
+
+
+class _Blocks:
+    """Two plans with identical text; the middle of each is a review block (``summary``)."""
+
+    def __init__(self):
+        rng = random.Random(2)
+        parts = [_sentence(rng, 40), _sentence(rng, 40), _sentence(rng, 40)]
+        body = "".join(parts)
+        cut = np.cumsum([0] + [len(p) for p in parts])
+        self.documents = pd.DataFrame({"doc_id": ["a", "b"], "body": [body, body], "year": [2023, 2023],
+                                       "issued_date": [None, None]})  # fmt: skip
+        kinds = ["preamble", "summary", "item"]
+        self.blocks = pd.DataFrame(
+            [(d, k, int(cut[i]), int(cut[i + 1])) for d in "ab" for i, k in enumerate(kinds)],
+            columns=["doc_id", "kind", "start", "end"],
+        )
+        self.summary = (int(cut[1]), int(cut[2]))
+
+
+def test_no_passage_spans_an_excluded_block():
+    c = _Blocks()
+    everything = find_reuse(c, exclude_blocks=())
+    assert len(everything) == 1 and everything.end_a.iloc[0] - everything.start_a.iloc[0] > 100
+    r = find_reuse(c, exclude_blocks=("summary",))
+    s0, s1 = c.summary
+    assert len(r) == 2
+    for side in "ab":
+        assert ((r[f"end_{side}"] <= s0) | (r[f"start_{side}"] >= s1)).all()
+    # excluding text can only lower a plan's reused share
+    share = reuse_share(c, r).set_index(["doc_id", "other"]).share
+    assert share[("a", "any")] < reuse_share(c, everything).set_index(["doc_id", "other"]).share[("a", "any")]
+
+
+def test_inherited_share_never_exceeds_the_reused_share(unseen):
+    corpus, _ = unseen
+    reuse = find_reuse(corpus, boilerplate="include", exclude_blocks=("cover", "trailer", "summary"))
+    common = common_passages(corpus, exclude_blocks=("cover", "trailer", "summary"))
+    fam = passage_families(corpus, reuse, common=common)
+    flow = flow_table(corpus, fam)
+    shared = (
+        reuse_share(corpus, reuse[~reuse.boilerplate], common)
+        .query("other == 'any'")
+        .set_index("doc_id")
+        .share
+    )
+    taken = flow[flow.relation != "own"].groupby("doc_id").share.sum()
+    for d, v in taken.items():
+        assert v <= shared[d] + 1e-9, d
+    assert flow.groupby("doc_id").share.sum().round(9).eq(1).all()

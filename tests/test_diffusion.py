@@ -150,7 +150,9 @@ def test_sichuan_to_mianyang_uptake(seeds, tmp_path):
     assert province_of(seeds, "mianyang_2023") == "sichuan_2021"
     u = uptake(seeds, "mianyang_2023")
     prov, city = u[u.side == "province"], u[u.side == "city"]
-    assert len(prov) == len(seeds.items[seeds.items.doc_id == "sichuan_2021"]) == 39
+    assert (
+        len(prov) == len(seeds.items[seeds.items.doc_id == "sichuan_2021"]) + 5
+    )  # 39 items, 5 item-less headings
     assert len(city) == len(seeds.items[seeds.items.doc_id == "mianyang_2023"])
     assert set(prov.status) <= {"taken up", "adapted", "absent"}
     assert set(city.status) <= {"from province", "shared", "new"}
@@ -163,6 +165,81 @@ def test_sichuan_to_mianyang_uptake(seeds, tmp_path):
 def test_uptake_without_a_province_says_so(seeds):
     with pytest.raises(ValueError, match="no provincial plan"):
         uptake(seeds, "chongqing_2023")
+
+
+# Read by hand (Mianyang 2023 against Sichuan 2021): city items 4, 5, 14 and 21 take up
+# Sichuan items 7, 10, 29 and 38 (the two 纲要, 意识形态工作责任制, the 少先队 意见 and 光荣感,
+# 团干部 事业心); items 6-10 are Mianyang's own 助力"…市" programme (科技城, 在绵, 涪江) and item 1
+# is on the 20th Party Congress, which a 2021 plan cannot hold. Sichuan's item 1 (the Party's
+# centenary, 2021) is absent from the 2023 city plan; its items 10 and 29 are not.
+HAND_CITY = {
+    1: False,
+    4: True,
+    5: True,
+    6: False,
+    7: False,
+    8: False,
+    9: False,
+    10: False,
+    14: True,
+    21: True,
+}
+HAND_PROVINCE = {1: "absent", 10: "present", 29: "present"}
+
+
+def test_uptake_agrees_with_a_hand_labelled_table(seeds):
+    u = uptake(seeds, "mianyang_2023")
+    city = u[u.side == "city"].set_index("item_no").status
+    prov = u[u.side == "province"].set_index("item_no").status
+    for item, from_province in HAND_CITY.items():
+        assert (city[item] == "from province") == from_province, (item, city[item])
+    for item, label in HAND_PROVINCE.items():
+        assert (prov[item] == "absent") == (label == "absent"), (item, prov[item])
+    # neither side is labelled wholesale
+    assert city.nunique() >= 2 and prov.nunique() >= 2
+
+
+class _Report:
+    """A provincial report whose priorities are sections (no items), with a glossary after them."""
+
+    def __init__(self, province_body: str, city_body: str, p_secs, c_secs, glossary):
+        self.documents = pd.DataFrame({"doc_id": ["prov", "city"], "body": [province_body, city_body],
+                                       "region": ["甲省", "甲市"], "province": ["甲省", "甲省"],
+                                       "level": ["province", "prefecture"], "year": [2023, 2023],
+                                       "issued_date": [None, None]})  # fmt: skip
+        rows = [("prov", f"s{i + 1}", i + 1, 1, s, e, "plan") for i, (s, e) in enumerate(p_secs)]
+        rows += [("city", f"s{i + 1}", i + 1, 1, s, e, "plan") for i, (s, e) in enumerate(c_secs)]
+        self.sections = pd.DataFrame(rows, columns=["doc_id", "section_id", "section_no", "level", "start", "end",
+                                                    "part"]).assign(path=lambda d: d.section_id, title="")  # fmt: skip
+        gi = [("prov", k + 1, None, None, f"（{k + 1}）", glossary[0] + 20 * k, glossary[0] + 20 * (k + 1), "glossary")
+              for k in range(3)]  # fmt: skip
+        self.items = pd.DataFrame(gi, columns=["doc_id", "item_no", "section_no", "section_id", "path", "start", "end",
+                                               "part"])  # fmt: skip
+        self.items["text"] = [province_body[s:e] for s, e in zip(self.items.start, self.items.end)]
+        self.blocks = pd.DataFrame(
+            [("prov", "glossary", glossary[0], glossary[1]), ("prov", "heading", 0, glossary[0]),
+             ("city", "heading", 0, len(city_body))], columns=["doc_id", "kind", "start", "end"])  # fmt: skip
+
+
+def test_uptake_compares_sections_when_priorities_have_no_items():
+    rng = random.Random(4)
+    prios = [_sentence(rng, 60) for _ in range(3)]
+    heads = ["（一）加快发展。", "（二）改善民生。", "（三）深化改革。"]
+    prov_body, spans = "", []
+    for h, t in zip(heads, prios):
+        spans.append((len(prov_body), len(prov_body) + len(h)))
+        prov_body += h + t
+    gstart = len(prov_body)
+    prov_body += "".join(_sentence(rng, 19) for _ in range(3))
+    city_body = heads[1] + prios[1] + "（二）" + _sentence(rng, 60)
+    corpus = _Report(prov_body, city_body, spans, [(0, len(heads[1])), (len(heads[1]) + len(prios[1]),
+                                                                        len(heads[1]) + len(prios[1]) + 3)],
+                     (gstart, len(prov_body)))  # fmt: skip
+    u = uptake(corpus, "city", "prov")
+    prov = u[u.side == "province"]
+    assert set(prov.unit) == {"section"} and len(prov) == 3  # the glossary entries are never compared
+    assert prov.set_index("unit_id").status["s2"] == "taken up"
+    assert prov.set_index("unit_id").status["s1"] == "absent"
 
 
 def test_copying_tree_edges_are_recovered(tree):

@@ -363,13 +363,19 @@ def _members_evidence(
         removed = sum(v.end - v.start for v in changes[d] if not v.text)
         changed = sum(v.size for v in changes[d] if v.text and v.end > v.start)
         stats[d] = (added, removed, changed)
+    holders: dict[Variant, list[str]] = {}
+    for d in docs:
+        for v in innov[d]:
+            holders.setdefault(v, []).append(d)
     result = {}
     for b in docs:
         if b == anchor:
             result[b] = (None, "source", None, 0, np.nan)
             continue
         best = None
-        for a in docs:
+        # candidates: the plans sharing one of b's innovations, and the marked sources
+        cands = {a for v in innov[b] for a in holders[v]} | set(sources)
+        for a in sorted(cands):
             if a == b:
                 continue
             ok, basis = precedes(info[a], info[b])
@@ -697,6 +703,67 @@ def _coverage(mask: np.ndarray, body: str, start: int, end: int) -> float:
     return float(mask[idx].mean()) if idx else 0.0
 
 
+#: Parts and blocks that never hold a plan's priorities.
+NOT_PRIORITIES = ("glossary", "annex", "review", "summary", "cover", "trailer")
+
+
+def priority_units(corpus, doc_id: str) -> pd.DataFrame:
+    """The units a plan sets its priorities in: its items, or its sections where a section has no items.
+
+    Items inside a glossary (名词解释), an annex (附件) or a review of past work are never
+    priorities. A section with no item inside it (and no sub-section holding items) is a
+    unit of its own: a government work report's ``（一）…（十）`` priorities often have no
+    numbered items under them.
+
+    Returns
+    -------
+    DataFrame
+        ``doc_id, unit`` (``"item"`` or ``"section"``), ``unit_id`` (``i<item_no>`` or the
+        section id), ``item_no`` (None for sections), ``section_no, path, text, start, end``.
+
+    Examples
+    --------
+    >>> from analysis import load_corpus
+    >>> u = priority_units(load_corpus(), "sichuan_2021")
+    >>> len(u), set(u.unit)
+    (39, {'item'})
+    """
+    items = corpus.items[corpus.items.doc_id == doc_id]
+    secs = corpus.sections[corpus.sections.doc_id == doc_id]
+    if "part" in items:
+        items = items[~items.part.isin(NOT_PRIORITIES)]
+    if "part" in secs:
+        secs = secs[~secs.part.isin(NOT_PRIORITIES)]
+    blocks = corpus.blocks[(corpus.blocks.doc_id == doc_id) & corpus.blocks.kind.isin(NOT_PRIORITIES)]
+    outside = list(zip(blocks.start, blocks.end))
+
+    def kept(s: int, e: int) -> bool:
+        return not any(bs <= s and e <= be for bs, be in outside)
+
+    body = corpus.documents.body[corpus.documents.doc_id == doc_id].iloc[0]
+    rows = []
+    for r in items.itertuples():
+        if kept(r.start, r.end):
+            rows.append((doc_id, "item", f"i{int(r.item_no)}", int(r.item_no), r.section_no, r.path, r.text,
+                         int(r.start), int(r.end)))  # fmt: skip
+    # a section runs from its heading to the next heading of its level or above (``end`` is the heading's)
+    starts = items.start.to_numpy()
+    allsecs = corpus.sections[corpus.sections.doc_id == doc_id].sort_values("start")
+    stop = min([len(body)] + [bs for bs, _ in outside if bs > (allsecs.start.min() if len(allsecs) else 0)])
+    for r in secs.itertuples():
+        after = allsecs[(allsecs.start > r.start) & (allsecs.level <= r.level)]
+        end = int(min(after.start.min() if len(after) else stop, stop)) if r.start < stop else int(r.end)
+        end = max(end, int(r.end))
+        has_items = ((starts >= r.start) & (starts < end)).any()
+        has_children = ((allsecs.start > r.start) & (allsecs.start < end) & (allsecs.level > r.level)).any()
+        if not has_items and not has_children and kept(r.start, end):
+            rows.append((doc_id, "section", r.section_id, None, r.section_no, r.path, body[r.start : end],
+                         int(r.start), end))  # fmt: skip
+    out = pd.DataFrame(rows, columns=["doc_id", "unit", "unit_id", "item_no", "section_no", "path", "text",
+                                      "start", "end"])  # fmt: skip
+    return out.sort_values("start", ignore_index=True)
+
+
 def uptake(
     corpus,
     city: str,
@@ -707,9 +774,11 @@ def uptake(
     min_coverage: float = 0.1,
     min_similarity: float = 0.35,
 ) -> pd.DataFrame:
-    """What a city plan takes from its province's plan, item by item.
+    """What a city plan takes from its province's plan, priority by priority.
 
-    Each province item is ``"taken up"`` (at least ``taken_up`` of its characters are in
+    The units compared are each plan's priorities (:func:`priority_units`): its items, or
+    its sections where a section has no items (a government work report's ``（一）…``);
+    glossaries, annexes and reviews of past work are never compared. Each province unit is ``"taken up"`` (at least ``taken_up`` of its characters are in
     passages reused in the city plan), ``"adapted"`` (some reuse, at least
     ``min_coverage``, or a city item with character-bigram TF-IDF cosine of at least
     ``min_similarity``) or ``"absent"``. Each city item is ``"from province"`` (by the same
@@ -729,9 +798,9 @@ def uptake(
     Returns
     -------
     DataFrame
-        ``side`` (``"province"``/``"city"``), ``doc_id, item_no, section_no, section,
-        path, text, status, coverage, best_match`` (item_no of the most similar item on the
-        other side), ``best_similarity``.
+        ``side`` (``"province"``/``"city"``), ``doc_id, unit`` (``"item"``/``"section"``),
+        ``unit_id, item_no, section_no, section, path, text, status, coverage, best_match``
+        (unit_id of the most similar unit on the other side), ``best_similarity``.
 
     Examples
     --------
@@ -750,15 +819,15 @@ def uptake(
     if reuse is None:
         from .reuse import find_reuse
 
-        reuse = find_reuse(corpus, boilerplate="exclude", exclude_blocks=("cover", "trailer", "summary"))
+        reuse = find_reuse(corpus, boilerplate="exclude", exclude_blocks=NOT_PRIORITIES)
     if "boilerplate" in reuse:
         reuse = reuse[~reuse.boilerplate.astype(bool)]
     bodies = dict(zip(corpus.documents.doc_id, corpus.documents.body))
-    items = corpus.items[corpus.items.doc_id.isin([city, province])]
-    if "part" in items:
-        items = items[items.part.fillna("plan") == "plan"]
-    if items[items.doc_id == city].empty or items[items.doc_id == province].empty:
-        raise InsufficientDataError(f"uptake needs numbered items in both plans ({city}, {province})")
+    units = {d: priority_units(corpus, d) for d in (city, province)}
+    if units[city].empty or units[province].empty:
+        raise InsufficientDataError(
+            f"uptake needs priorities (items or sections) in both plans ({city}, {province})"
+        )
     secs = corpus.sections[corpus.sections.level == 1].set_index(["doc_id", "section_no"]).title
 
     def mask_for(doc: str, others: set[str]) -> np.ndarray:
@@ -776,8 +845,7 @@ def uptake(
         (city, "pair"): mask_for(city, {province}),
         (city, "other"): mask_for(city, all_docs - {city, province}),
     }
-    pi = items[items.doc_id == province].reset_index(drop=True)
-    ci = items[items.doc_id == city].reset_index(drop=True)
+    pi, ci = units[province], units[city]
     vec = TfidfVectorizer(analyzer="char", ngram_range=(2, 2), token_pattern=None)
     x = vec.fit_transform(pd.concat([pi.text, ci.text]).str.replace(r"\s", "", regex=True))
     sim = (x[: len(pi)] @ x[len(pi) :].T).toarray()
@@ -806,14 +874,16 @@ def uptake(
                 {
                     "side": side,
                     "doc_id": doc,
-                    "item_no": int(r.item_no),
+                    "unit": r.unit,
+                    "unit_id": r.unit_id,
+                    "item_no": r.item_no,
                     "section_no": None if pd.isna(r.section_no) else int(r.section_no),
                     "section": sec,
                     "path": r.path,
                     "text": r.text,
                     "status": status,
                     "coverage": cov,
-                    "best_match": int(other.item_no.iat[best_idx[k]]),
+                    "best_match": other.unit_id.iat[best_idx[k]],
                     "best_similarity": float(best_val[k]),
                 }
             )

@@ -341,35 +341,3 @@ def test_planted_trend_is_found_and_a_flat_rate_is_not():
         for s in range(20)
     ]
     assert sum(p < 0.05 for p in flat) <= 3  # about 5% false positives expected
-
-
-def test_diffusion_figure_reads_at_thirty_plans(tmp_path):
-    from analysis.figures import save
-    from analysis.plots import plot_diffusion
-
-    rng = random.Random(3)
-    levels = ["province", "prefecture", "county"]
-    order = pd.DataFrame(
-        {
-            "doc_id": [f"p{i:02d}" for i in range(30)],
-            "date": [f"{2019 + i % 4}-0{1 + i % 9}-1{i % 9}" for i in range(30)],
-            "level": [levels[i % 3] for i in range(30)],
-        }
-    )
-    edges = pd.DataFrame(
-        [
-            (
-                f"p{rng.randrange(30):02d}",
-                f"p{rng.randrange(30):02d}",
-                "inherited",
-                1,
-                rng.randrange(20, 200),
-                np.nan,
-            )
-            for _ in range(40)
-        ],  # fmt: skip
-        columns=["source", "target", "relation", "n_families", "n_chars", "similarity"],
-    )
-    fig = plot_diffusion(order, edges, {f"p{i:02d}": f"某市{i}" for i in range(30)})
-    assert len(fig.axes[0].texts) == 30
-    assert save(fig, "diffusion30", tmp_path)

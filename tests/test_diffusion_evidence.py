@@ -262,3 +262,63 @@ def test_inherited_share_never_exceeds_the_reused_share(unseen):
     for d, v in taken.items():
         assert v <= shared[d] + 1e-9, d
     assert flow.groupby("doc_id").share.sum().round(9).eq(1).all()
+
+
+@pytest.mark.parametrize(
+    "dates",
+    [
+        ["2023-01-15"] * 31,
+        [f"2023-01-{10 + i % 20:02d}" for i in range(31)],
+        ["2018"] * 3 + ["2024-02-01"] * 28,
+    ],
+    ids=["one-date", "three-weeks", "six-years"],
+)
+def test_diffusion_figure_keeps_every_plan_inside_and_labels_time_in_days_or_years(tmp_path, dates):
+    import matplotlib.dates as mdates
+
+    from analysis.figures import save
+    from analysis.plots import plot_diffusion
+
+    n = len(dates)
+    order = pd.DataFrame({"doc_id": [f"p{i:02d}" for i in range(n)], "date": dates,
+                          "level": ["province"] * (n - 3) + ["prefecture", None, "county"]})  # fmt: skip
+    order.loc[5, "date"] = None  # a plan with no date
+    rng = random.Random(1)
+    edges = pd.DataFrame(
+        [
+            (f"p{rng.randrange(n):02d}", f"p{rng.randrange(n):02d}", rel, 1, 2, rng.randrange(20, 200), None)
+            for rel in ("inherited", "co-derived")
+            for _ in range(20)
+        ],  # fmt: skip
+        columns=["source", "target", "relation", "n_families", "n_evidence", "n_chars", "basis"],
+    )
+    fig = plot_diffusion(order, edges, {f"p{i:02d}": f"某省{i}" for i in range(n)})
+    ax = fig.axes[0]
+    (x0, x1), (y1, y0) = ax.get_xlim(), ax.get_ylim()
+    points = np.concatenate([c.get_offsets() for c in ax.collections if len(c.get_offsets())])
+    assert len(points) == n
+    assert ((points[:, 0] > x0) & (points[:, 0] < x1) & (points[:, 1] > y0) & (points[:, 1] < y1)).all()
+    fig.canvas.draw()
+    labels = [t.get_text() for t in ax.get_xticklabels()] + [ax.xaxis.get_offset_text().get_text()]
+    assert not any(":" in t for t in labels), labels  # never hours
+    assert mdates.num2date(x1) - mdates.num2date(x0) >= pd.Timedelta(days=30)
+    assert fig.get_size_inches()[0] <= 8.27 + 1e-9  # A4 width
+    assert save(fig, "diffusion31", tmp_path)
+
+
+def test_a_plan_with_neither_year_nor_date_does_not_break_diffusion(unseen):
+    """Issue 20, point 4: a `20xx` plan (no year, no date) made `info["date"] or "9999"` fail on NaN."""
+    from analysis.diffusion import plan_order
+    from analysis.plots import plot_diffusion
+
+    corpus, _ = unseen
+    docs = corpus.documents.copy()
+    docs.loc[docs.doc_id == "city3", ["year", "issued_date"]] = [np.nan, np.nan]
+    corpus.documents = docs
+    order = plan_order(corpus)
+    assert order.set_index("doc_id").at["city3", "date"] is None
+    fam = passage_families(corpus)
+    assert "city3" in set(fam.members.doc_id)
+    # with no date it cannot be shown to come after anything, so it inherits nothing
+    assert (fam.members[fam.members.doc_id == "city3"].relation != "inherited").all()
+    plot_diffusion(order, diffusion_edges(fam))

@@ -530,70 +530,118 @@ _LEVEL_ROW = LEVEL_RANK
 
 
 def plot_diffusion(order: pd.DataFrame, edges: pd.DataFrame, labels: dict[str, str] | None = None, *,
-                   title: str = "政策扩散：段落从哪份计划传到哪份计划") -> Figure:  # fmt: skip
-    """Plans by date (x) and administrative level (y); an arrow per inherited edge, a dashed line per lateral one.
+                   max_coderived_plans: int = 12,
+                   title: str = "政策扩散：文本证据支持的承接方向") -> Figure:  # fmt: skip
+    """Plans by date (x) and administrative level (y): an arrow per inherited edge (with its evidence),
+    a dashed grey line per co-derived pair.
 
     Parameters
     ----------
     order : DataFrame
-        :func:`analysis.diffusion.plan_order` (``doc_id, date, level``).
+        :func:`analysis.diffusion.plan_order` (``doc_id, date, level``; ``precision``).
     edges : DataFrame
-        :func:`analysis.diffusion.diffusion_edges`; line width follows ``n_chars``.
+        :func:`analysis.diffusion.diffusion_edges`; line width follows ``n_chars``; arrows
+        are labelled with ``n_evidence`` (shared innovations) or "源" (a marked source).
     labels : dict, optional
         ``doc_id → label`` (region); plans without a label show their doc_id.
+    max_coderived_plans : int, default 12
+        Co-derived pairs are drawn only up to this many plans (above it they would hide the
+        arrows); the caption says how many were left out.
+
+    A plan known only by its year is drawn as a bar across that year (its date is not
+    invented); plans with no date stand in a column on the left. The time axis labels days,
+    months or years as the span requires, and every plan lies inside the axes.
     """
     setup()
+    import matplotlib.dates as mdates
     from matplotlib.patches import FancyArrowPatch
 
     _needs(order, "the diffusion figure", unit="plan")
     order = order.copy()
     lab = as_labels(labels)
-    dates = pd.to_datetime(order.date.where(order.date.str.len() > 4, order.date + "-07-01"), errors="coerce")
-    order["x"] = dates
+    date = order.date.where(order.date.notna(), None).astype(object)
+    is_year = date.map(lambda d: isinstance(d, str) and len(d) == 4)
+    start = pd.to_datetime(date.map(lambda d: f"{d}-01-01" if isinstance(d, str) and len(d) == 4 else d),
+                           errors="coerce")  # fmt: skip
+    stop = pd.to_datetime(date.map(lambda d: f"{d}-12-31" if isinstance(d, str) and len(d) == 4 else d),
+                          errors="coerce")  # fmt: skip
+    order["x0"], order["x1"], order["year_only"] = start, stop, is_year
+    order["x"] = start + (stop - start) / 2
+    dated = order.x.notna()
+    if dated.any():
+        lo, hi = order.loc[dated, "x0"].min(), order.loc[dated, "x1"].max()
+    else:
+        lo = hi = pd.Timestamp("2020-01-01")
+    pad = max((hi - lo) * 0.06, pd.Timedelta(days=20))
+    undated_x = lo - 3 * pad
+    order.loc[~dated, ["x", "x0", "x1"]] = undated_x
     order["row"] = order.level.map(_LEVEL_ROW).fillna(len(_LEVEL_ROWS)).astype(int)
-    # spread plans that share a row and a month so that labels do not sit on each other
+    # plans of one row close in time get their own lines: rows grow with their crowding
     order = order.sort_values(["row", "x", "doc_id"], na_position="last").reset_index(drop=True)
-    order["slot"] = order.groupby(["row", order.x.dt.to_period("M")], dropna=False).cumcount()
-    order["y"] = order.row + 0.22 * order.slot
-    undated = order[order.x.isna()]
-    if len(undated):
-        x0 = order.x.min() if order.x.notna().any() else pd.Timestamp("2020-01-01")
-        order.loc[order.x.isna(), "x"] = x0 - pd.Timedelta(days=120)
+    bin_days = max((hi - lo).days / 12, 1)
+    order["bin"] = ((order.x - undated_x).dt.days // bin_days).astype(int)
+    order["slot"] = order.groupby(["row", "bin"]).cumcount()
+    height = order.groupby("row").slot.max() + 1
+    offset, y0 = {}, 0.0
+    for r in sorted(height.index):
+        offset[r] = y0
+        y0 += height[r] + 0.8
+    order["y"] = order.row.map(offset) + order.slot
     pos = {r.doc_id: (_date_num(r.x), r.y) for r in order.itertuples()}
     n = len(order)
-    fig, ax = plt.subplots(figsize=(8.4, 1.0 * max(3, order.row.nunique()) + 1.6 + 0.02 * n))
+    fig, ax = plt.subplots(figsize=(8.27, min(11.0, 1.6 + 0.28 * y0)))
+    inherited = edges[edges.relation == "inherited"] if len(edges) else edges
+    coderived = edges[edges.relation != "inherited"] if len(edges) else edges
     top = edges.n_chars.max() if len(edges) else 1
-    for e in edges.itertuples():
+    hidden = 0
+    if n <= max_coderived_plans:
+        for e in coderived.itertuples():
+            if e.source in pos and e.target in pos:
+                (x1, y1), (x2, y2) = pos[e.source], pos[e.target]
+                ax.plot([x1, x2], [y1, y2], ls="--", lw=0.4 + 1.6 * e.n_chars / top, color="#95a5a6", alpha=0.6,
+                        zorder=1)  # fmt: skip
+    else:
+        hidden = len(coderived)
+    for e in inherited.itertuples():
         if e.source not in pos or e.target not in pos:
             continue
-        lw = 0.5 + 2.5 * e.n_chars / top
-        if e.relation == "inherited":
-            ax.add_patch(FancyArrowPatch(pos[e.source], pos[e.target], arrowstyle="-|>", mutation_scale=10 + 2 * lw,
-                                         lw=lw, color="#a04000", alpha=0.55, connectionstyle="arc3,rad=0.15",
-                                         shrinkA=8, shrinkB=8))  # fmt: skip
-        else:
-            (x1, y1), (x2, y2) = pos[e.source], pos[e.target]
-            ax.plot([x1, x2], [y1, y2], ls="--", lw=lw, color="#7f8c8d", alpha=0.7)
+        lw = 0.8 + 2.5 * e.n_chars / top
+        ax.add_patch(FancyArrowPatch(pos[e.source], pos[e.target], arrowstyle="-|>", mutation_scale=10 + 2 * lw,
+                                     lw=lw, color="#a04000", alpha=0.8, connectionstyle="arc3,rad=0.15",
+                                     shrinkA=7, shrinkB=7, zorder=2))  # fmt: skip
+        (x1, y1), (x2, y2) = pos[e.source], pos[e.target]
+        ev = getattr(e, "n_evidence", 0)
+        ev = int(ev) if pd.notna(ev) else 0
+        ax.annotate(f"证据{ev}" if ev else "源", ((x1 + x2) / 2, (y1 + y2) / 2), fontsize=7, color="#a04000",
+                    ha="center", va="center", bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"})  # fmt: skip
     for r in order.itertuples():
-        label = lab.text(r.doc_id)
         x, y = pos[r.doc_id]
-        ax.scatter([x], [y], s=60, color=lab.color(r.doc_id), zorder=3,
-                   edgecolors="white", linewidths=0.6)  # fmt: skip
-        ax.annotate(_short(str(label), 12), (x, y), xytext=(5, 4), textcoords="offset points", fontsize=8)
+        color = lab.color(r.doc_id)
+        if r.year_only:
+            ax.plot([_date_num(r.x0), _date_num(r.x1)], [y, y], lw=5, color=color, alpha=0.35,
+                    solid_capstyle="butt", zorder=2)  # fmt: skip
+        ax.scatter([x], [y], s=45, color=color, zorder=3, edgecolors="white", linewidths=0.6,
+                   marker="o" if pd.notna(r.x) and not r.year_only else "s")  # fmt: skip
+        ax.annotate(_short(str(lab.text(r.doc_id)), 12), (x, y), xytext=(5, 3), textcoords="offset points",
+                    fontsize=7.5, annotation_clip=False)  # fmt: skip
     rows_used = sorted(order.row.unique())
     names = dict(enumerate([n for _, n in _LEVEL_ROWS] + ["级别不明"]))
-    ax.set_yticks(rows_used, [names[r] for r in rows_used])
-    ax.set_ylim(max(rows_used) + 0.5, min(rows_used) - 0.5)
-    import matplotlib.dates as mdates
-
-    ax.xaxis.set_major_locator(mdates.AutoDateLocator())
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
+    ax.set_yticks([offset[r] + (height[r] - 1) / 2 for r in rows_used], [names[r] for r in rows_used])
+    ax.set_ylim(y0 - 0.3, -0.9)
+    ax.set_xlim(_date_num(min(lo, undated_x) - pad), _date_num(hi + 2 * pad))
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     ax.grid(axis="x")
     ax.set_title(title)
-    note = "箭头：后发或下级计划承接的段落（线宽 = 字数）；虚线：无法判定先后的共享段落；只有年份的计划画在该年年中"
-    if len(undated):
-        note += f"；无日期计划置于左侧：{'、'.join(undated.doc_id.map(lab.text))}"
-    ax.set_xlabel(wrap(note, 60), fontsize=8)
+    note = ("箭头：文本证据（共有的改动，或标为来源的文件）支持的承接方向，数字为共有改动数；"
+            "灰色虚线：共享段落但文本不能判定谁承接谁（可能同源）；日期与级别本身不作为方向证据；"
+            "方块加横条：只知年份的计划，横条覆盖全年")  # fmt: skip
+    if hidden:
+        note += f"；计划超过{max_coderived_plans}份，{hidden}条同源连线未画出"
+    if (~dated).any():
+        note += f"；无日期计划置于左侧：{'、'.join(order.doc_id[~order.x0.ne(undated_x)].map(lab.text))}"
+    ax.set_xlabel(wrap(note, 62), fontsize=7.5)
     return fig
 
 

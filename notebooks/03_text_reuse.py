@@ -18,7 +18,12 @@
 #
 # Passages shared verbatim or near-verbatim between plans (a clause inserted, a word swapped,
 # punctuation differing), found by character shingles and chained alignment, scored with
-# rapidfuzz. Political formulae that most plans repeat are reported separately as boilerplate.
+# rapidfuzz. Short political formulae that most plans repeat are reported separately as
+# boilerplate; long passages copied into most plans (a template handed down) are not formulae:
+# they are reported once each as **common passages**. A passage is found when two copies share
+# runs of at least 9 characters and reach the minimum length and similarity; a text rewritten
+# clause by clause is not found. No passage runs across an excluded block (a cover notice, a
+# review of last year).
 
 # %% tags=["parameters"]
 # Parameters
@@ -36,10 +41,10 @@ from pathlib import Path
 import pandas as pd
 from analysis import load_corpus
 from analysis.errors import skip_if_insufficient
-from analysis.figures import default_outdir, region_labels, save
+from analysis.figures import default_outdir, region_labels, safe_name, save
 from analysis.plots import plot_reuse_network
 from analysis.html import Table
-from analysis.reuse import boilerplate_phrases, find_reuse, most_reused_pair, reuse_html, reuse_share
+from analysis.reuse import boilerplate_phrases, common_passages, find_reuse, most_reused_pair, reuse_html, reuse_share
 
 pd.set_option("display.max_colwidth", 70)
 corpus = load_corpus(RAW_DIR)
@@ -71,10 +76,25 @@ print(f"{len(formulae)} passages are mostly shared formulae (not counted as reus
 Table(formulae[["doc_a", "doc_b", "n_chars", "boilerplate_share", "text_a"]].round(2).head(10))
 
 # %% [markdown]
+# ## Passages in most plans
+# Text found in more than half the plans of a large corpus is not paired plan by plan (that work grows
+# with the square of the corpus); it is grouped once across plans here. Below 50 plans every passage is
+# paired above and this table is empty.
+
+# %%
+common = common_passages(corpus, min_chars=MIN_CHARS, exclude_blocks=EXCLUDE_BLOCKS)
+if common.empty:
+    print("No passage is set aside as common to most plans (every shared passage is paired above).")
+else:
+    print(f"{common.passage.nunique()} passages common to most plans ({int(common.boilerplate.sum())} rows are formulae)")
+    display(common.groupby("passage").agg(n_docs=("n_docs", "first"), n_chars=("n_chars", "median"),
+                                          formula=("boilerplate", "first"), text=("text", "first")).head(15))
+
+# %% [markdown]
 # ## How much of each plan is reused
 
 # %%
-share = reuse_share(corpus, reuse)
+share = reuse_share(corpus, reuse, common[~common.boilerplate])
 share.pivot(index="doc_id", columns="other", values="share").round(3)
 
 # %%
@@ -90,7 +110,7 @@ with skip_if_insufficient("the reuse network"):
 # marked, then both full texts with reused passages in yellow and shared formulae in grey.
 
 # %%
-path = Path(FIGURES_DIR or default_outdir()) / (f"03_reuse_{PAIR[0]}_{PAIR[1]}.html" if PAIR else "03_reuse.html")
+path = Path(FIGURES_DIR or default_outdir()) / (safe_name(f"03_reuse_{PAIR[0]}_{PAIR[1]}" if PAIR else "03_reuse") + ".html")
 if PAIR:
     reuse_html(corpus, passages, *PAIR, path=path)
     print("written", path)

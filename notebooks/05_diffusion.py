@@ -17,10 +17,21 @@
 # # 05 · Diffusion: which passages travel between plans, and in which direction
 #
 # Reused passages (notebook 03) are grouped into **passage families**: a passage that five plans share is one
-# family with five members, not ten pairs (as passim clusters reprinted passages). Within a family each plan's
-# **parent** is the earlier — or, on the same date, higher-level — plan whose copy is most similar to its own;
-# plans that cannot be ordered share the passage laterally. Then: what a city takes from its province's plan,
-# item by item, and how attention to terms changes over the years.
+# family with five members, not ten pairs (as passim clusters reprinted passages). Families never chain through
+# short political formulae.
+#
+# **Direction comes from the text, not from dates or levels.** Plans are passed down layer by layer and the
+# common source (the central plan, a congress report) is rarely in the folder, so two plans holding the same
+# passage may each have copied it from that unseen source. Each family gets a **consensus text** (the majority
+# reading: the reconstructed common source, as LobbyBack does), and a plan is said to have **inherited** a passage
+# from another only when it carries that plan's own changes against the consensus (shared innovations, as in
+# stemmatology), or the other plan is marked as a source (`role = source` in `manifest.csv`; central plans are
+# sources), and the other plan could have come first (an earlier date, or a line of authority: the centre over
+# all, a province over its own cities, never across provinces) and its copy contains what was inherited.
+# Everything else is **co-derived**: shared, with no evidence of who took it from whom.
+#
+# Then: what a city takes from its province's plan, priority by priority, and how attention to terms changes
+# over the years.
 
 # %% tags=["parameters"]
 # Parameters
@@ -29,7 +40,7 @@ FIGURES_DIR = None       # where figures go (None: figures/)
 LABELS = "zh"            # how regions read in figures: "zh", "zh+pinyin" or "pinyin"
 PLANS = None             # doc_ids to compare (None: every plan)
 MIN_FAMILY_SIZE = 2      # minimum number of plans sharing a passage
-BOILERPLATE = False      # True counts families of shared political formulae too
+BOILERPLATE = False      # True adds families of shared political formulae (flagged) to the tables
 CITY = None              # city plan for the province → city uptake (None: the first plan with a provincial plan)
 TERMS = ("青年", "志愿服务", "乡村振兴", "青年发展型城市")   # terms followed over the years
 
@@ -53,14 +64,16 @@ print(f"{len(corpus.documents)} plans")
 
 # %%
 families = passage_families(corpus, min_size=MIN_FAMILY_SIZE, boilerplate="include" if BOILERPLATE else "exclude")
-print(f"{len(families.families)} families of passages shared by {MIN_FAMILY_SIZE} or more plans")
-families.families[["family", "size", "earliest", "origin", "origin_basis", "first_date", "levels", "boilerplate", "text"]].head(15)
+fams = families.families
+print(f"{len(fams)} families of passages shared by {MIN_FAMILY_SIZE} or more plans; "
+      f"{int(fams.n_inherited.sum())} members inherited with textual evidence, {int(fams.n_coderived.sum())} co-derived")
+fams[["family", "kind", "size", "anchor", "n_inherited", "n_coderived", "first_date", "levels", "text"]].head(15)
 
 # %%
-# members of the largest families, in date order
-top = families.families.sort_values(["size", "family"], ascending=[False, True]).family.head(3)
+# members of the largest families: each plan's own changes against the consensus, and the evidence for a parent
+top = fams.sort_values(["size", "family"], ascending=[False, True]).family.head(3)
 families.members[families.members.family.isin(top)].sort_values(["family", "date"])[
-    ["family", "doc_id", "date", "level", "relation", "parent", "similarity", "text"]].round(3)
+    ["family", "doc_id", "date", "level", "relation", "parent", "basis", "n_evidence", "added", "removed", "changed", "text"]].round(3)
 
 # %% [markdown]
 # ## Direction and flow
@@ -69,18 +82,22 @@ families.members[families.members.family.isin(top)].sort_values(["family", "date
 edges = diffusion_edges(families, include_boilerplate=BOILERPLATE)
 with skip_if_insufficient("the diffusion figure"):
     fig = plot_diffusion(plan_order(corpus), edges, LAB)
-    save(fig, "05_diffusion", FIGURES_DIR, caption="Passage families drawn as inherited edges (earlier or higher-level plan → later or lower-level plan) and lateral sharing; line width = characters.",
+    save(fig, "05_diffusion", FIGURES_DIR, caption="Arrows: inheritance the text supports (shared innovations against the family consensus, or a marked source), labelled with the evidence; dashed: co-derived passages, direction unknown; line width = characters. Dates and levels only order candidates.",
          source="05_diffusion.ipynb", data="families")
     display(fig)
 
 # %%
+# share of each plan inherited (by parent), co-derived with other plans, and its own
 flow = flow_table(corpus, families, include_boilerplate=BOILERPLATE)
-flow.assign(share=flow.share.round(3)).pivot_table(index="doc_id", columns="source", values="share", aggfunc="sum", fill_value=0)
+flow.assign(column=flow.relation.where(flow.source.isna(), "from " + flow.source.fillna(""))).pivot_table(
+    index="doc_id", columns="column", values="share", aggfunc="sum", fill_value=0).round(3)
 
 # %% [markdown]
 # ## What a city takes from its province
-# Each provincial item is taken up (half or more of it reused), adapted (some reuse or a closely similar city
-# item) or absent; each city item comes from the province, is shared with another plan, or is new.
+# The units are each plan's priorities: its items, or its sections where they hold no items (a government work
+# report's （一）…); glossaries, annexes and reviews are never compared. Each provincial priority is taken up
+# (half or more of it reused), adapted (some reuse or a closely similar city priority) or absent; each city
+# priority comes from the province, is shared with another plan, or is new.
 
 # %%
 city = CITY or next((d for d in corpus.doc_ids if province_of(corpus, d)), None)
@@ -89,9 +106,9 @@ if city is None:
 else:
     up = uptake(corpus, city)
     print(f"{LAB.text(city)} read against {LAB.text(province_of(corpus, city))}")
-    display(up.groupby(["side", "status"]).size().rename("items").to_frame())
+    display(up.groupby(["side", "unit", "status"]).size().rename("priorities").to_frame())
     fig = plot_uptake(up, LAB)
-    save(fig, "05_uptake", FIGURES_DIR, caption="Province items taken up / adapted / absent in the city plan, and city items from the province / shared / new, by section.",
+    save(fig, "05_uptake", FIGURES_DIR, caption="Province priorities taken up / adapted / absent in the city plan, and city priorities from the province / shared / new, by section.",
          source="05_diffusion.ipynb", data="items")
     display(fig)
 

@@ -311,7 +311,9 @@ def test_a_plan_with_neither_year_nor_date_does_not_break_diffusion(unseen):
     from analysis.diffusion import plan_order
     from analysis.plots import plot_diffusion
 
-    corpus, _ = unseen
+    import copy
+
+    corpus = copy.copy(unseen[0])
     docs = corpus.documents.copy()
     docs.loc[docs.doc_id == "city3", ["year", "issued_date"]] = [np.nan, np.nan]
     corpus.documents = docs

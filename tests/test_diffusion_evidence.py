@@ -308,10 +308,10 @@ def test_diffusion_figure_keeps_every_plan_inside_and_labels_time_in_days_or_yea
 
 def test_a_plan_with_neither_year_nor_date_does_not_break_diffusion(unseen):
     """Issue 20, point 4: a `20xx` plan (no year, no date) made `info["date"] or "9999"` fail on NaN."""
+    import copy
+
     from analysis.diffusion import plan_order
     from analysis.plots import plot_diffusion
-
-    import copy
 
     corpus = copy.copy(unseen[0])
     docs = corpus.documents.copy()
@@ -324,3 +324,19 @@ def test_a_plan_with_neither_year_nor_date_does_not_break_diffusion(unseen):
     # with no date it cannot be shown to come after anything, so it inherits nothing
     assert (fam.members[fam.members.doc_id == "city3"].relation != "inherited").all()
     plot_diffusion(order, diffusion_edges(fam))
+
+
+def test_a_plan_marked_as_source_in_the_manifest_anchors_its_families(tmp_path):
+    _template_corpus(tmp_path, with_central=False)
+    manifest = pd.read_csv(tmp_path / "manifest.csv")
+    manifest["role"] = np.where(manifest.file == "provA.txt", "source", "")
+    manifest.to_csv(tmp_path / "manifest.csv", index=False)
+    corpus = build_corpus(tmp_path)
+    assert corpus.documents.set_index("doc_id").at["provA", "role"] == "source"
+    fam = passage_families(corpus)
+    assert (fam.families.anchor == "provA").all()
+    mem = fam.members.drop_duplicates(["family", "doc_id"])
+    assert set(mem[mem.doc_id == "provA"].relation) == {"source"}
+    # the cities' copies are now read against the marked source: all inherited from it
+    cities = mem[mem.doc_id.str.startswith("city")]
+    assert (cities.relation == "inherited").all() and (cities.parent == "provA").all()

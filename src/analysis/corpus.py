@@ -40,7 +40,7 @@ TABLES = ("documents", "sections", "items", "sentences", "blocks", "removed", "e
 MANIFEST = "manifest.csv"
 MANIFEST_COLUMNS = (
     "file", "region", "region_pinyin", "province", "level", "year", "issuer", "title",
-    "doc_number", "issued_date", "source_file", "notes",
+    "doc_number", "issued_date", "source_file", "notes", "role",
 )  # fmt: skip
 
 
@@ -355,6 +355,7 @@ def parse_file(path: Path, doc_id: str, manifest_row: dict | None = None) -> dic
         "source_file": path.name,
         "file": path.name,
         "notes": None,
+        "role": None,
         "metadata_source": "text",
     }
     inferred = dict(doc)

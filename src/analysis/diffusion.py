@@ -414,6 +414,7 @@ def passage_families(
     min_overlap: float = 0.5,
     min_innovation: int = 2,
     min_containment: float = 0.8,
+    min_content: int = 20,
     boilerplate: str = "exclude",
     exclude_blocks: Sequence[str] = ("cover", "trailer", "summary"),
     **reuse_params,
@@ -440,6 +441,11 @@ def passage_families(
     min_containment : float, default 0.8
         A parent's span must align with at least this share of the member's characters
         (less the member's own changes).
+    min_content : int, default 20
+        A passage links plans into a family only when at least this many of its characters
+        lie outside the formulae (boilerplate phrases); one held together by formulae
+        (``以习近平新时代中国特色社会主义思想为指导`` and a few words around it) joins the
+        families of formulae instead.
     boilerplate : {"exclude", "include", "only"}
         Passages made of shared political formulae never link families of other passages.
         ``"include"`` adds families of formulae (built from formula passages only and
@@ -488,6 +494,11 @@ def passage_families(
     is_bp = (
         reuse["boilerplate"].astype(bool) if "boilerplate" in reuse else pd.Series(False, index=reuse.index)
     )
+    if "boilerplate_share" in reuse and len(reuse):
+        # a passage whose text beyond the formulae is shorter than ``min_content`` is held together by
+        # formulae: it is reported as reuse, but it links no family (families would chain through it)
+        content = reuse.n_chars * (1 - reuse.boilerplate_share.fillna(0))
+        is_bp = is_bp | (content < min_content)
     frames = []
     if boilerplate in ("exclude", "include"):
         c = common[~common.boilerplate.astype(bool)] if common is not None and len(common) else None

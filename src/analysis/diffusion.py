@@ -709,9 +709,10 @@ def province_of(corpus, doc_id: str) -> str | None:
     return str(cand.assign(_y=years.fillna(9999)).sort_values("_y").index[0])
 
 
-def _coverage(mask: np.ndarray, body: str, start: int, end: int) -> float:
-    idx = [i for i in range(start, end) if not body[i].isspace()]
-    return float(mask[idx].mean()) if idx else 0.0
+def _coverage(mask: np.ndarray, skeleton, start: int, end: int) -> float:
+    """Share of the skeleton characters of body span ``start:end`` that ``mask`` covers."""
+    lo, hi = np.searchsorted(skeleton.offsets, [start, end])
+    return float(mask[lo:hi].mean()) if hi > lo else 0.0
 
 
 #: Parts and blocks that never hold a plan's priorities.
@@ -841,14 +842,15 @@ def uptake(
         )
     secs = corpus.sections[corpus.sections.level == 1].set_index(["doc_id", "section_no"]).title
 
+    from .reuse import Skeleton, coverage_mask
+
+    skels = {d: Skeleton.of(bodies[d]) for d in (city, province)}
+
     def mask_for(doc: str, others: set[str]) -> np.ndarray:
-        m = np.zeros(len(bodies[doc]), dtype=bool)
-        for r in reuse.itertuples():
-            if r.doc_a == doc and r.doc_b in others:
-                m[r.start_a : r.end_a] = True
-            elif r.doc_b == doc and r.doc_a in others:
-                m[r.start_b : r.end_b] = True
-        return m
+        a = reuse[(reuse.doc_a == doc) & reuse.doc_b.isin(others)]
+        b = reuse[(reuse.doc_b == doc) & reuse.doc_a.isin(others)]
+        spans = list(zip(a.start_a, a.end_a)) + list(zip(b.start_b, b.end_b))
+        return coverage_mask(skels[doc], spans)
 
     all_docs = set(bodies)
     masks = {
@@ -866,7 +868,7 @@ def uptake(
         best_val = sim.max(axis=axis)
         other = ci if side == "province" else pi
         for k, r in enumerate(df.itertuples()):
-            cov = _coverage(masks[(doc, "pair")], bodies[doc], r.start, r.end)
+            cov = _coverage(masks[(doc, "pair")], skels[doc], r.start, r.end)
             close = best_val[k] >= min_similarity
             if side == "province":
                 status = (
@@ -875,7 +877,7 @@ def uptake(
                     else ("adapted" if cov >= min_coverage or close else "absent")
                 )
             else:
-                other_cov = _coverage(masks[(city, "other")], bodies[city], r.start, r.end)
+                other_cov = _coverage(masks[(city, "other")], skels[city], r.start, r.end)
                 status = (
                     "from province" if cov >= min_coverage or close
                     else ("shared" if other_cov >= min_coverage else "new")

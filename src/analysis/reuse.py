@@ -34,6 +34,7 @@ square of the corpus (``benchmarks/reuse_scale.md``).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -1029,7 +1030,7 @@ def find_reuse(
     >>> from analysis import load_corpus
     >>> r = find_reuse(load_corpus(), exclude_blocks=("cover", "trailer", "summary"))
     >>> r[["doc_a", "doc_b", "n_chars"]].head(2).values.tolist()
-    [['beijing_2023', 'chongqing_2023', 42], ['beijing_2023', 'chongqing_2023', 20]]
+    [['beijing_2023', 'chongqing_2023', 41], ['beijing_2023', 'chongqing_2023', 20]]
     """
     return _find_reuse(
         corpus, doc_ids=doc_ids, k=k, max_gap=max_gap, min_chars=min_chars, min_similarity=min_similarity,
@@ -1181,6 +1182,35 @@ _COLUMNS = ["doc_a", "doc_b", "start_a", "end_a", "start_b", "end_b", "text_a", 
             "n_chars", "boilerplate_share", "block_a", "block_b", "boilerplate", "earlier"]  # fmt: skip
 
 
+#: Heading enumerators at the start of a line (一、 （一） 1. （1） 第一，) and dates: not passage content.
+_NOT_CONTENT = re.compile(
+    r"(?m)^[ \t\u3000]*(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,3}[、.．]"
+    r"|第[一二三四五六七八九十]{1,3}[，,、])"
+    r"|\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?"
+    r"|[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月(?:[一二三四五六七八九十]{1,3}日)?"
+)
+
+
+def content_counts(skeleton: Skeleton, body: str) -> np.ndarray:
+    """Cumulative count of content characters along a skeleton (``counts[i]``: content before ``i``).
+
+    Content is every skeleton character except heading enumerators (``一、`` ``（一）``
+    ``1.`` at the start of a line) and dates (``2023年2月10日``, ``二〇二三年二月十日``), which
+    say nothing about what was copied. :func:`find_reuse` counts ``n_chars`` with it.
+
+    Examples
+    --------
+    >>> sk = Skeleton.of("1．深化改革。2023年2月10日")
+    >>> int(content_counts(sk, "1．深化改革。2023年2月10日")[-1])
+    4
+    """
+    drop = np.zeros(len(body), dtype=bool)
+    for m in _NOT_CONTENT.finditer(body):
+        drop[m.start() : m.end()] = True
+    keep = ~drop[skeleton.offsets] if len(skeleton.offsets) else np.zeros(0, dtype=bool)
+    return np.r_[0, np.cumsum(keep)].astype(np.int64)
+
+
 def passage_table(
     spans: Sequence[tuple], skeletons: dict[str, Skeleton], bodies: dict[str, str]
 ) -> pd.DataFrame:
@@ -1190,7 +1220,7 @@ def passage_table(
     -------
     DataFrame
         ``doc_a, doc_b, start_a, end_a, start_b, end_b, text_a, text_b, similarity,
-        n_chars`` (``n_chars``: skeleton characters of the shorter span), one row per span,
+        n_chars`` (``n_chars``: content characters of the shorter span, see :func:`content_counts`), one row per span,
         in the order given.
 
     Examples
@@ -1232,7 +1262,10 @@ def passage_table(
         s, e = out[f"start_{side}"].tolist(), out[f"end_{side}"].tolist()
         out[f"text_{side}"] = [bodies[d][i:j] for d, i, j in zip(docs_, s, e)]
     out["similarity"] = np.asarray(sim, dtype=float)
-    out["n_chars"] = np.minimum(np.subtract(a1, a0), np.subtract(b1, b0)).astype(np.int64)
+    counts = {d: content_counts(skeletons[d], bodies[d]) for d in set(doc_a) | set(doc_b)}
+    content_a = [counts[d][j] - counts[d][i] for d, i, j in zip(doc_a, a0, a1)]
+    content_b = [counts[d][j] - counts[d][i] for d, i, j in zip(doc_b, b0, b1)]
+    out["n_chars"] = np.minimum(content_a, content_b).astype(np.int64)
     return pd.DataFrame(out, columns=cols)
 
 

@@ -340,3 +340,26 @@ def test_a_plan_marked_as_source_in_the_manifest_anchors_its_families(tmp_path):
     # the cities' copies are now read against the marked source: all inherited from it
     cities = mem[mem.doc_id.str.startswith("city")]
     assert (cities.relation == "inherited").all() and (cities.parent == "provA").all()
+
+
+def test_two_widely_copied_passages_sharing_a_formula_stay_apart(tmp_path):
+    rng = random.Random(9)
+    formula = "以习近平新时代中国特色社会主义思想为指导"
+    p1 = _sentence(rng, 30) + formula + _sentence(rng, 30)
+    p2 = _sentence(rng, 30) + formula + _sentence(rng, 30)
+    plans = {}
+    for i in range(60):
+        own = [_sentence(rng, 40)]
+        if i < 40:
+            own.append(p1)
+        if i >= 20:
+            own.append(p2)
+        plans[f"p{i:02d}"] = {"region": f"某市{i}", "province": "某省", "level": "prefecture",
+                              "date": "2023-03-01", "passages": own}  # fmt: skip
+    _write(tmp_path, plans, rng)
+    corpus = build_corpus(tmp_path)
+    common = common_passages(corpus)
+    sizes = sorted(common.groupby("passage").doc_id.nunique().tolist(), reverse=True)
+    assert sizes[:2] == [40, 40], sizes
+    members = common.groupby("passage").doc_id.apply(frozenset)
+    assert frozenset(f"p{i:02d}" for i in range(40)) in set(members)

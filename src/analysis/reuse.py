@@ -565,11 +565,12 @@ def boilerplate_phrases(
 
     A character ``k``-shingle of the skeleton is *common* when it occurs in at least
     ``max(min_docs, ceil(min_share × number of plans))`` plans; runs of overlapping common
-    shingles in a plan form a phrase. Only runs of at most ``max_chars`` characters are
-    formulae: a longer run in most plans is a widely copied passage (a template handed
-    down), the very object of a diffusion study, and is reported by
-    :func:`common_passages`, not discounted. Phrases of the reviewed file are formulae
-    whatever their length.
+    shingles in a plan form a phrase. Only runs of at most ``max_chars`` characters, or
+    chains at least half made of the reviewed file's phrases, are formulae: a longer run in
+    most plans is a widely copied passage (a template handed down), the very object of a
+    diffusion study, reported by :func:`common_passages`, not discounted; and a short run
+    lying inside such a long run (a plan's own insertion split its copy) is a piece of that
+    passage, not a formula. Phrases of the reviewed file are formulae whatever their length.
 
     Returns
     -------
@@ -610,13 +611,22 @@ def _phrases_of(
         d, pos = index.doc[hot], index.pos[hot]
         order = np.lexsort((pos, d))
         d, pos = d[order], pos[order]
-        # runs of consecutive common shingles in a plan form one phrase
+        # runs of consecutive common shingles in a plan form one phrase; only runs of at most
+        # ``max_chars``, or chains at least half made of reviewed formulae, are formulae
         start = np.flatnonzero(np.r_[True, (d[1:] != d[:-1]) | (np.diff(pos) != 1)])
         end = np.r_[start[1:], len(pos)] - 1
+        reviewed = read_phrases(file) if file is not None and Path(file).is_file() else []
+        long_runs = []
         for i, j in zip(start.tolist(), end.tolist()):
-            if pos[j] + k - pos[i] <= max_chars:
-                text = skels[index.docs[d[i]]]
-                phrases.add(text[pos[i] : pos[j] + k])
+            run = skels[index.docs[d[i]]][pos[i] : pos[j] + k]
+            if len(run) > max_chars and _covered(run, reviewed).mean() < 0.5:
+                long_runs.append(run)
+            else:
+                phrases.add(run)
+        # a short run of one plan lying inside a long run of another is a piece of a copied
+        # passage (that plan's own insertion split it), not a formula
+        joined = "\n".join(sorted(set(long_runs)))  # one search per phrase (no newline in a skeleton)
+        phrases = {ph for ph in phrases if ph not in joined}
     texts = list(skels.values())
     rows = [(p, sum(p in t for t in texts), "corpus") for p in sorted(phrases)]
     if file is not None and Path(file).is_file():

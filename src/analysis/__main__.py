@@ -116,7 +116,7 @@ def _cache(args: argparse.Namespace) -> int:
         with pd.option_context("display.width", 200, "display.max_colwidth", 80):
             print(table.to_string(index=False))
         print(
-            f"\n{len(table)} cache(s), {table.megabytes.sum():.1f} MB; stale: {int((~table.source_exists).sum())}"
+            f"\n{len(table)} cache(s), {table.megabytes.sum():.1f} MB; stale: {int((table.source_exists == False).sum())}  # noqa: E712"
         )
     return 0
 

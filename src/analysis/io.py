@@ -316,7 +316,8 @@ def _decode_declared(data: bytes, declared: str) -> tuple[str, str, bool]:
     try:
         text = data.decode(_charset_alias(declared))
     except (LookupError, UnicodeDecodeError):
-        return _decode(data)
+        detected, encoding, had_bom = _decode(data)
+        return detected, f"{encoding} (declared {declared})", had_bom
     if implausible(text) is None and len(_CJK.findall(text)) >= 20:
         return text, declared, False
     try:

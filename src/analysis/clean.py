@@ -41,6 +41,7 @@ REASONS: dict[str, str] = {
     "pdf_page_number": "page number of a PDF page",
     "html_navigation": "text of the web page outside its main content (navigation, footer, related links)",
     "invalid_bytes": "bytes that are not valid in the file's encoding (decoded as U+FFFD)",
+    "control_char": "control character (NUL, backspace, escape …) that no text shows",
     "whitespace": "whitespace normalised",
 }
 
@@ -64,6 +65,8 @@ _MD_HEADING = re.compile(r"^#{1,6}\s*")
 _BOLD = re.compile(r"\*\*|__")
 _BOOKMARK = re.compile(r"\[(?:bookmark|书签)\s*:[^\]]*\]", re.IGNORECASE)
 #: Decorative symbols that reposting sites sprinkle through a text. Not ●•○□ (bullets and placeholders).
+#: C0 controls other than tab, newline, form feed and carriage return, and DEL: never text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]+")
 _JUNK = re.compile(r"[◆■★☆▲△◇▪◼♦◎※❤♥✿❀►▶◀▼▽◥◤]+")
 _HTML_TAG = re.compile(
     r"</?(?:p|br|div|span|strong|b|i|em|u|font|h[1-6]|section|li|ul|ol|table|tbody|thead|tr|td|th|a|img|"
@@ -128,6 +131,8 @@ def _line_inline_edits(line: str, base: int) -> list[Edit]:
     if len(_BOLD.findall(line)) % 2 == 0:
         for m in _BOLD.finditer(line):
             add(m, "", "markdown_bold")
+    for m in _CONTROL.finditer(line):
+        add(m, "", "control_char")
     for m in _BOOKMARK.finditer(line):
         add(m, "", "word_bookmark")
     for m in _JUNK.finditer(line):

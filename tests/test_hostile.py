@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from analysis import build_corpus, load_corpus
 from analysis.errors import ManifestError
-from analysis.io import PlanReadError, file_digest, read_plan_file
+from analysis.io import PlanReadError, read_plan_file
 
 from .conftest import PLAN, ROOT, write
 
@@ -275,6 +275,8 @@ def test_point12_huge_script_data_uri_and_deep_nesting_keep_the_plan(tmp_path):
 
 
 def test_point13_oversized_file_is_refused_without_being_read(tmp_path, monkeypatch):
+    from analysis.io import file_digest
+
     big = tmp_path / "big.txt"
     with open(big, "wb") as fh:  # sparse: 300 MB on paper, nothing on disk
         fh.truncate(300 * 2**20)

@@ -135,7 +135,10 @@ def _build_corpus(args: argparse.Namespace):
         )
     for w in caught:
         print(f"warning: {w.message}", file=sys.stderr)
-    corpus.fingerprint, corpus.cache_dir = fingerprint(raw), out
+    # the fingerprint of the bytes parsed: a later load reuses these tables only if the files
+    # are still those bytes (a file rewritten during the build is parsed again next time)
+    corpus.fingerprint = corpus._cache.get("parsed_fingerprint") or fingerprint(raw)
+    corpus.cache_dir = out
     save_corpus(corpus, out, corpus.fingerprint)
     if getattr(args, "scheduler", None):
         corpus._cache["engine"] = ("dask", args.scheduler)

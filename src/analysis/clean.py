@@ -253,6 +253,10 @@ def _is_subsequence(short: str, long: str) -> bool:
     return all(c in it for c in short)
 
 
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+_SPACE = re.compile(r"\s")
+
+
 def _is_english_line(text: str) -> bool:
     """A line in English (a seal description, say): mostly Latin letters and almost no Chinese.
 
@@ -263,8 +267,10 @@ def _is_english_line(text: str) -> bool:
     >>> _is_english_line("推进“青年发展型城市”建设(Youth-Friendly City Initiative)。")
     False
     """
-    letters = sum(1 for c in text if c.isascii() and c.isalpha())
-    chars = sum(1 for c in text if not c.isspace())
+    letters = len(_ASCII_LETTER.findall(text))
+    if letters < 8:  # fewer than four words of two letters: not an English line, whatever its length
+        return False
+    chars = len(text) - len(_SPACE.findall(text))
     cjk = len(re.findall(f"[{CJK}]", text))
     return (
         chars > 0

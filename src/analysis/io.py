@@ -178,9 +178,9 @@ def cjk_quality(text: str) -> float:
     chars = _CJK.findall(text)
     if not chars:
         return 0.0
-    counts: dict[str, int] = {}
-    for c in chars:
-        counts[c] = counts.get(c, 0) + 1
+    from collections import Counter
+
+    counts = Counter(chars)
     conv = _t2s()
     common = 0
     for c, n in counts.items():

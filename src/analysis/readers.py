@@ -339,15 +339,21 @@ _BLOCK_TAGS = {
     "header", "footer", "nav", "aside", "title", "td", "th", "dd", "dt", "blockquote", "pre", "form", "main",
 }  # fmt: skip
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
+_XML_ENCODING = re.compile(rb"""<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9_\-]+)""", re.IGNORECASE)
 
 
 def html_charset(data: bytes) -> str | None:
-    """The charset a page declares in a ``<meta>`` tag, if any.
+    """The charset a page declares: ``<meta charset>``, the HTTP-style ``<meta http-equiv>``, or
+    an XML declaration (XHTML). A declaration is only a claim: :func:`analysis.io.read_plan_file`
+    checks the text it gives like any other decode.
 
     >>> html_charset(b'<meta http-equiv="Content-Type" content="text/html; charset=gb2312">')
     'gb2312'
+    >>> html_charset(b'<?xml version="1.0" encoding="GBK"?><html>')
+    'gbk'
     """
-    m = _META_CHARSET.search(data[:4096])
+    head = data[:4096]
+    m = _META_CHARSET.search(head) or _XML_ENCODING.search(head)
     return m.group(1).decode("ascii").lower() if m else None
 
 

@@ -377,9 +377,12 @@ def _cut_hidden(html: str) -> str:
     lower = html.lower()
     out: list[str] = []
     pos = 0
+    nxt = {open_: lower.find(open_) for open_, _ in _HIDDEN}  # next place of each opener, kept
     while True:
-        found = [(lower.find(open_, pos), open_, close) for open_, close in _HIDDEN]
-        found = [f for f in found if f[0] != -1]
+        for open_ in nxt:  # search again only an opener passed over: linear in the page
+            if -1 < nxt[open_] < pos:
+                nxt[open_] = lower.find(open_, pos)
+        found = [(nxt[open_], open_, close) for open_, close in _HIDDEN if nxt[open_] != -1]
         if not found:
             break
         at, open_, close = min(found)
@@ -415,16 +418,19 @@ def _visible_lines(html: str) -> list[str]:
     the page is parsed with ``huge_tree`` (no libxml2 size or depth limit drops content) and
     walked without recursion, so deep nesting loses nothing either.
     """
-    import lxml.html
+    from lxml import etree
 
     html = _cut_hidden(html)
     if not html.strip():
         raise ReaderError("web page with no visible text")
-    parser = lxml.html.HTMLParser(huge_tree=True, remove_comments=True, remove_pis=True)
+    # plain etree elements (no lxml.html class lookup per element): the walk only reads tags and text
+    parser = etree.HTMLParser(huge_tree=True, remove_comments=True, remove_pis=True)
     try:
-        root = lxml.html.document_fromstring(html, parser=parser)
-    except Exception as exc:  # lxml raises ParserError / ValueError on empty or odd documents
+        root = etree.fromstring(html, parser=parser)
+    except Exception as exc:  # lxml raises XMLSyntaxError / ValueError on odd documents
         raise ReaderError(f"not a readable HTML page ({type(exc).__name__}: {exc})") from exc
+    if root is None:
+        raise ReaderError("web page with no visible text")
     chunks: list[str] = []
     # an explicit stack of (element, entering?): text and children on entry, tail after
     stack: list[tuple[object, bool]] = [(root, True)]

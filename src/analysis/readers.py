@@ -196,11 +196,12 @@ def _check_inflated_size(data: bytes, max_inflated: int) -> None:
         raise ReaderError(f"damaged Word .docx file ({type(exc).__name__}: {exc})") from exc
 
 
-def read_docx(source: str | Path | bytes, *, max_inflated: int = MAX_INFLATED_BYTES) -> str:
+def read_docx(source: str | Path | bytes, *, max_inflated: int | None = None) -> str:
     """Text of a ``.docx`` file, paragraphs and table cells in order, list numbers recovered.
 
     ``source`` is a path or the file's bytes. The package is checked against
-    ``max_inflated`` (see :func:`_check_inflated_size`) before python-docx opens it; its XML
+    ``max_inflated`` (default :data:`MAX_INFLATED_BYTES`, see :func:`_check_inflated_size`)
+    before python-docx opens it; its XML
     is parsed by python-docx's parser, which resolves no entities.
 
     Raises
@@ -226,7 +227,7 @@ def read_docx(source: str | Path | bytes, *, max_inflated: int = MAX_INFLATED_BY
     from docx.text.paragraph import Paragraph
 
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
-    _check_inflated_size(data, max_inflated)
+    _check_inflated_size(data, MAX_INFLATED_BYTES if max_inflated is None else max_inflated)
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises several types for a damaged package

@@ -431,8 +431,8 @@ def clear(outdir: str | Path | None = None) -> list[Path]:
         ):
             path.unlink()
             removed.append(path)
-        elif digest or path.exists():
-            kept.append(r)
+        elif path.exists() or path.is_symlink():
+            kept.append(r)  # not the tool's (or changed since): stays, and stays listed
     if kept:
         _write_index(index, kept)
     else:

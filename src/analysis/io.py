@@ -218,7 +218,7 @@ def _utf8_with_errors(data: bytes, limit: int) -> tuple[str, list[tuple[int, byt
     return "".join(parts), bad
 
 
-def implausible(text: str) -> str | None:
+def implausible(text: str, encoding: str | None = None) -> str | None:
     """Why a decoded text is not plausible Chinese (mojibake), or None if it is.
 
     The one check every decode passes, whatever chose the encoding (a BOM, a ``<meta>``
@@ -227,7 +227,9 @@ def implausible(text: str) -> str | None:
     punctuation (:func:`_plausibility`), and the CJK characters must be common ones
     (:func:`cjk_quality` at least 0.75). A text that is all ASCII passes (it is then rejected
     for having no Chinese). Latin-1 read from UTF-8 fails the first test; UTF-8 read as
-    UTF-16, or Big5 as GB2312, the second.
+    UTF-16, or Big5 as GB2312, the second. Text that is valid UTF-8 (``encoding`` utf-8)
+    is spared the second test: multi-byte UTF-8 does not arise by accident from other
+    encodings, and a plan may use rare characters.
 
     >>> implausible("共青团2023年工作要点，深入学习。") is None
     True
@@ -242,7 +244,8 @@ def implausible(text: str) -> str | None:
     share = _plausibility(rest)
     if share < 0.8:
         return f"{share:.0%} of its non-ASCII characters are Chinese or punctuation (at least 80% expected)"
-    if _CJK.search(rest):
+    utf8 = (encoding or "").split(" ")[0].lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig")
+    if _CJK.search(rest) and not utf8:
         quality = cjk_quality(rest)
         if quality < 0.75:
             return f"only {quality:.0%} of its CJK characters are common Chinese ones (at least 75% expected)"
@@ -318,13 +321,13 @@ def _decode_declared(data: bytes, declared: str) -> tuple[str, str, bool]:
     except (LookupError, UnicodeDecodeError):
         detected, encoding, had_bom = _decode(data)
         return detected, f"{encoding} (declared {declared})", had_bom
-    if implausible(text) is None and len(_CJK.findall(text)) >= 20:
+    if implausible(text, declared) is None and len(_CJK.findall(text)) >= 20:
         return text, declared, False
     try:
         detected, encoding, had_bom = _decode(data)
     except ValueError:
         return text, declared, False  # nothing better: judged as declared below
-    if len(_CJK.findall(detected)) > len(_CJK.findall(text)) or implausible(text):
+    if len(_CJK.findall(detected)) > len(_CJK.findall(text)) or implausible(text, declared):
         return detected, f"{encoding} (declared {declared})", had_bom
     return text, declared, False
 
@@ -343,7 +346,7 @@ def _decode_file(path: Path, suffix: str, data: bytes) -> DecodedFile:
             text, encoding, had_bom = _decode_declared(data, declared)
         else:
             text, encoding, had_bom = _decode(data)
-        why = implausible(text)
+        why = implausible(text, encoding)
         if why:
             raise ValueError(f"decoding as {encoding} gives implausible text: {why}")
     except (ValueError, UnicodeDecodeError) as exc:

@@ -188,8 +188,11 @@ def test_clear_deletes_only_figures_it_wrote(tmp_path):
         encoding="utf-8",
     )
     removed = clear(out)
-    assert [p.name for p in removed] == ["fig.png"]
-    assert (tmp_path / "precious.txt").exists() and (out / "notes.txt").exists()
+    # an index.csv the tool did not write (no hashes) deletes nothing, not even a .png (issue 20)
+    assert removed == []
+    assert (
+        (tmp_path / "precious.txt").exists() and (out / "notes.txt").exists() and (out / "fig.png").exists()
+    )
 
 
 @pytest.mark.parametrize("encoding", ["gbk", "utf-16", "utf-8-sig"])

@@ -92,6 +92,9 @@ def test_run_on_an_empty_folder_changes_no_output(tmp_path):
     (out / "figures" / "index.csv").write_text(
         "name,file,title,caption,source,data\nearlier,earlier.png,,,,\n"
     )
+    from analysis.__main__ import record_run_out
+
+    record_run_out(out)  # the outputs of an earlier run, as the tool records them (issue 20)
     done = _cli("run", "--raw", str(empty), "--out", str(out))
     assert done.returncode == 1
     assert "nothing to analyse" in done.stderr and "Traceback" not in done.stderr

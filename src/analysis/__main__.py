@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
+import os
 import sys
 import warnings
 from pathlib import Path
 
 from .corpus import (
+    APP_NAME,
+    AnalysisError,
     CorpusWarning,
     build_corpus,
     default_cache_dir,
@@ -21,9 +26,105 @@ def _build(args: argparse.Namespace) -> int:
     return _build_corpus(args)[0]
 
 
+class OutputError(AnalysisError):
+    """An output folder the tool will not write into; the message says why and what to do."""
+
+
+#: Written in a ``run --out`` folder: the files the tool wrote there, with their SHA-256.
+RUN_MARKER = ".analysis-run.json"
+_RUN_PARTS = ("tables", "figures", "reports")
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _owned(out: Path) -> dict[str, str] | None:
+    """The files a ``run --out`` folder's marker lists (relative path → SHA-256); None without a marker."""
+    marker = out / RUN_MARKER
+    if not marker.is_file() or marker.is_symlink():
+        return None
+    try:
+        info = json.loads(marker.read_text(encoding="utf-8"))
+        files = info["files"]
+        if info.get("tool") != APP_NAME or not isinstance(files, dict):
+            return None
+        return {str(k): str(v) for k, v in files.items()}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _outputs(out: Path) -> list[Path]:
+    return sorted(f for part in _RUN_PARTS for f in (out / part).rglob("*") if f.is_file() or f.is_symlink())
+
+
+def check_run_out(out: str | Path, *, force: bool = False) -> Path:
+    """Check that ``run --out`` may write into ``out``; return it resolved.
+
+    The tool writes only ``tables/``, ``figures/`` and ``reports/`` in the folder, and
+    deletes or overwrites only files it wrote there itself, as listed with their SHA-256 in
+    :data:`RUN_MARKER`. So it refuses: the project root (or a folder holding it, or any
+    folder with a ``pyproject.toml`` or ``.git``); a file; a non-empty folder it did not make
+    (no marker), unless ``force``; and, even with ``force``, a folder whose ``tables/``,
+    ``figures/`` or ``reports/`` hold a file it did not write (or that changed since).
+
+    Raises
+    ------
+    OutputError
+        Saying which rule and what to do.
+    """
+    from .corpus import project_root
+
+    given = Path(out)
+    out = given.resolve()
+    root = project_root().resolve()
+    if out == root or out in root.parents or (out / "pyproject.toml").exists() or (out / ".git").exists():
+        raise OutputError(
+            f"--out {given}: refusing to write into a project folder ({out}); give a new folder for the outputs"
+        )
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"--out {given}: is a file, not a folder")
+    if not out.exists():
+        return out
+    owned = _owned(out)
+    if owned is None and any(out.iterdir()) and not force:
+        raise OutputError(
+            f"--out {given}: the folder is not empty and was not made by this tool; give a new or empty "
+            "folder, or add --force to write tables/, figures/ and reports/ beside its files (no file the "
+            "tool did not write is deleted or overwritten)"
+        )
+    owned = owned or {}
+    foreign = [
+        f for f in _outputs(out)
+        if f.is_symlink() or owned.get(f.relative_to(out).as_posix()) != _sha256(f)
+    ]  # fmt: skip
+    if foreign:
+        shown = ", ".join(str(f.relative_to(out)) for f in foreign[:5]) + (" …" if len(foreign) > 5 else "")
+        raise OutputError(
+            f"--out {given}: {len(foreign)} file(s) in its tables/, figures/ or reports/ were not written by this "
+            f"tool (or changed since): {shown}; move them, or choose another folder"
+        )
+    return out
+
+
+def record_run_out(out: Path) -> None:
+    """Write :data:`RUN_MARKER`: every file now in ``out``'s tables/, figures/ and reports/, hashed."""
+    files = {f.relative_to(out).as_posix(): _sha256(f) for f in _outputs(out) if not f.is_symlink()}
+    info = {"tool": APP_NAME, "note": "files written by `python -m analysis run`", "files": files}
+    tmp = out / f".{RUN_MARKER}.tmp"
+    tmp.write_text(json.dumps(info, indent=1, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, out / RUN_MARKER)
+
+
 def _build_corpus(args: argparse.Namespace):
     raw = Path(args.raw) if args.raw else default_raw_dir()
     out = Path(args.out) if args.out else default_cache_dir(raw)
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"--out {out}: is a file, not a folder (give the folder for the tables)")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", CorpusWarning)
         corpus = build_corpus(
@@ -34,7 +135,10 @@ def _build_corpus(args: argparse.Namespace):
         )
     for w in caught:
         print(f"warning: {w.message}", file=sys.stderr)
-    corpus.fingerprint, corpus.cache_dir = fingerprint(raw), out
+    # the fingerprint of the bytes parsed: a later load reuses these tables only if the files
+    # are still those bytes (a file rewritten during the build is parsed again next time)
+    corpus.fingerprint = corpus._cache.get("parsed_fingerprint") or fingerprint(raw)
+    corpus.cache_dir = out
     save_corpus(corpus, out, corpus.fingerprint)
     if getattr(args, "scheduler", None):
         corpus._cache["engine"] = ("dask", args.scheduler)
@@ -71,10 +175,22 @@ def run_outputs(raw: str | Path | None, out: str | Path | None) -> dict[str, Pat
 
 
 def _run(args: argparse.Namespace) -> int:
+    out = check_run_out(args.out, force=args.force) if args.out else None
+    where = run_outputs(args.raw, out)
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        record_run_out(out)
+    build_args = argparse.Namespace(raw=args.raw, out=where["tables"], progress=False)
+    try:
+        return _run_with(args, where, build_args)
+    finally:
+        if out is not None:
+            record_run_out(out)
+
+
+def _run_with(args: argparse.Namespace, where: dict, build_args: argparse.Namespace) -> int:
     from .suite import run_suite
 
-    where = run_outputs(args.raw, args.out)
-    build_args = argparse.Namespace(raw=args.raw, out=where["tables"], progress=False)
     _, corpus = _build_corpus(build_args)
     if len(corpus.documents) == 0:
         print(
@@ -115,8 +231,11 @@ def _cache(args: argparse.Namespace) -> int:
     else:
         with pd.option_context("display.width", 200, "display.max_colwidth", 80):
             print(table.to_string(index=False))
+        stale = int(table.source_exists.map(lambda v: v is not None and not pd.isna(v) and not v).sum())
+        unknown = int(table.source_exists.isna().sum())
         print(
-            f"\n{len(table)} cache(s), {table.megabytes.sum():.1f} MB; stale: {int((~table.source_exists).sum())}"
+            f"\n{len(table)} cache(s), {table.megabytes.sum():.1f} MB; stale: {stale}"
+            + (f"; source unknown (kept unless --all): {unknown}" if unknown else "")
         )
     return 0
 
@@ -143,17 +262,20 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--notebooks", default=None, help="notebook folder (default: notebooks/)")
     r.add_argument("--reports", default=None, help="folder for executed HTML copies (default: reports/)")
     r.add_argument("--timeout", type=int, default=900, help="seconds allowed per notebook cell")
+    r.add_argument(
+        "--force",
+        action="store_true",
+        help="with --out: write into a non-empty folder the tool did not make (its own files are never touched)",
+    )
     r.set_defaults(func=_run)
     c = sub.add_parser("cache", help="list or clear the caches of plan folders other than data/raw")
     c.add_argument("action", choices=["list", "clear"], help="list the caches, or delete them")
     c.add_argument("--all", action="store_true", help="with clear: delete every cache, not only stale ones")
     c.set_defaults(func=_cache)
     args = parser.parse_args(argv)
-    from .corpus import AnalysisError
-
     try:
         return args.func(args)
-    except (AnalysisError, FileNotFoundError, NotADirectoryError, PermissionError) as exc:
+    except (AnalysisError, OSError) as exc:  # bad input or an unusable path: one line, no traceback
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

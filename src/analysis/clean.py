@@ -10,6 +10,7 @@ tests check that it does.
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from collections.abc import Sequence
@@ -40,6 +41,7 @@ REASONS: dict[str, str] = {
     "pdf_page_number": "page number of a PDF page",
     "html_navigation": "text of the web page outside its main content (navigation, footer, related links)",
     "invalid_bytes": "bytes that are not valid in the file's encoding (decoded as U+FFFD)",
+    "control_char": "control character (NUL, backspace, escape …) that no text shows",
     "whitespace": "whitespace normalised",
 }
 
@@ -63,6 +65,8 @@ _MD_HEADING = re.compile(r"^#{1,6}\s*")
 _BOLD = re.compile(r"\*\*|__")
 _BOOKMARK = re.compile(r"\[(?:bookmark|书签)\s*:[^\]]*\]", re.IGNORECASE)
 #: Decorative symbols that reposting sites sprinkle through a text. Not ●•○□ (bullets and placeholders).
+#: C0 controls other than tab, newline, form feed and carriage return, and DEL: never text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]+")
 _JUNK = re.compile(r"[◆■★☆▲△◇▪◼♦◎※❤♥✿❀►▶◀▼▽◥◤]+")
 _HTML_TAG = re.compile(
     r"</?(?:p|br|div|span|strong|b|i|em|u|font|h[1-6]|section|li|ul|ol|table|tbody|thead|tr|td|th|a|img|"
@@ -127,6 +131,8 @@ def _line_inline_edits(line: str, base: int) -> list[Edit]:
     if len(_BOLD.findall(line)) % 2 == 0:
         for m in _BOLD.finditer(line):
             add(m, "", "markdown_bold")
+    for m in _CONTROL.finditer(line):
+        add(m, "", "control_char")
     for m in _BOOKMARK.finditer(line):
         add(m, "", "word_bookmark")
     for m in _JUNK.finditer(line):
@@ -162,16 +168,33 @@ def _line_inline_edits(line: str, base: int) -> list[Edit]:
 
 
 def _resolve(edits: list[Edit]) -> list[Edit]:
-    """Drop edits overlapping an earlier-accepted one (first come wins), sort by start."""
+    """Drop edits overlapping an earlier-accepted one (first come wins), sort by start.
+
+    Linear in the span the edits cover: accepted edits are marked in a byte map (``covered``,
+    and ``starts`` for where each begins), so checking an edit costs its own length, not the
+    number of edits accepted before it.
+
+    >>> [(e.start, e.end) for e in _resolve([Edit(2, 5, "", "a"), Edit(0, 3, "", "b"), Edit(5, 6, "", "c"),
+    ...                                       Edit(3, 3, "", "d"), Edit(5, 5, "", "e")])]
+    [(2, 5), (5, 5), (5, 6)]
+    """
+    if not edits:
+        return []
+    lo = min(e.start for e in edits)
+    hi = max(e.end for e in edits)
+    covered = bytearray(hi - lo + 1)
+    starts = bytearray(hi - lo + 1)
     accepted: list[Edit] = []
-    taken: list[tuple[int, int]] = []
     for e in edits:
-        if any(e.start < b and a < e.end for a, b in taken if e.end > e.start and b > a):
-            continue
-        if e.start == e.end and any(a < e.start < b for a, b in taken):
-            continue
+        s, t = e.start - lo, e.end - lo
+        if t > s:
+            if covered.find(1, s, t) != -1:
+                continue
+            covered[s:t] = b"\x01" * (t - s)
+            starts[s] = 1
+        elif s > 0 and covered[s - 1] and covered[s] and not starts[s]:
+            continue  # a zero-width edit strictly inside an accepted one
         accepted.append(e)
-        taken.append((e.start, e.end))
     return sorted(accepted, key=lambda e: (e.start, e.end))
 
 
@@ -230,6 +253,10 @@ def _is_subsequence(short: str, long: str) -> bool:
     return all(c in it for c in short)
 
 
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+_SPACE = re.compile(r"\s")
+
+
 def _is_english_line(text: str) -> bool:
     """A line in English (a seal description, say): mostly Latin letters and almost no Chinese.
 
@@ -240,8 +267,10 @@ def _is_english_line(text: str) -> bool:
     >>> _is_english_line("推进“青年发展型城市”建设(Youth-Friendly City Initiative)。")
     False
     """
-    letters = sum(1 for c in text if c.isascii() and c.isalpha())
-    chars = sum(1 for c in text if not c.isspace())
+    letters = len(_ASCII_LETTER.findall(text))
+    if letters < 8:  # fewer than four words of two letters: not an English line, whatever its length
+        return False
+    chars = len(text) - len(_SPACE.findall(text))
     cjk = len(re.findall(f"[{CJK}]", text))
     return (
         chars > 0
@@ -376,14 +405,24 @@ def _lines_and_inline_edits(
     texts: list[str] = []
     spans: list[tuple[int, int]] = []
     pre = sorted(pre_edits, key=lambda e: (e.start, e.end))
+    pre_starts = [p.start for p in pre]
+    reach: list[int] = []  # reach[k]: the furthest end among pre[:k + 1]
+    for p in pre:
+        reach.append(max(p.end, reach[-1]) if reach else p.end)
     pre_removed: dict[int, str] = {}
     for i, (start, end) in enumerate(lines):
         s, e = _strip_span(raw, start, end)
         spans.append((s, e))
-        whole = next((p for p in pre if e > s and p.start <= s and p.end >= e), None)
+        # the first reader edit (in sorted order) that covers the whole line, found by bisection
+        n_before = bisect.bisect_right(pre_starts, s)
+        whole = None
+        if e > s and n_before and reach[n_before - 1] >= e:
+            k = bisect.bisect_left(reach, e, 0, n_before)
+            whole = next((p for p in pre[k:n_before] if p.end >= e), None)
         if whole is not None:
             pre_removed[i] = whole.kind
-        own = [Edit(p.start, p.end, p.replacement, p.kind) for p in pre if s <= p.start and p.end <= e]
+        lo, hi = bisect.bisect_left(pre_starts, s), bisect.bisect_right(pre_starts, e)
+        own = [Edit(p.start, p.end, p.replacement, p.kind) for p in pre[lo:hi] if p.end <= e]
         edits = _resolve(own + _line_inline_edits(raw[s:e], s)) if e > s and whole is None else []
         inline.append(edits)
         texts.append(_clean_line_text(raw, s, e, edits) if e > s else "")
@@ -424,9 +463,12 @@ def _whole_line_removals(
         j = title_idx - 1
         while j >= 0 and (not texts[j] or (j not in removed and len(texts[j]) <= 6)):
             if texts[j]:
-                run.insert(0, j)
+                run.append(j)
             j -= 1
+        run.reverse()
         norm = re.sub(r"\s+", "", texts[title_idx])
+        # a tail of more lines than the title has characters cannot be a subsequence of it
+        run = run[-len(norm) :] if norm else []
         for k in range(len(run)):
             tail = run[k:]
             joined = "".join(re.sub(r"\s+", "", texts[x]) for x in tail)
@@ -479,14 +521,15 @@ def _all_edits(
         segments.append((prev_end, s, None if n == 0 else ("" if kept[n - 1] in join_after else "\n")))
         prev_end = e
     segments.append((prev_end, len(raw), None))
+    gone = sorted(spans[i] + (removed[i],) for i in removed)
+    gone_starts = [g[0] for g in gone]
     for gap_start, gap_end, sep in segments:
         # removed lines inside the gap are their own edits; whitespace around them too
         cursor = gap_start
         first_ws = True
-        inside = sorted(
-            (spans[i] + (removed[i],) for i in removed if gap_start <= spans[i][0] < gap_end),
-            key=lambda x: x[0],
-        )
+        lo = bisect.bisect_left(gone_starts, gap_start)
+        hi = bisect.bisect_left(gone_starts, gap_end)
+        inside = gone[lo:hi]
         pieces: list[tuple[int, int, str]] = []
         for s, e, kind in inside:
             pieces.append((cursor, s, "ws"))

@@ -8,6 +8,7 @@ import hashlib
 import json
 import os
 import re
+import unicodedata
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +17,7 @@ import pandas as pd
 
 from .clean import Edit, clean_text, restore_raw
 from .errors import AnalysisError, InsufficientDataError, ManifestError  # noqa: F401 (re-exported)
-from .io import PlanReadError, list_plan_files, read_plan_file, scan_folder
+from .io import DecodedFile, PlanReadError, file_digest, list_plan_files, read_plan_file, scan_folder
 from .parse import parse_plan
 from .places import infer_place
 
@@ -133,7 +134,7 @@ class Corpus:
         path = Path(self.cache_dir) / "tokens.parquet" if self.cache_dir else None
         meta = path.with_suffix(".json") if path else None
         if key and path and meta.is_file():
-            with cache_lock(path.parent, shared=True):
+            with contextlib.suppress(OSError), cache_lock(path.parent, shared=True):
                 try:
                     info = json.loads(meta.read_text(encoding="utf-8"))
                     if info.get("fingerprint") == key:
@@ -147,11 +148,15 @@ class Corpus:
         engine, scheduler = self._cache.get("engine", ("local", None))
         df = tokens_table(self, self.segmenter, engine=engine, scheduler=scheduler)
         if key and path:
-            with cache_lock(path.parent):
-                _write_atomic(path, lambda tmp: df.to_parquet(tmp, index=False))
-                info = {"fingerprint": key, "sha256": _sha256(path)}
-                _write_atomic(meta, lambda tmp: tmp.write_text(json.dumps(info), encoding="utf-8"))
-            df = pd.read_parquet(path)
+            try:
+                with cache_lock(path.parent):
+                    _write_atomic(path, lambda tmp: df.to_parquet(tmp, index=False))
+                    info = {"fingerprint": key, "sha256": _sha256(path)}
+                    _write_atomic(meta, lambda tmp: tmp.write_text(json.dumps(info), encoding="utf-8"))
+                df = pd.read_parquet(path)
+            except OSError as exc:  # disk full, read-only: keep the tokens in memory, say so once
+                _cache_failed(path.parent, exc)
+                self.cache_dir = None
         return df
 
     @property
@@ -249,8 +254,47 @@ def _manifest_year(value: str, where: str) -> str:
     raise ManifestError(f"{where}, column 'year': {value!r} is not a year (write e.g. 2023)")
 
 
-def _read_manifest(folder: Path) -> pd.DataFrame | None:
-    """Read and check ``manifest.csv``: encoding, header, field counts, duplicates, years.
+#: The ``level`` values a manifest may give (those :func:`analysis.places.infer_place` infers).
+LEVELS = ("central", "province", "municipality", "prefecture", "county", "school", "township")
+#: Longest value a manifest cell may hold (a longer one is a damaged file, not metadata).
+MAX_MANIFEST_FIELD = 10_000
+
+
+def _manifest_date(value: str, where: str) -> str:
+    """A manifest's ``issued_date``: empty, or a real date written ``YYYY-MM-DD``.
+
+    >>> _manifest_date("2023-02-10", "m")
+    '2023-02-10'
+    >>> _manifest_date("2023-02-30", "m")
+    Traceback (most recent call last):
+    ...
+    analysis.errors.ManifestError: m, column 'issued_date': '2023-02-30' is not a date written YYYY-MM-DD (e.g. 2023-02-10)
+    """
+    import datetime
+
+    v = value.strip()
+    if not v:
+        return ""
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", v):
+            return datetime.date.fromisoformat(v).isoformat()
+    except ValueError:
+        pass
+    raise ManifestError(
+        f"{where}, column 'issued_date': {value!r} is not a date written YYYY-MM-DD (e.g. 2023-02-10)"
+    )
+
+
+def _read_manifest(folder: Path, digests: dict | None = None) -> pd.DataFrame | None:
+    """Read and check ``manifest.csv``: encoding, header, strict CSV, duplicates, vocabularies.
+
+    The CSV is read strictly: a quote left open (which would swallow the rows after it), a
+    value over :data:`MAX_MANIFEST_FIELD` characters, more fields than columns, a ``year``
+    that is not a year, a ``level`` outside :data:`LEVELS` or an ``issued_date`` that is not
+    ``YYYY-MM-DD`` are errors. File names are compared after Unicode NFC normalisation (a
+    name typed on macOS, NFD, matches the same name in NFC). A ``manifest.csv`` that is a
+    symbolic link is not followed. ``digests``, if given, receives the digest of the bytes
+    read under ``"manifest.csv"``.
 
     Raises
     ------
@@ -260,15 +304,23 @@ def _read_manifest(folder: Path) -> pd.DataFrame | None:
     import csv
     import io as _io
 
-    from .io import _decode
+    from .io import _decode, _digest_of
 
     path = folder / MANIFEST
+    if path.is_symlink():
+        if digests is not None:
+            digests[MANIFEST] = "<symbolic link>"
+        raise ManifestError(
+            f"{path}: is a symbolic link; not followed (it may point outside the folder): copy the file in"
+        )
     if not path.is_file():
         return None
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise ManifestError(f"{path}: cannot open ({exc.strerror or exc})") from exc
+    if digests is not None:
+        digests[MANIFEST] = _digest_of(data)
     if not data.strip():
         warnings.warn(
             f"{path}: empty manifest; metadata is inferred from the texts", CorpusWarning, stacklevel=3
@@ -278,11 +330,34 @@ def _read_manifest(folder: Path) -> pd.DataFrame | None:
         text, _, _ = _decode(data)
     except (ValueError, UnicodeDecodeError) as exc:
         raise ManifestError(f"{path}: cannot decode ({exc}); save it as UTF-8") from exc
-    rows = list(csv.reader(_io.StringIO(text.lstrip("\ufeff"))))
-    rows = [r for r in rows if any(c.strip() for c in r)]
+    reader = csv.reader(_io.StringIO(text.lstrip("\ufeff")), strict=True)
+    rows, lines = [], []
+    old_limit = csv.field_size_limit()
+    try:
+        csv.field_size_limit(MAX_MANIFEST_FIELD)
+        while True:
+            start = reader.line_num + 1
+            try:
+                r = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                what = (
+                    f"a value longer than {MAX_MANIFEST_FIELD:,} characters"
+                    if "field larger" in str(exc)
+                    else "a quote opened and never closed"
+                    if "end of data" in str(exc)
+                    else str(exc)
+                )
+                raise ManifestError(f"{path}, line {start}: {what}; not a well-formed CSV") from None
+            if any(c.strip() for c in r):
+                rows.append(r)
+                lines.append(start)
+    finally:
+        csv.field_size_limit(old_limit)
     header = [h.strip() for h in rows[0]] if rows else []
     if "file" not in header:
-        raise ManifestError(f"{path}: row 1 (header) needs a 'file' column; found {header}")
+        raise ManifestError(f"{path}: row 1 (header) needs a 'file' column; found {header[:12]}")
     repeated = sorted({h for h in header if h and header.count(h) > 1})
     if repeated:
         raise ManifestError(f"{path}, row 1 (header): column(s) {repeated} named more than once")
@@ -296,7 +371,15 @@ def _read_manifest(folder: Path) -> pd.DataFrame | None:
             raise ManifestError(
                 f"{path}, row {n}: {len(r)} fields for {len(header)} columns (a comma inside a value? quote it)"
             )
+        for col, cell in zip(header, r):
+            tail = cell.split("\n", 1)[1] if "\n" in cell else ""
+            if "," in tail or "\n" in cell and col == "file":
+                raise ManifestError(
+                    f"{path}, row {n} (line {lines[n - 1]}), column {col!r}: the value runs over several "
+                    "lines that look like rows: a quote left open swallowed them"
+                )
         rec = dict(zip(header, [c.strip() for c in r] + [""] * (len(header) - len(r))))
+        rec["file"] = unicodedata.normalize("NFC", rec["file"])
         if not rec["file"]:
             raise ManifestError(f"{path}, row {n}, column 'file': empty")
         if rec["file"] in seen:
@@ -306,6 +389,12 @@ def _read_manifest(folder: Path) -> pd.DataFrame | None:
         seen[rec["file"]] = n
         if "year" in rec:
             rec["year"] = _manifest_year(rec["year"], f"{path}, row {n}")
+        if rec.get("level") and rec["level"] not in LEVELS:
+            raise ManifestError(
+                f"{path}, row {n}, column 'level': {rec['level']!r} is not one of {', '.join(LEVELS)}"
+            )
+        if "issued_date" in rec:
+            rec["issued_date"] = _manifest_date(rec["issued_date"], f"{path}, row {n}")
         records.append(rec)
     return pd.DataFrame(records, columns=header).set_index("file")
 
@@ -323,7 +412,14 @@ def parse_file(path: Path, doc_id: str, manifest_row: dict | None = None) -> dic
     PlanReadError
         If the file cannot be read (see :func:`analysis.io.read_plan_file`).
     """
-    decoded = read_plan_file(path)
+    return parse_decoded(read_plan_file(path), doc_id, manifest_row)
+
+
+def parse_decoded(
+    decoded: DecodedFile, doc_id: str, manifest_row: dict | None = None
+) -> dict[str, pd.DataFrame]:
+    """Clean and parse a file already read (see :func:`parse_file`)."""
+    path = decoded.path
     if decoded.invalid_bytes:
         shown = ", ".join(f"{b.hex(' ')} at {p}" for p, b in decoded.invalid_bytes[:5])
         warnings.warn(
@@ -436,12 +532,16 @@ def parse_file(path: Path, doc_id: str, manifest_row: dict | None = None) -> dic
 
 
 def _parse_job(job: tuple) -> tuple:
-    """Parse one file: ``("ok", fragments)`` or ``("rejected", reason)`` (runs anywhere)."""
+    """Parse one file: ``("ok", fragments, digest)`` or ``("rejected", (message, reason), digest)``.
+
+    ``digest`` is :func:`analysis.io.file_digest` of the very bytes parsed (runs anywhere).
+    """
     path, doc_id, row = job
     try:
-        return "ok", parse_file(path, doc_id, row)
+        decoded = read_plan_file(path)
     except PlanReadError as exc:
-        return "rejected", (str(exc), exc.reason)
+        return "rejected", (str(exc), exc.reason), exc.digest or file_digest(path)
+    return "ok", parse_decoded(decoded, doc_id, row), decoded.digest
 
 
 def build_corpus(
@@ -484,7 +584,8 @@ def build_corpus(
 
     folder = Path(raw_dir) if raw_dir is not None else default_raw_dir()
     files, skipped = scan_folder(folder)
-    manifest = _read_manifest(folder)
+    digests: dict[str, str] = {}
+    manifest = _read_manifest(folder, digests)
     parts: dict[str, list[pd.DataFrame]] = {t: [] for t in TABLES if t != "errors"}
     errors = []
     seen: set[str] = set()
@@ -495,11 +596,8 @@ def build_corpus(
         while doc_id in seen:
             doc_id += "_"
         seen.add(doc_id)
-        row = (
-            manifest.loc[path.name].to_dict()
-            if manifest is not None and path.name in manifest.index
-            else None
-        )
+        key = unicodedata.normalize("NFC", path.name)
+        row = manifest.loc[key].to_dict() if manifest is not None and key in manifest.index else None
         jobs.append((path, doc_id, row))
     if engine == "local":
         results = (_parse_job(j) for j in tqdm(jobs, desc="Parsing plans", unit="file", disable=not show))
@@ -507,7 +605,9 @@ def build_corpus(
         from .engine import map_documents
 
         results = map_documents(_parse_job, jobs, engine=engine, scheduler=scheduler)
-    for (path, _doc, _row), (status, result) in zip(jobs, results):
+    parsed: list[tuple[str, str]] = []
+    for (path, _doc, _row), (status, result, digest) in zip(jobs, results):
+        parsed.append((path.name, digest))
         if status != "ok":
             message, reason = result
             errors.append({"file": path.name, "path": str(path), "status": "rejected", "reason": reason})
@@ -522,8 +622,10 @@ def build_corpus(
             )
         for t, df in fragments.items():
             parts[t].append(df)
+    if MANIFEST in digests:
+        parsed.append((MANIFEST, digests[MANIFEST]))
     if manifest is not None:
-        missing = sorted(set(manifest.index) - {p.name for p in files})
+        missing = sorted(set(manifest.index) - {unicodedata.normalize("NFC", p.name) for p in files})
         for name in missing:
             errors.append(
                 {"file": name, "path": str(folder / name), "status": "rejected",
@@ -545,7 +647,9 @@ def build_corpus(
             stacklevel=2,
         )
     tables["errors"] = pd.DataFrame(errors + skipped, columns=ERROR_COLUMNS)
-    return Corpus(**tables, source=folder)
+    corpus = Corpus(**tables, source=folder)
+    corpus._cache["parsed_fingerprint"] = _combine(parsed)  # of the bytes parsed, not re-read
+    return corpus
 
 
 @functools.lru_cache(maxsize=1)
@@ -581,20 +685,35 @@ def _concat(frames: list[pd.DataFrame], name: str | None = None) -> pd.DataFrame
     return pa.Table.from_pandas(df, preserve_index=False).to_pandas()
 
 
-def fingerprint(raw_dir: str | Path) -> str:
-    """Hash of the plan files, the manifest and the parser version."""
-    folder = Path(raw_dir)
+def _combine(entries: list[tuple[str, str]]) -> str:
     h = hashlib.sha256(PARSER_VERSION.encode())
-    paths = list_plan_files(folder)
-    if (folder / MANIFEST).is_file():
-        paths.append(folder / MANIFEST)
-    for p in paths:
-        try:
-            content = p.read_bytes()
-        except OSError as exc:  # unreadable: its error row is part of the corpus
-            content = f"<unreadable: {exc.strerror or exc}>".encode()
-        h.update(p.name.encode() + b"\0" + content + b"\0")
+    for name, digest in entries:
+        h.update(os.fsencode(name) + b"\0" + digest.encode() + b"\0")
     return h.hexdigest()
+
+
+def _manifest_entry(folder: Path) -> str | None:
+    """Digest of ``manifest.csv`` as :func:`fingerprint` records it (a symbolic link is not followed)."""
+    path = folder / MANIFEST
+    if path.is_symlink():
+        return "<symbolic link>"
+    return file_digest(path) if path.is_file() else None
+
+
+def fingerprint(raw_dir: str | Path) -> str:
+    """Hash of the plan files, the manifest and the parser version.
+
+    Each file counts by :func:`analysis.io.file_digest` (SHA-256 of its bytes; a file over
+    the size limit by its size, without reading it). :func:`build_corpus` makes the same hash
+    of the bytes it actually parsed (``corpus._cache["parsed_fingerprint"]``); a cache is
+    written only when the two agree, so a file rewritten during a build is never cached.
+    """
+    folder = Path(raw_dir)
+    entries = [(p.name, file_digest(p)) for p in list_plan_files(folder)]
+    manifest = _manifest_entry(folder)
+    if manifest is not None:
+        entries.append((MANIFEST, manifest))
+    return _combine(entries)
 
 
 class CacheWarning(UserWarning):
@@ -613,16 +732,27 @@ def _sha256(path: Path) -> str:
 def cache_lock(folder: str | Path, *, shared: bool = False):
     """An inter-process lock on a cache folder (``.lock``): one writer, or many readers.
 
-    Uses ``fcntl.flock`` where it exists (POSIX); elsewhere it does nothing.
+    Uses ``fcntl.flock`` where it exists (POSIX); elsewhere it does nothing. A reader of a
+    read-only cache (no ``.lock`` can be opened) reads without the lock; the hashes in
+    ``build.json`` still guard what it reads. A writer that cannot lock raises ``OSError``.
     """
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    if not shared:
+        folder.mkdir(parents=True, exist_ok=True)
     try:
         import fcntl
     except ImportError:  # Windows: no advisory locks; writes are still atomic per file
         yield
         return
-    with open(folder / ".lock", "a+") as fh:
+    try:
+        fh = open(folder / ".lock", "a+")  # noqa: SIM115 - closed below
+    except OSError:
+        if not shared:
+            raise
+        # a read-only cache: read it without the lock (every table is checked against its hash)
+        yield
+        return
+    with fh:
         fcntl.flock(fh, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
         try:
             yield
@@ -643,6 +773,16 @@ def _write_atomic(path: Path, write) -> None:
             tmp.unlink()
 
 
+def _remove_stale_tmp(folder: Path) -> list[Path]:
+    """Delete temporary files a killed writer left (call under the exclusive lock: no writer runs)."""
+    gone = []
+    for tmp in folder.glob(".*.tmp"):
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+            gone.append(tmp)
+    return gone
+
+
 def save_corpus(corpus: Corpus, out_dir: str | Path, fp: str | None = None) -> list[Path]:
     """Write every table to ``out_dir`` as parquet, then ``build.json`` with a SHA-256 per table.
 
@@ -653,6 +793,7 @@ def save_corpus(corpus: Corpus, out_dir: str | Path, fp: str | None = None) -> l
     out = Path(out_dir)
     written = []
     with cache_lock(out):
+        _remove_stale_tmp(out)
         hashes = {}
         for t in TABLES:
             path = out / f"{t}.parquet"
@@ -662,7 +803,7 @@ def save_corpus(corpus: Corpus, out_dir: str | Path, fp: str | None = None) -> l
         info = {
             "fingerprint": fp,
             "parser_version": PARSER_VERSION,
-            "source": str(corpus.source),
+            "source": str(Path(corpus.source).resolve()) if corpus.source is not None else "",
             "sha256": hashes,
         }
         _write_atomic(
@@ -769,11 +910,14 @@ def list_caches(root: str | Path | None = None) -> pd.DataFrame:
         files = [f for f in d.rglob("*") if f.is_file()]
         src = str(info.get("source", "")) if isinstance(info, dict) else ""
         built = (d / "build.json").stat().st_mtime if (d / "build.json").is_file() else None
+        # only an absolute source can be checked from any working directory; a relative one
+        # (written by older versions) or none is unknown, never taken for gone
+        known = bool(src) and Path(src).is_absolute()
         rows.append(
             {
                 "cache": str(d),
                 "source": src,
-                "source_exists": bool(src) and Path(src).is_dir(),
+                "source_exists": (Path(src).is_dir() if known else None),
                 "n_files": len(files),
                 "megabytes": round(sum(f.stat().st_size for f in files) / 1e6, 2),
                 "built": pd.Timestamp(built, unit="s").floor("s") if built else pd.NaT,
@@ -785,9 +929,10 @@ def list_caches(root: str | Path | None = None) -> pd.DataFrame:
 def clear_caches(root: str | Path | None = None, *, stale_only: bool = True) -> list[Path]:
     """Delete corpus caches under the user cache directory; return the folders deleted.
 
-    With ``stale_only`` (default), only caches whose source folder no longer exists
-    (or is unknown); otherwise all of them. Only folders under ``<root>/corpora`` are
-    touched, never the project's ``data/processed``.
+    With ``stale_only`` (default), only caches whose source folder, recorded as an absolute
+    path, no longer exists; a cache whose source is unknown or relative (older versions) is
+    kept, whatever the working directory. Otherwise (``--all``) all of them. Only folders
+    under ``<root>/corpora`` are touched, never the project's ``data/processed``.
     """
     import shutil
 
@@ -796,7 +941,10 @@ def clear_caches(root: str | Path | None = None, *, stale_only: bool = True) -> 
     gone = []
     for row in table.itertuples():
         d = Path(row.cache)
-        if stale_only and row.source_exists:
+        gone_source = (
+            row.source_exists is not None and not pd.isna(row.source_exists) and not row.source_exists
+        )
+        if stale_only and not gone_source:
             continue
         if d.resolve().parent != base:  # never follow a path out of the cache root
             continue
@@ -852,23 +1000,40 @@ def load_corpus(
     return corpus
 
 
+def _cache_failed(cache_dir, exc: OSError, stacklevel: int = 3) -> None:
+    warnings.warn(
+        f"{cache_dir}: cache cannot be used ({exc.strerror or exc}); the corpus is kept in memory only",
+        CacheWarning,
+        stacklevel=stacklevel,
+    )
+
+
 def _load(folder: Path, cache_dir, use_cache: bool, progress, engine: str, scheduler) -> Corpus:
     if not use_cache:
         return build_corpus(folder, progress=progress, engine=engine, scheduler=scheduler)
     if cache_dir is None:
         cache_dir = default_cache_dir(folder)
     fp = fingerprint(folder)
-    cached = _read_cached(Path(cache_dir), fp)
+    try:
+        cached = _read_cached(Path(cache_dir), fp)
+    except OSError as exc:  # cannot lock or read the cache folder at all: work in memory
+        _cache_failed(cache_dir, exc)
+        return build_corpus(folder, progress=progress, engine=engine, scheduler=scheduler)
     if cached is not None:
         for e in cached.errors.itertuples():
             warnings.warn(f"{e.path}: {e.reason}", CorpusWarning, stacklevel=2)
         return cached
     corpus = build_corpus(folder, progress=progress, engine=engine, scheduler=scheduler)
-    if fingerprint(folder) != fp:  # a file changed while it was being read: do not cache a mix
+    if corpus._cache.get("parsed_fingerprint") != fp:
+        # the bytes parsed are not the bytes fingerprinted: a file changed while it was read
         warnings.warn(
-            f"{folder}: files changed during the build; tables not cached", CacheWarning, stacklevel=2
+            f"{folder}: files changed during the build; tables not cached", CacheWarning, stacklevel=3
         )
         return corpus
-    save_corpus(corpus, cache_dir, fp)
+    try:
+        save_corpus(corpus, cache_dir, fp)
+    except OSError as exc:  # cannot create, read-only, disk full: the corpus is still good
+        _cache_failed(cache_dir, exc)
+        return corpus
     corpus.cache_dir, corpus.fingerprint = Path(cache_dir), fp
     return corpus

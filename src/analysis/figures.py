@@ -9,8 +9,10 @@ and PDF (embedded TrueType), byte-for-byte reproducible, and records it in
 from __future__ import annotations
 
 import csv
+import hashlib
 import os
 import re
+import unicodedata
 import zlib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -26,7 +28,9 @@ SYSTEM_CJK_FAMILIES = (
     "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC", "Hiragino Sans GB", "SimHei",
 )  # fmt: skip
 FORMATS = ("png", "svg", "pdf")
-INDEX_COLUMNS = ("file", "name", "title", "caption", "source", "data")
+#: ``sha256`` is the hash of the file as :func:`save` wrote it: :func:`clear` deletes a file only
+#: when it still has that hash, so an ``index.csv`` the tool did not write deletes nothing.
+INDEX_COLUMNS = ("file", "name", "title", "caption", "source", "data", "sha256")
 
 #: Fixed colours for the seed regions; other regions get a stable colour from their name.
 REGION_COLORS = {
@@ -353,48 +357,95 @@ _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
 FIGURE_SUFFIXES = (".png", ".svg", ".pdf", ".html")
 
 
-def safe_name(name: str, max_length: int = 120) -> str:
-    """A file stem that cannot leave its folder: no separators, ``..``, NUL or control characters.
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
-    Separators and reserved characters become ``_``; leading dots are dropped; the length is
-    bounded. The result is never empty.
 
-    >>> safe_name("../../etc/passwd"), safe_name("01_keyness_重庆"), safe_name("a/b:c")
-    ('etc_passwd', '01_keyness_重庆', 'a_b_c')
+def safe_name(name: str, max_bytes: int = 120) -> str:
+    """A file stem that cannot leave its folder, bounded in bytes, and distinct for distinct names.
+
+    Separators and reserved characters become ``_``; control and format characters (NUL,
+    newlines, the bidirectional overrides such as U+202E that make ``gnp.exe`` look like
+    ``exe.png``, zero-width characters) are removed; leading dots are dropped; the UTF-8
+    length is at most ``max_bytes`` (a Chinese character takes 3 bytes; file systems limit
+    names to 255 bytes). A name that had to be changed gets ``-`` and 8 hex digits of a hash
+    of the original, so ``".."``, ``"."`` and ``""`` (or two long names sharing a beginning)
+    never share a file. A name that is already safe is returned as it is.
+
+    >>> safe_name("01_keyness_重庆")
+    '01_keyness_重庆'
+    >>> safe_name("../../etc/passwd")[:11], safe_name("a/b:c")[:6]
+    ('etc_passwd-', 'a_b_c-')
+    >>> len({safe_name(".."), safe_name("."), safe_name("")}), safe_name("..").startswith("figure-")
+    (3, True)
+    >>> len(safe_name("关于" * 60).encode("utf-8")) <= 120, "\u202e" in safe_name("a\u202egnp.exe")
+    (True, False)
     """
-    stem = _UNSAFE.sub("_", str(name)).replace("..", "_")
+    name = str(name)
+    text = unicodedata.normalize("NFC", name)
+    text = "".join(c for c in text if unicodedata.category(c) not in ("Cc", "Cf", "Cs", "Co", "Cn"))
+    stem = _UNSAFE.sub("_", text).replace("..", "_")
     stem = re.sub(r"_+", "_", stem).strip("._ ")
-    return stem[:max_length] or "figure"
+    if stem == name and len(stem.encode("utf-8")) <= max_bytes:
+        return stem
+    tag = "-" + hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    room = max(0, max_bytes - len(tag))
+    cut = stem.encode("utf-8")[:room].decode("utf-8", "ignore").rstrip("._ ")
+    return (cut or "figure") + tag
 
 
 def clear(outdir: str | Path | None = None) -> list[Path]:
-    """Delete the figures listed in ``<outdir>/index.csv`` (and the index itself).
+    """Delete the figures :func:`save` wrote in ``outdir``, as its ``index.csv`` records them.
 
-    Only files the export helper wrote are touched, so a fresh run of the suite leaves no
-    figure from an earlier selection behind.
+    A file is deleted only if its index row carries the SHA-256 that :func:`save` recorded
+    and the file still has it: a figure the user edited, a file of the user's listed in an
+    ``index.csv`` the tool did not write (or one from an older version, without hashes), a
+    symbolic link or anything outside the folder is left alone. The index is removed only
+    when every row of it was the tool's.
     """
     out = Path(outdir) if outdir is not None else default_outdir()
     index = out / "index.csv"
     removed: list[Path] = []
-    if not index.is_file():
+    if not index.is_file() or index.is_symlink():
         return removed
-    with index.open(encoding="utf-8", newline="") as fh:
-        names = {r["file"] for r in csv.DictReader(fh)}
-    for name in sorted(names):
+    try:
+        with index.open(encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return removed
+    kept = []
+    for r in rows:
+        name, digest = r.get("file") or "", r.get("sha256") or ""
         path = out / name
-        # only figures this helper wrote: a plain file name, inside the folder, of a figure format
+        # only figures this helper wrote: a plain file name, inside the folder, of a figure
+        # format, with the hash it had when written
         if (
-            name == Path(name).name
+            digest
+            and name == Path(name).name
             and safe_name(Path(name).stem) == Path(name).stem
             and path.suffix in FIGURE_SUFFIXES
             and path.is_file()
             and not path.is_symlink()
             and path.resolve().parent == out.resolve()
+            and _sha256(path) == digest
         ):
             path.unlink()
             removed.append(path)
-    index.unlink()
+        elif path.exists() or path.is_symlink():
+            kept.append(r)  # not the tool's (or changed since): stays, and stays listed
+    if kept:
+        _write_index(index, kept)
+    else:
+        index.unlink()
     return removed
+
+
+def _write_index(index: Path, rows: list[dict]) -> None:
+    rows = sorted(rows, key=lambda r: r.get("file") or "")
+    with index.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=INDEX_COLUMNS, extrasaction="ignore")
+        w.writeheader()
+        w.writerows(rows)
 
 
 def _update_index(
@@ -403,14 +454,14 @@ def _update_index(
     index = out / "index.csv"
     rows: list[dict] = []
     if index.is_file():
-        with index.open(encoding="utf-8", newline="") as fh:
-            rows = [r for r in csv.DictReader(fh) if r.get("name") != name]
+        try:
+            with index.open(encoding="utf-8", newline="") as fh:
+                rows = [r for r in csv.DictReader(fh) if r.get("name") != name and r.get("file") not in files]
+        except (UnicodeDecodeError, csv.Error):
+            rows = []  # not an index this helper can read: replaced
     rows += [
-        {"file": f, "name": name, "title": title, "caption": caption, "source": source, "data": data}
+        {"file": f, "name": name, "title": title, "caption": caption, "source": source, "data": data,
+         "sha256": _sha256(out / f)}
         for f in files
-    ]
-    rows.sort(key=lambda r: r["file"])
-    with index.open("w", encoding="utf-8", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=INDEX_COLUMNS)
-        w.writeheader()
-        w.writerows(rows)
+    ]  # fmt: skip
+    _write_index(index, rows)

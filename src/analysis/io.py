@@ -7,7 +7,9 @@ silently.
 
 from __future__ import annotations
 
+import bisect
 import codecs
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,9 +22,8 @@ from .readers import html_charset
 TEXT_SUFFIXES = (".txt", ".md")
 #: Every format read (see :mod:`analysis.readers`).
 PLAN_SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".html", ".htm", ".doc")
-#: Files larger than this are read with a warning; larger than :data:`MAX_BYTES`, refused.
-WARN_BYTES = 20 * 2**20
-#: Default size limit per file (raise it with ``max_bytes=``).
+#: Default size limit per file (raise it with ``max_bytes=``); a larger file is refused by its
+#: size on disk, before a byte of it is read.
 MAX_BYTES = 100 * 2**20
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -31,9 +32,11 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 class PlanReadError(ValueError):
     """A plan file that cannot be read; the message names the file and the reason."""
 
-    def __init__(self, path: Path | str, reason: str):
+    def __init__(self, path: Path | str, reason: str, digest: str | None = None):
         self.path = str(path)
         self.reason = reason
+        #: :func:`file_digest` of the bytes that were judged (None if not known)
+        self.digest = digest
         super().__init__(f"{self.path}: {reason}")
 
 
@@ -54,6 +57,42 @@ class DecodedFile:
     source_format: str = "txt"
     edits: tuple = ()
     invalid_bytes: tuple = ()
+    #: :func:`file_digest` of the very bytes decoded (the corpus fingerprint is made of these)
+    digest: str = ""
+
+
+def _digest_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _stat_digest(size: int, max_bytes: int) -> str | None:
+    return f"<over the limit: {size} bytes>" if size > max_bytes else None
+
+
+def file_digest(path: str | Path, *, max_bytes: int = MAX_BYTES) -> str:
+    """What the corpus fingerprint records of one file: the SHA-256 of its bytes.
+
+    A file over ``max_bytes`` is not read: its size stands for it (it is rejected by size
+    anyway). A file that cannot be opened is recorded by the error. :func:`read_plan_file`
+    gives the same value for the bytes it actually decoded (``DecodedFile.digest``), so a file
+    that changed between the two reads is caught.
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.txt"; _ = p.write_bytes(b"abc")
+    >>> file_digest(p)[:12], file_digest(p, max_bytes=2)
+    ('ba7816bf8f01', '<over the limit: 3 bytes>')
+    """
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        over = _stat_digest(size, max_bytes)
+        if over:
+            return over
+        with open(path, "rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except OSError as exc:
+        return f"<unreadable: {exc.strerror or exc}>"
+    return _stat_digest(len(data), max_bytes) or _digest_of(data)
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -139,9 +178,9 @@ def cjk_quality(text: str) -> float:
     chars = _CJK.findall(text)
     if not chars:
         return 0.0
-    counts: dict[str, int] = {}
-    for c in chars:
-        counts[c] = counts.get(c, 0) + 1
+    from collections import Counter
+
+    counts = Counter(chars)
     conv = _t2s()
     common = 0
     for c, n in counts.items():
@@ -179,18 +218,82 @@ def _utf8_with_errors(data: bytes, limit: int) -> tuple[str, list[tuple[int, byt
     return "".join(parts), bad
 
 
+def implausible(text: str, encoding: str | None = None) -> str | None:
+    """Why a decoded text is not plausible Chinese (mojibake), or None if it is.
+
+    The one check every decode passes, whatever chose the encoding (a BOM, a ``<meta>``
+    charset, an HTTP-style declaration, UTF-8 validity or the detector): among the characters
+    that are not ASCII, at least 80 % must be CJK, CJK or full-width punctuation or general
+    punctuation (:func:`_plausibility`), and the CJK characters must be common ones
+    (:func:`cjk_quality` at least 0.75). A text that is all ASCII passes (it is then rejected
+    for having no Chinese). Latin-1 read from UTF-8 fails the first test; UTF-8 read as
+    UTF-16, or Big5 as GB2312, the second. Text that is valid UTF-8 (``encoding`` utf-8)
+    is spared the second test: multi-byte UTF-8 does not arise by accident from other
+    encodings, and a plan may use rare characters.
+
+    >>> implausible("共青团2023年工作要点，深入学习。") is None
+    True
+    >>> implausible("共青团的工作要点".encode("utf-8").decode("utf-16-le")) is not None
+    True
+    >>> implausible("共青团工作要点".encode("utf-8").decode("latin-1"))
+    '0% of its non-ASCII characters are Chinese or punctuation (at least 80% expected)'
+    """
+    rest = _ASCII.sub("", text)
+    if not rest:
+        return None
+    share = _plausibility(rest)
+    if share < 0.8:
+        return f"{share:.0%} of its non-ASCII characters are Chinese or punctuation (at least 80% expected)"
+    utf8 = (encoding or "").split(" ")[0].lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig")
+    if _CJK.search(rest) and not utf8:
+        quality = cjk_quality(rest)
+        if quality < 0.75:
+            return f"only {quality:.0%} of its CJK characters are common Chinese ones (at least 75% expected)"
+    return None
+
+
+_ASCII = re.compile(r"[\x00-\x7f]+")
+
+
+def _read_bytes(path: Path, max_bytes: int) -> bytes:
+    """The bytes of a file, refused by its size on disk first, then read with a bound."""
+    try:
+        size = path.stat().st_size
+        over = _stat_digest(size, max_bytes)
+        if over:
+            raise PlanReadError(
+                path,
+                f"file of {size / 2**20:.0f} MB is over the limit of {max_bytes / 2**20:.0f} MB "
+                "(pass max_bytes= to raise it)",
+                over,
+            )
+        with open(path, "rb") as fh:
+            data = fh.read(max_bytes + 1)  # a file that grew since stat() is still bounded
+    except OSError as exc:
+        raise PlanReadError(
+            path, f"cannot open file ({exc.strerror or exc})", f"<unreadable: {exc.strerror or exc}>"
+        ) from exc
+    if len(data) > max_bytes:
+        raise PlanReadError(path, f"file grew over the limit of {max_bytes / 2**20:.0f} MB while read",
+                            _stat_digest(len(data), max_bytes))  # fmt: skip
+    return data
+
+
 def read_plan_file(path: str | Path, *, max_bytes: int = MAX_BYTES) -> DecodedFile:
     """Read one plan file and decode it.
 
     UTF-8 (with or without BOM), UTF-16 (with BOM, or LE/BE without) and
-    GB18030/GBK are recognised; anything else goes to charset-normalizer.
-    Line endings (CRLF, CR) are normalised to ``\\n``; the original style is
-    reported in ``newline``.
+    GB18030/GBK are recognised; anything else goes to charset-normalizer. Whatever chose the
+    encoding, the text must pass :func:`implausible`; a web page's declared charset that gives
+    garbage is overruled by detection. Line endings (CRLF, CR) are normalised to ``\\n``; the
+    original style is reported in ``newline``. The file is read once: ``digest`` is the
+    SHA-256 of the bytes decoded, so the corpus fingerprint describes what was parsed.
 
     Raises
     ------
     PlanReadError
-        If the file is empty, binary, undecodable or has no Chinese text.
+        If the file is over ``max_bytes`` (refused by size, not read), empty, binary,
+        undecodable or implausible, or has no Chinese text.
 
     Examples
     --------
@@ -201,33 +304,51 @@ def read_plan_file(path: str | Path, *, max_bytes: int = MAX_BYTES) -> DecodedFi
     """
     path = Path(path)
     suffix = path.suffix.lower()
+    data = _read_bytes(path, max_bytes)
+    digest = _digest_of(data)
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise PlanReadError(
-                path,
-                f"file of {size / 2**20:.0f} MB is over the limit of {max_bytes / 2**20:.0f} MB "
-                "(pass max_bytes= to raise it)",
-            )
-        data = path.read_bytes()
-    except OSError as exc:
-        raise PlanReadError(path, f"cannot open file ({exc.strerror or exc})") from exc
+        decoded = _decode_file(path, suffix, data)
+    except PlanReadError as exc:
+        exc.digest = digest
+        raise
+    return DecodedFile(**{**decoded.__dict__, "digest": digest})
+
+
+def _decode_declared(data: bytes, declared: str) -> tuple[str, str, bool]:
+    """Decode a page by its declared charset; if that fails or gives garbage, by detection."""
+    try:
+        text = data.decode(_charset_alias(declared))
+    except (LookupError, UnicodeDecodeError):
+        detected, encoding, had_bom = _decode(data)
+        return detected, f"{encoding} (declared {declared})", had_bom
+    if implausible(text, declared) is None and len(_CJK.findall(text)) >= 20:
+        return text, declared, False
+    try:
+        detected, encoding, had_bom = _decode(data)
+    except ValueError:
+        return text, declared, False  # nothing better: judged as declared below
+    if len(_CJK.findall(detected)) > len(_CJK.findall(text)) or implausible(text, declared):
+        return detected, f"{encoding} (declared {declared})", had_bom
+    return text, declared, False
+
+
+def _decode_file(path: Path, suffix: str, data: bytes) -> DecodedFile:
     if not data.strip():
         raise PlanReadError(path, "empty file")
     if suffix in (".docx", ".pdf", ".doc"):
-        return _read_document(path, suffix)
+        return _read_document(path, suffix, data)
     edits: tuple = ()
     invalid: tuple = ()
     fmt = "html" if suffix in (".html", ".htm") else suffix.lstrip(".") or "txt"
     try:
         declared = html_charset(data) if fmt == "html" else None
         if declared:
-            try:
-                text, encoding, had_bom = data.decode(_charset_alias(declared)), declared, False
-            except (LookupError, UnicodeDecodeError):
-                text, encoding, had_bom = _decode(data)
+            text, encoding, had_bom = _decode_declared(data, declared)
         else:
             text, encoding, had_bom = _decode(data)
+        why = implausible(text, encoding)
+        if why:
+            raise ValueError(f"decoding as {encoding} gives implausible text: {why}")
     except (ValueError, UnicodeDecodeError) as exc:
         fixed = _utf8_with_errors(data, limit=max(3, len(data) // 2000))
         if fixed is None or cjk_quality(fixed[0]) < 0.75:
@@ -244,7 +365,7 @@ def read_plan_file(path: str | Path, *, max_bytes: int = MAX_BYTES) -> DecodedFi
     if invalid:
         # offsets shift where CRLF becomes LF
         crlf = [m.start() for m in re.finditer("\r\n", text)]
-        invalid = tuple((p - sum(1 for c in crlf if c < p), b) for p, b in invalid)
+        invalid = tuple((p - bisect.bisect_left(crlf, p), b) for p, b in invalid)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if fmt == "html":
         from .readers import ReaderError, read_html
@@ -272,18 +393,19 @@ def _charset_alias(name: str) -> str:
     return "gb18030" if name.replace("-", "").lower() in ("gb2312", "gbk", "gb18030", "xgbk") else name
 
 
-def _read_document(path: Path, suffix: str) -> DecodedFile:
+def _read_document(path: Path, suffix: str, data: bytes) -> DecodedFile:
+    """Word, PDF and legacy Word documents, from the bytes already read (the file is read once)."""
     from .readers import ReaderError, read_doc, read_docx, read_pdf
 
     edits: tuple = ()
     try:
         if suffix == ".docx":
-            text = read_docx(path)
+            text = read_docx(data)
         elif suffix == ".pdf":
-            text, pdf_edits = read_pdf(path)
+            text, pdf_edits = read_pdf(data)
             edits = tuple(pdf_edits)
         else:
-            text = read_doc(path)
+            text = read_doc(data)
     except ReaderError as exc:
         raise PlanReadError(path, str(exc)) from exc
     text = text.replace("\r\n", "\n").replace("\r", "\n")

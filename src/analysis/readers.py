@@ -152,21 +152,84 @@ class _Numbering:
         return re.sub(r"%(\d)", sub, spec["text"])
 
 
-def read_docx(path: str | Path) -> str:
+#: Most bytes a Word package may inflate to, all members together (a zip bomb stops here).
+MAX_INFLATED_BYTES = 200 * 2**20
+
+
+def _check_inflated_size(data: bytes, max_inflated: int) -> None:
+    """Refuse a zip package that inflates to more than ``max_inflated`` bytes, without inflating it.
+
+    The declared sizes of the members are summed first; then every member is inflated as a
+    stream, 1 MB at a time and thrown away, counting bytes, and stopped as soon as the budget
+    is spent, so a package whose headers lie is stopped too. Memory stays at one chunk.
+    """
+    import io
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+            declared = sum(i.file_size for i in infos)
+            if declared > max_inflated:
+                raise ReaderError(
+                    f"Word package would inflate to {declared / 2**20:,.0f} MB, over the limit of "
+                    f"{max_inflated / 2**20:,.0f} MB (a zip bomb?); not read"
+                )
+            spent = 0
+            for info in infos:
+                with zf.open(info) as member:
+                    while chunk := member.read(1 << 20):
+                        spent += len(chunk)
+                        if spent > max_inflated:
+                            raise ReaderError(
+                                f"Word package inflates to more than {max_inflated / 2**20:,.0f} MB "
+                                "(its headers understate it: a zip bomb?); not read"
+                            )
+    except ReaderError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, ValueError,
+            RuntimeError) as exc:  # fmt: skip
+        raise ReaderError(
+            f"damaged Word .docx file: not a valid zip package ({type(exc).__name__}: {exc})"
+        ) from exc
+    except Exception as exc:  # zlib.error and others from a corrupt stream
+        raise ReaderError(f"damaged Word .docx file ({type(exc).__name__}: {exc})") from exc
+
+
+def read_docx(source: str | Path | bytes, *, max_inflated: int | None = None) -> str:
     """Text of a ``.docx`` file, paragraphs and table cells in order, list numbers recovered.
+
+    ``source`` is a path or the file's bytes. The package is checked against
+    ``max_inflated`` (default :data:`MAX_INFLATED_BYTES`, see :func:`_check_inflated_size`)
+    before python-docx opens it; its XML
+    is parsed by python-docx's parser, which resolves no entities.
+
+    Raises
+    ------
+    ReaderError
+        If the file is not a zip package (damaged), has no Word document in it, or would
+        inflate to more than ``max_inflated`` bytes.
 
     Examples
     --------
     >>> _cn_number(12), _cn_number(20), _format_number(3, "ideographTraditional")
     ('十二', '二十', '丙')
+    >>> read_docx(b"PK\\x03\\x04 not really a zip")
+    Traceback (most recent call last):
+    ...
+    analysis.readers.ReaderError: damaged Word .docx file: not a valid zip package (BadZipFile: File is not a zip file)
     """
+    import io
+
     import docx
     from docx.oxml.ns import qn
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    _check_inflated_size(data, MAX_INFLATED_BYTES if max_inflated is None else max_inflated)
     try:
-        document = docx.Document(str(path))
+        document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises several types for a damaged package
         raise ReaderError(f"not a readable Word .docx file ({type(exc).__name__}: {exc})") from exc
     numbering = _Numbering(document)
@@ -193,23 +256,46 @@ def _norm(line: str) -> str:
     return re.sub(r"\d+", "#", re.sub(r"\s+", "", line))
 
 
-def read_pdf(path: str | Path) -> tuple[str, list[Edit]]:
+def read_pdf(source: str | Path | bytes) -> tuple[str, list[Edit]]:
     """Text layer of a PDF, pages joined by newlines, with running headers, footers and page numbers as edits.
+
+    ``source`` is a path or the file's bytes. pypdf's own complaints about a damaged file
+    (its ``pypdf`` logger) are kept off stderr while it reads: what matters is reported as a
+    :class:`ReaderError`.
 
     Raises
     ------
     ReaderError
         If the PDF cannot be opened, is encrypted, or has no text layer (a scan).
     """
+    import io
+    import logging
+
     import pypdf
 
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
     try:
-        reader = pypdf.PdfReader(str(path))
-        if reader.is_encrypted:
-            raise ReaderError("encrypted PDF; save an unprotected copy first")
-        pages = [
-            (page.extract_text() or "").replace("\r\n", "\n").replace("\r", "\n") for page in reader.pages
-        ]
+        return _read_pdf(
+            io.BytesIO(source if isinstance(source, bytes) else Path(source).read_bytes()), pypdf
+        )
+    finally:
+        logger.setLevel(level)
+
+
+def _read_pdf(stream, pypdf) -> tuple[str, list[Edit]]:
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            reader = pypdf.PdfReader(stream)
+            if reader.is_encrypted:
+                raise ReaderError("encrypted PDF; save an unprotected copy first")
+            pages = [
+                (page.extract_text() or "").replace("\r\n", "\n").replace("\r", "\n") for page in reader.pages
+            ]
     except ReaderError:
         raise
     except Exception as exc:
@@ -254,44 +340,121 @@ _BLOCK_TAGS = {
     "header", "footer", "nav", "aside", "title", "td", "th", "dd", "dt", "blockquote", "pre", "form", "main",
 }  # fmt: skip
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
+_XML_ENCODING = re.compile(rb"""<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9_\-]+)""", re.IGNORECASE)
 
 
 def html_charset(data: bytes) -> str | None:
-    """The charset a page declares in a ``<meta>`` tag, if any.
+    """The charset a page declares: ``<meta charset>``, the HTTP-style ``<meta http-equiv>``, or
+    an XML declaration (XHTML). A declaration is only a claim: :func:`analysis.io.read_plan_file`
+    checks the text it gives like any other decode.
 
     >>> html_charset(b'<meta http-equiv="Content-Type" content="text/html; charset=gb2312">')
     'gb2312'
+    >>> html_charset(b'<?xml version="1.0" encoding="GBK"?><html>')
+    'gbk'
     """
-    m = _META_CHARSET.search(data[:4096])
+    head = data[:4096]
+    m = _META_CHARSET.search(head) or _XML_ENCODING.search(head)
     return m.group(1).decode("ascii").lower() if m else None
 
 
+_SKIP_TAGS = {"script", "style", "noscript", "template"}
+#: Blocks a browser never shows, cut out before parsing: their content can exceed libxml2's
+#: limits (a 10 MB inline script) and, with comments outside ``<html>``, upset lxml's tree.
+_HIDDEN = (("<script", "</script"), ("<style", "</style"), ("<!--", "-->"))
+_DATA_URI = re.compile(r"""\bdata:[^\s"'<>()]{64,}""", re.IGNORECASE)
+_DOCTYPE = re.compile(r"<!doctype\b", re.IGNORECASE)
+
+
+def _cut_hidden(html: str) -> str:
+    """The page without scripts, styles, comments, the DOCTYPE (and its internal subset) and the
+    bodies of ``data:`` URIs, in one pass each (an unclosed block runs to the end, as in a browser).
+
+    >>> _cut_hidden('<!-- saved from url=(0014)about:internet --><html><script>x<y</script><p>正文</p></html><!-- end')
+    '<html><p>正文</p></html>'
+    >>> _cut_hidden('<!DOCTYPE html [<!ENTITY a "b">]><p>x</p>')
+    '<p>x</p>'
+    """
+    lower = html.lower()
+    out: list[str] = []
+    pos = 0
+    nxt = {open_: lower.find(open_) for open_, _ in _HIDDEN}  # next place of each opener, kept
+    while True:
+        for open_ in nxt:  # search again only an opener passed over: linear in the page
+            if -1 < nxt[open_] < pos:
+                nxt[open_] = lower.find(open_, pos)
+        found = [(nxt[open_], open_, close) for open_, close in _HIDDEN if nxt[open_] != -1]
+        if not found:
+            break
+        at, open_, close = min(found)
+        if open_ != "<!--" and lower[at + len(open_) : at + len(open_) + 1].isalnum():
+            out.append(html[pos : at + len(open_)])  # <scripts>, <styler>: not the tag
+            pos = at + len(open_)
+            continue
+        out.append(html[pos:at])
+        stop = lower.find(close, at + len(open_))
+        if stop == -1:
+            pos = len(html)
+            break
+        gt = lower.find(">", stop) if close != "-->" else stop + 2
+        pos = len(html) if gt == -1 else gt + 1
+    out.append(html[pos:])
+    html = "".join(out)
+    m = _DOCTYPE.search(html)
+    if m:
+        # <!DOCTYPE …> or <!DOCTYPE … [ internal subset ]>
+        gt = html.find(">", m.end())
+        bracket = html.find("[", m.end())
+        if bracket != -1 and (gt == -1 or bracket < gt):
+            close = html.find("]", bracket)
+            gt = html.find(">", close) if close != -1 else -1
+        html = html[: m.start()] + ("" if gt == -1 else html[gt + 1 :])
+    return _DATA_URI.sub("data:", html)
+
+
 def _visible_lines(html: str) -> list[str]:
-    import lxml.html
+    """Visible text of a page, one block per line.
 
+    Scripts, styles, comments and ``data:`` bodies are cut out first (:func:`_cut_hidden`);
+    the page is parsed with ``huge_tree`` (no libxml2 size or depth limit drops content) and
+    walked without recursion, so deep nesting loses nothing either.
+    """
+    from lxml import etree
+
+    html = _cut_hidden(html)
+    if not html.strip():
+        raise ReaderError("web page with no visible text")
+    # plain etree elements (no lxml.html class lookup per element): the walk only reads tags and text
+    parser = etree.HTMLParser(huge_tree=True, remove_comments=True, remove_pis=True)
     try:
-        root = lxml.html.fromstring(html)
-    except Exception as exc:  # lxml raises ParserError / ValueError on empty or odd documents
-        raise ReaderError(f"not a readable HTML page ({exc})") from exc
-    for bad in root.xpath("//script|//style|//noscript|//template|//comment()"):
-        bad.drop_tree()
+        root = etree.fromstring(html, parser=parser)
+    except Exception as exc:  # lxml raises XMLSyntaxError / ValueError on odd documents
+        raise ReaderError(f"not a readable HTML page ({type(exc).__name__}: {exc})") from exc
+    if root is None:
+        raise ReaderError("web page with no visible text")
     chunks: list[str] = []
-
-    def walk(el) -> None:
-        tag = el.tag if isinstance(el.tag, str) else ""
-        block = tag.lower() in _BLOCK_TAGS
+    # an explicit stack of (element, entering?): text and children on entry, tail after
+    stack: list[tuple[object, bool]] = [(root, True)]
+    while stack:
+        el, entering = stack.pop()
+        tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        block = tag in _BLOCK_TAGS
+        if not entering:
+            if block:
+                chunks.append("\n")
+            if el.tail and el is not root:
+                chunks.append(el.tail)
+            continue
+        if not tag or tag in _SKIP_TAGS:  # comments, processing instructions, hidden blocks
+            if el.tail and el is not root:
+                chunks.append(el.tail)
+            continue
         if block:
             chunks.append("\n")
         if el.text:
             chunks.append(el.text)
-        for child in el:
-            walk(child)
-            if child.tail:
-                chunks.append(child.tail)
-        if block:
-            chunks.append("\n")
-
-    walk(root)
+        stack.append((el, False))
+        stack.extend((child, True) for child in reversed(el))
     text = "".join(chunks).replace("\xa0", " ")
     return [re.sub(r"[ \t\u3000]+", " ", ln).strip() for ln in text.split("\n") if ln.strip()]
 
@@ -308,7 +471,15 @@ def read_html(html: str) -> tuple[str, list[Edit]]:
     lines = _visible_lines(html)
     if not lines:
         raise ReaderError("web page with no visible text")
-    main = trafilatura.extract(html, favor_recall=True, include_comments=False, include_tables=True) or ""
+    try:
+        main = (
+            trafilatura.extract(
+                _cut_hidden(html), favor_recall=True, include_comments=False, include_tables=True
+            )
+            or ""
+        )
+    except Exception:  # noqa: BLE001 - the main-text finder is a refinement: without it no line is navigation
+        main = ""
     main_norm = re.sub(r"\s+", "", main)
     text = "\n".join(lines)
     edits: list[Edit] = []
@@ -326,14 +497,25 @@ def read_html(html: str) -> tuple[str, list[Edit]]:
 # legacy Word (.doc)
 
 
-def read_doc(path: str | Path) -> str:
+def read_doc(source: str | Path | bytes) -> str:
     """Text of a legacy Word ``.doc`` through ``antiword`` or ``catdoc``.
+
+    ``source`` is a path or the file's bytes (written to a private temporary file for the
+    converter, so the bytes converted are the bytes read).
 
     Raises
     ------
     ReaderError
         If neither converter is installed, or the conversion fails.
     """
+    if isinstance(source, bytes):
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "plan.doc"
+            path.write_bytes(source)
+            return read_doc(path)
+    path = Path(source)
     for tool, args in (("antiword", ["-m", "UTF-8.txt", "-w", "0"]), ("catdoc", ["-d", "utf-8", "-w"])):
         exe = shutil.which(tool)
         if exe:

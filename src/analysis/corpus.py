@@ -310,13 +310,65 @@ def _read_manifest(folder: Path) -> pd.DataFrame | None:
     return pd.DataFrame(records, columns=header).set_index("file")
 
 
-def _doc_id(path: Path) -> str:
-    stem = re.sub(r"[^\w\u4e00-\u9fff-]+", "_", path.stem).strip("_")
+def _doc_id(path: Path | str) -> str:
+    """A readable id from a file's path relative to the corpus folder (folders joined by ``_``).
+
+    >>> _doc_id("beijing_2023.txt"), _doc_id("政府工作报告-省自治区/四川省/2023.md")
+    ('beijing_2023', '政府工作报告-省自治区_四川省_2023')
+    """
+    p = Path(path)
+    parts = [*p.parent.parts, p.stem] if str(p.parent) not in ("", ".") else [p.stem]
+    stem = "_".join(parts)
+    stem = re.sub(r"[^\w\u4e00-\u9fff-]+", "_", stem).strip("_")
     return stem or "doc"
 
 
-def parse_file(path: Path, doc_id: str, manifest_row: dict | None = None) -> dict[str, pd.DataFrame]:
+def _text_place(meta: dict):
+    """Region and level from a plan's text: a report's own statement, else the issuer, else the title."""
+    place = infer_place(meta.get("place_text")) if meta.get("place_text") else None
+    if place is not None and place.region is not None:
+        return place, "text"
+    place = infer_place(meta.get("issuer"))
+    if place.region is None and meta.get("title"):
+        from_title = infer_place(meta["title"])
+        place = from_title if from_title.region or place.level is None else place
+    return place, ("text" if place.region else None)
+
+
+def _apply_path_meta(doc: dict, path_meta: dict, meta: dict) -> list[str]:
+    """Path metadata over the text's, with its source; disagreements returned as messages."""
+    conflicts = []
+    if "region" in path_meta:
+        if doc["region"] is not None and doc["region"] != path_meta["region"]:
+            conflicts.append(f"region: path says {path_meta['region']}, text says {doc['region']}")
+        if doc["level"] is not None and path_meta.get("level") and doc["level"] != path_meta["level"]:
+            if doc["region"] == path_meta["region"]:
+                conflicts.append(f"level: path says {path_meta['level']}, text says {doc['level']}")
+        for k in ("region", "province", "level", "division_code"):
+            doc[k] = path_meta.get(k)
+        doc["region_source"] = "path"
+    if "year" in path_meta:
+        if doc["year"] is not None and int(doc["year"]) != path_meta["year"]:
+            where = meta.get("year_source") or "text"
+            conflicts.append(f"year: path says {path_meta['year']}, text ({where}) says {doc['year']}")
+        doc["year"] = path_meta["year"]
+        doc["year_source"] = "path"
+    return conflicts
+
+
+def parse_file(
+    path: Path,
+    doc_id: str,
+    manifest_row: dict | None = None,
+    *,
+    rel: str | None = None,
+    path_meta: dict | None = None,
+) -> dict[str, pd.DataFrame]:
     """Read, clean and parse one plan file into table fragments.
+
+    ``rel`` is the file's path relative to the corpus folder (its ``file``); ``path_meta``
+    the metadata its path gives (:func:`analysis.metadata.path_metadata`), which wins over
+    the text's (disagreements go to ``metadata_conflicts``); a manifest row wins over both.
 
     Raises
     ------
@@ -335,11 +387,11 @@ def parse_file(path: Path, doc_id: str, manifest_row: dict | None = None) -> dic
     cleaned = clean_text(decoded.text, pre_edits=decoded.edits)
     plan = parse_plan(cleaned.body, cleaned.title_index)
     meta = dict(plan.meta)
-    place = infer_place(meta.get("issuer"))
-    if place.region is None and meta.get("title"):
-        from_title = infer_place(meta["title"])
-        place = from_title if from_title.region or place.level is None else place
+    if cleaned.front_matter.get("title") and not meta.get("title"):
+        meta["title"] = re.sub(r"\s+", "", cleaned.front_matter["title"])
+    place, region_source = _text_place(meta)
     region, level = place.region, place.level
+    rel = rel or path.name
     doc = {
         "doc_id": doc_id,
         "region": region,
@@ -352,17 +404,30 @@ def parse_file(path: Path, doc_id: str, manifest_row: dict | None = None) -> dic
         "title": meta.get("title"),
         "doc_number": meta.get("doc_number"),
         "issued_date": meta.get("issued_date"),
-        "source_file": path.name,
-        "file": path.name,
+        "source_file": rel,
+        "file": rel,
         "notes": None,
         "metadata_source": "text",
+        "region_source": region_source,
+        "year_source": meta.get("year_source"),
+        "genre": meta.get("genre"),
+        "speaker": meta.get("speaker"),
+        "office": meta.get("office"),
+        "source_url": cleaned.front_matter.get("source"),
     }
     inferred = dict(doc)
+    conflicts = list(meta.get("conflicts", []))
+    if path_meta:
+        conflicts += _apply_path_meta(doc, path_meta, meta)
+        if conflicts:
+            warnings.warn(f"{path}: " + "; ".join(conflicts), CorpusWarning, stacklevel=3)
     if manifest_row:
         for key in MANIFEST_COLUMNS:
             value = manifest_row.get(key, "")
             if key != "file" and value not in ("", None):
                 doc[key] = int(value) if key == "year" else value
+                if key in ("region", "year"):
+                    doc[f"{key}_source"] = "manifest"
         doc["metadata_source"] = "manifest"
     n_top = sum(1 for s in plan.sections if s["level"] == 1)
     doc.update(
@@ -380,7 +445,8 @@ def parse_file(path: Path, doc_id: str, manifest_row: dict | None = None) -> dic
             "n_sections": n_top,
             "n_items": len(plan.items),
             "n_removed": sum(1 for e in cleaned.edits if e.kind != "whitespace"),
-            "year_source": meta.get("year_source"),
+            "metadata_conflicts": "; ".join(conflicts) or None,
+            "parts": ",".join(meta.get("parts", [])) or None,
             "has_summary": bool(meta.get("has_summary", False)),
             "n_subdocs": int(meta.get("n_subdocs", 1)),
             "inferred_region": inferred["region"],
@@ -436,9 +502,9 @@ def parse_file(path: Path, doc_id: str, manifest_row: dict | None = None) -> dic
 
 def _parse_job(job: tuple) -> tuple:
     """Parse one file: ``("ok", fragments)`` or ``("rejected", reason)`` (runs anywhere)."""
-    path, doc_id, row = job
+    path, doc_id, row, rel, path_meta = job
     try:
-        return "ok", parse_file(path, doc_id, row)
+        return "ok", parse_file(path, doc_id, row, rel=rel, path_meta=path_meta)
     except PlanReadError as exc:
         return "rejected", (str(exc), exc.reason)
 
@@ -449,16 +515,21 @@ def build_corpus(
     progress: bool | None = None,
     engine: str = "local",
     scheduler=None,
+    path_template: str | None = None,
 ) -> Corpus:
-    """Parse every plan file in a folder (no cache).
+    """Parse every plan file in a folder and its sub-folders (no cache).
 
     Parameters
     ----------
     raw_dir : path, optional
-        Folder of ``.txt``/``.md`` plans; default the repository's ``data/raw``.
-        A ``manifest.csv`` there (column ``file`` plus any of
-        :data:`MANIFEST_COLUMNS`) overrides inferred metadata; without one,
-        metadata is inferred from each plan's text.
+        Folder of plans (read recursively; see :func:`analysis.io.scan_folder`); default
+        the repository's ``data/raw``. A ``manifest.csv`` there (column ``file``, the path
+        relative to the folder, plus any of :data:`MANIFEST_COLUMNS`) overrides inferred
+        metadata; without one, metadata comes from the path (folder names that are exactly a
+        division or a year; see :func:`analysis.metadata.path_metadata`) and from each
+        plan's text.
+    path_template : str, optional
+        How paths name metadata, e.g. ``"{collection}/{region}/{year}.md"``.
     progress : bool, optional
         Show a progress bar; by default only for 20 files or more.
     engine : {"local", "dask"}, default "local"
@@ -489,27 +560,27 @@ def build_corpus(
     seen: set[str] = set()
     show = progress if progress is not None else len(files) >= 20
     jobs = []
+    from .metadata import path_metadata
+
     for path in files:
-        doc_id = _doc_id(path)
+        rel = path.relative_to(folder).as_posix()
+        doc_id = _doc_id(rel)
         while doc_id in seen:
             doc_id += "_"
         seen.add(doc_id)
-        row = (
-            manifest.loc[path.name].to_dict()
-            if manifest is not None and path.name in manifest.index
-            else None
-        )
-        jobs.append((path, doc_id, row))
+        key = rel if manifest is not None and rel in manifest.index else path.name
+        row = manifest.loc[key].to_dict() if manifest is not None and key in manifest.index else None
+        jobs.append((path, doc_id, row, rel, path_metadata(rel, path_template)))
     if engine == "local":
         results = (_parse_job(j) for j in tqdm(jobs, desc="Parsing plans", unit="file", disable=not show))
     else:
         from .engine import map_documents
 
         results = map_documents(_parse_job, jobs, engine=engine, scheduler=scheduler)
-    for (path, _doc, _row), (status, result) in zip(jobs, results):
+    for (path, _doc, _row, rel, _meta), (status, result) in zip(jobs, results):
         if status != "ok":
             message, reason = result
-            errors.append({"file": path.name, "path": str(path), "status": "rejected", "reason": reason})
+            errors.append({"file": rel, "path": str(path), "status": "rejected", "reason": reason})
             warnings.warn(message, CorpusWarning, stacklevel=2)
             continue
         fragments = result
@@ -522,7 +593,8 @@ def build_corpus(
         for t, df in fragments.items():
             parts[t].append(df)
     if manifest is not None:
-        missing = sorted(set(manifest.index) - {p.name for p in files})
+        listed = {p.name for p in files} | {p.relative_to(folder).as_posix() for p in files}
+        missing = sorted(set(manifest.index) - listed)
         for name in missing:
             errors.append(
                 {"file": name, "path": str(folder / name), "status": "rejected",
@@ -592,8 +664,16 @@ def fingerprint(raw_dir: str | Path) -> str:
             content = p.read_bytes()
         except OSError as exc:  # unreadable: its error row is part of the corpus
             content = f"<unreadable: {exc.strerror or exc}>".encode()
-        h.update(p.name.encode() + b"\0" + content + b"\0")
+        name = p.relative_to(folder).as_posix().encode("utf-8", "surrogateescape")
+        h.update(name + b"\0" + content + b"\0")
     return h.hexdigest()
+
+
+def _with_template(fp: str, path_template: str | None) -> str:
+    """A fingerprint that also depends on the path template (its metadata is in the tables)."""
+    if not path_template:
+        return fp
+    return hashlib.sha256((fp + "\0" + path_template).encode()).hexdigest()
 
 
 class CacheWarning(UserWarning):
@@ -813,6 +893,7 @@ def load_corpus(
     progress: bool | None = None,
     engine: str = "local",
     scheduler=None,
+    path_template: str | None = None,
 ) -> Corpus:
     """Load a corpus of plans, reusing the parquet cache while the files are unchanged.
 
@@ -828,6 +909,9 @@ def load_corpus(
         version changes.
     use_cache : bool, default True
         False parses afresh and writes nothing.
+    path_template : str, optional
+        How file paths name metadata (``"{collection}/{region}/{year}.md"``); see
+        :func:`build_corpus`. Sub-folders are always read.
     engine, scheduler
         ``engine="dask"`` parses and segments on a Dask cluster (``scheduler``: its
         address, e.g. ``"tcp://10.0.0.5:8786"``, or a ``distributed.Client``); the tables
@@ -846,24 +930,29 @@ def load_corpus(
     4    sichuan_2021           5       39
     """
     folder = Path(raw_dir) if raw_dir is not None else default_raw_dir()
-    corpus = _load(folder, cache_dir, use_cache, progress, engine, scheduler)
+    corpus = _load(folder, cache_dir, use_cache, progress, engine, scheduler, path_template)
     corpus._cache["engine"] = (engine, scheduler)
     return corpus
 
 
-def _load(folder: Path, cache_dir, use_cache: bool, progress, engine: str, scheduler) -> Corpus:
+def _load(
+    folder: Path, cache_dir, use_cache: bool, progress, engine: str, scheduler, path_template=None
+) -> Corpus:
+    build = functools.partial(build_corpus, path_template=path_template)
     if not use_cache:
-        return build_corpus(folder, progress=progress, engine=engine, scheduler=scheduler)
+        return build(folder, progress=progress, engine=engine, scheduler=scheduler)
     if cache_dir is None:
         cache_dir = default_cache_dir(folder)
-    fp = fingerprint(folder)
+    fp = _with_template(fingerprint(folder), path_template)
     cached = _read_cached(Path(cache_dir), fp)
     if cached is not None:
         for e in cached.errors.itertuples():
             warnings.warn(f"{e.path}: {e.reason}", CorpusWarning, stacklevel=2)
         return cached
-    corpus = build_corpus(folder, progress=progress, engine=engine, scheduler=scheduler)
-    if fingerprint(folder) != fp:  # a file changed while it was being read: do not cache a mix
+    corpus = build(folder, progress=progress, engine=engine, scheduler=scheduler)
+    if (
+        _with_template(fingerprint(folder), path_template) != fp
+    ):  # a file changed while it was being read: do not cache a mix
         warnings.warn(
             f"{folder}: files changed during the build; tables not cached", CacheWarning, stacklevel=2
         )

@@ -59,11 +59,13 @@ _NOTICE_CERTAIN = re.compile(
 #: Lines of page furniture that are never joined to the next line: breadcrumbs, dates, bylines.
 _META_LINE = re.compile(
     r"[>＞»]|^(?:时间|日期|发布|来源|作者|编辑|浏览|点击|字体|分类|栏目)\s*[:：]|\d{4}-\d{2}-\d{2}"
+    r"|人民代表大会.{0,12}会议上[）)]?$"  # the dating line of a government work report
 )
 _RULE_LINE = re.compile(r"^\s*([-*_=])(?:\s*\1){2,}\s*$")
 _PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,3}\s*(?:页)?(?:\s*/\s*\d{1,3})?[-—–\s]*$")
 _MD_HEADING = re.compile(r"^#{1,6}\s*")
 _BOLD = re.compile(r"\*\*|__")
+_MARKUP_HEADING = re.compile(r"^\s*(?:#{1,6}\s|(\*\*|__)[^*_]+\1\s*$)")
 _HTML_COMMENT = re.compile(r"<!--.*?-->")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
@@ -392,6 +394,8 @@ def clean_text(raw: str, *, pre_edits: Sequence[Edit] = ()) -> CleanResult:
     removed.update({i: "front_matter" for i in range(fm_lines) if texts[i] and i not in pre_removed})
     kept = [i for i in nonblank if i not in removed]
     join_after = _page_break_joins(texts, kept, title_idx)
+    # a whole line in Markdown bold or a Markdown heading is a heading, never half a sentence
+    join_after -= {i for i in join_after if _MARKUP_HEADING.match(raw[spans[i][0] : spans[i][1]])}
     edits = _all_edits(raw, spans, inline, removed, kept, join_after)
     body, positions = _apply(raw, edits)
     title_para = None

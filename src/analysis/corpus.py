@@ -18,6 +18,7 @@ from .clean import Edit, clean_text, restore_raw
 from .errors import AnalysisError, InsufficientDataError, ManifestError  # noqa: F401 (re-exported)
 from .io import PlanReadError, list_plan_files, read_plan_file, scan_folder
 from .parse import parse_plan
+from .patterns import parse_date
 from .places import infer_place
 
 
@@ -385,10 +386,25 @@ def parse_file(
             stacklevel=3,
         )
     cleaned = clean_text(decoded.text, pre_edits=decoded.edits)
-    plan = parse_plan(cleaned.body, cleaned.title_index)
+    bold = {b for e, b in zip(cleaned.edits, cleaned.body_positions) if e.kind == "markdown_bold"}
+    plan = parse_plan(cleaned.body, cleaned.title_index, bold)
     meta = dict(plan.meta)
-    if cleaned.front_matter.get("title") and not meta.get("title"):
-        meta["title"] = re.sub(r"\s+", "", cleaned.front_matter["title"])
+    fm_title = re.sub(r"\s+", "", cleaned.front_matter.get("title", ""))
+    if fm_title and not meta.get("title"):
+        meta["title"] = fm_title
+    if (
+        fm_title and meta.get("year") is None
+    ):  # front matter: 2018年政府工作报告, 某市政府工作报告（2021年12月28日）
+        date = parse_date(fm_title)
+        y = re.search(r"((?:19|20)\d{2})\s*年", fm_title)
+        if date:
+            meta["year"] = int(date[:4]) + (
+                1 if date[5:7] == "12" and meta.get("genre") == "政府工作报告" else 0
+            )
+        elif y:
+            meta["year"] = int(y.group(1))
+        if meta.get("year") is not None:
+            meta["year_source"] = "front_matter"
     place, region_source = _text_place(meta)
     region, level = place.region, place.level
     rel = rel or path.name
@@ -436,7 +452,9 @@ def parse_file(
             "status": plan.status,
             "anonymised": bool(cleaned.flags["anonymised"]),
             "n_placeholders": int(cleaned.flags["n_placeholders"]),
-            "truncated": any(i["truncated"] for i in plan.items),
+            "truncated": bool(meta["truncated"])
+            if "truncated" in meta
+            else any(i["truncated"] for i in plan.items),
             "has_cover": any(b["kind"] == "cover" for b in plan.blocks),
             "encoding": decoded.encoding,
             "source_format": decoded.source_format,
@@ -464,7 +482,7 @@ def parse_file(
         return df
 
     sections = frame(plan.sections, ["section_id", "section_no", "level", "rank", "marker", "number",
-                                     "title", "parent_id", "path", "start", "end", "part", "subdoc"])  # fmt: skip
+                                     "title", "parent_id", "path", "start", "end", "span_end", "part", "subdoc"])  # fmt: skip
     items = frame(plan.items, ["item_no", "section_no", "section_id", "path", "marker", "number",
                                "title", "text", "start", "end", "n_chars", "truncated", "part", "subdoc"])  # fmt: skip
     sentences = frame(

@@ -59,7 +59,8 @@ _NOTICE_CERTAIN = re.compile(
 #: Lines of page furniture that are never joined to the next line: breadcrumbs, dates, bylines.
 _META_LINE = re.compile(
     r"[>＞»]|^(?:时间|日期|发布|来源|作者|编辑|浏览|点击|字体|分类|栏目)\s*[:：]|\d{4}-\d{2}-\d{2}"
-    r"|人民代表大会.{0,12}会议上[）)]?$"  # the dating line of a government work report
+    r"|人民代表大会.{0,12}会议上[）)]?$|^各位代表"  # the dating line and greeting of a government work report
+    r"|(?:省长|市长|总理|主席|州长|盟长)[\s\u3000]*[\u4e00-\u9fff]{1,3}[\s\u3000]?[\u4e00-\u9fff]{1,2}$"  # its speaker
 )
 _RULE_LINE = re.compile(r"^\s*([-*_=])(?:\s*\1){2,}\s*$")
 _PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,3}\s*(?:页)?(?:\s*/\s*\d{1,3})?[-—–\s]*$")
@@ -129,9 +130,9 @@ def front_matter(raw: str) -> tuple[dict[str, str], int]:
     Only flat ``key: value`` pairs are read (quotes stripped); the block must open on the first
     line with ``---`` and close with ``---`` (or ``...``) within 40 lines, else there is none.
 
-    >>> front_matter("---\nsource: https://a.cn/x\ntitle: 2023年政府工作报告\n---\n正文")
+    >>> front_matter("---\\nsource: https://a.cn/x\\ntitle: 2023年政府工作报告\\n---\\n正文")
     ({'source': 'https://a.cn/x', 'title': '2023年政府工作报告'}, 4)
-    >>> front_matter("---\n正文")
+    >>> front_matter("---\\n正文")
     ({}, 0)
     """
     lines = raw.lstrip("\ufeff").split("\n", 41)

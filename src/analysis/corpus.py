@@ -387,7 +387,8 @@ def parse_file(
         )
     cleaned = clean_text(decoded.text, pre_edits=decoded.edits)
     bold = {b for e, b in zip(cleaned.edits, cleaned.body_positions) if e.kind == "markdown_bold"}
-    plan = parse_plan(cleaned.body, cleaned.title_index, bold)
+    joins = {b for e, b in zip(cleaned.edits, cleaned.body_positions) if e.kind == "page_break_join"}
+    plan = parse_plan(cleaned.body, cleaned.title_index, bold, joins)
     meta = dict(plan.meta)
     fm_title = re.sub(r"\s+", "", cleaned.front_matter.get("title", ""))
     if fm_title and not meta.get("title"):

@@ -158,7 +158,10 @@ def _lead(text: str) -> str:
 
 
 def parse_plan(
-    body: str, title_para: int | None = None, bold_starts: frozenset[int] | set[int] = frozenset()
+    body: str,
+    title_para: int | None = None,
+    bold_starts: frozenset[int] | set[int] = frozenset(),
+    join_at: frozenset[int] | set[int] = frozenset(),
 ) -> ParsedPlan:
     """Parse a cleaned body into blocks, sections, items and sentences.
 
@@ -177,6 +180,8 @@ def parse_plan(
     bold_starts : set of int, optional
         Body offsets where Markdown bold markup was removed. A government work report
         (:func:`is_report`) is parsed by :func:`parse_report`.
+    join_at : set of int, optional
+        Body offsets of the cleaner's page-break joins (used for reports only).
 
     Examples
     --------
@@ -188,7 +193,7 @@ def parse_plan(
     """
     paras = _paragraphs(body)
     if is_report(paras):
-        return parse_report(body, bold_starts)
+        return parse_report(body, bold_starts, join_at)
     if title_para is not None:
         title_para = _para_at(paras, body, title_para)
     if title_para is None:
@@ -649,8 +654,8 @@ def genre_of(title: str | None, opening: str = "") -> str | None:
 _DATE_TXT = r"(?:(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[〇零一二三四五六七八九]{4}\s*年\s*[一二三四五六七八九十]{1,3}\s*月\s*[一二三四五六七八九十]{1,3}\s*日)"
 #: The dating line: ``——2023年1月15日在北京市第十六届人民代表大会第一次会议上`` (dashes or brackets optional).
 DATING_RE = re.compile(
-    rf"^[（(—\-－\s]*({_DATE_TXT})\s*在\s*(.{{0,40}}?)(?:第\s*[{'一二三四五六七八九十百零〇'}\d]+\s*届)?\s*"
-    r"(?:全国)?人民代表大会"
+    rf"^[（(—\-－\s]*({_DATE_TXT})\s*在?\s*(.{{0,40}}?)(?:第\s*[{'一二三四五六七八九十百零〇'}\d]+\s*届)?\s*"
+    r"(?:全国)?(?:人民代表大会|人大)"
 )
 #: The speaker line: ``四川省人民政府省长 黄强``, ``国务院总理　李克强``, ``北京市代市长 殷勇``.
 SPEAKER_RE = re.compile(
@@ -667,19 +672,23 @@ REPORT_PARTS: list[tuple[str, re.Pattern[str]]] = [
     ("annex", re.compile(r"^(?:附件|附表|附录|附[：:])")),
     (
         "self_building",
-        re.compile(r"自身建设|政府建设|政府职责|人民满意的政府|建设.{0,8}政府$|政府.{0,4}使命"),
+        re.compile(
+            r"自身建设|政府建设|政府职责|人民满意的政府|建设.{0,8}政府$|政府.{0,4}使命|政府治理|政府.{0,4}能力"
+        ),
     ),
-    ("review", re.compile(r"回顾|过去.{0,4}年|工作总结|取得的成绩|主要工作|(?:19|20)\d{2}年工作$")),
+    ("review", re.compile(r"回顾|过去.{0,4}年|工作总结|成绩|成就|届政府工作|本届政府|(?:19|20)\d{2}年工作$")),
     (
         "targets",
         re.compile(
-            r"今后五年|未来五年|今后一个时期|十[一二三四五六七八九]五|主要目标|发展目标|目标任务|总体要求|奋斗目标|远景目标"
+            r"今后五年|未来五年|今后一个时期|十[一二三四五六七八九]五|主要目标|发展目标|目标任务|总体要求|"
+            r"奋斗目标|远景目标|工作思路|指导思想"
         ),
     ),
     (
         "plan",
         re.compile(
-            r"工作安排|重点工作|工作任务|主要任务|年工作|政府工作的建议|工作建议|安排建议|重点任务|工作部署|重点抓好"
+            r"工作安排|重点工作|工作任务|主要任务|年工作|政府工作的建议|工作建议|安排建议|重点任务|工作部署|"
+            r"重点抓好|展望|做好.{0,10}工作|主要工作"
         ),
     ),
 ]
@@ -733,19 +742,23 @@ def _split_long(body: str, paras: list[Paragraph]) -> list[Paragraph]:
 def _report_heading(p: Paragraph, bold: bool) -> str | None:
     """Label of a part heading, "other" for an unlabelled numbered top-level heading, else None."""
     t = p.text.strip()
-    short = len(t) <= 45 and not re.search(r"[。；！？]", t[:-1])
+    numbered = p.marker is not None and p.marker[1] == "cn"
+    short = len(t) <= (60 if numbered else 45) and not re.search(r"[。；！？]", t[:-1])
     if not short:
         return None
-    numbered = p.marker is not None and p.marker[1] == "cn"
     label = _report_label(t)
     if numbered:
         return label or "other"
-    if label and (bold or len(t) <= 30) and not re.search(r"[，,：:]", t):
+    if label and (bold or len(t) <= 30) and not re.search(r"[，,：:]|[。：:]$", t):
         return label
     return None
 
 
-def parse_report(body: str, bold_starts: frozenset[int] | set[int] = frozenset()) -> ParsedPlan:
+def parse_report(
+    body: str,
+    bold_starts: frozenset[int] | set[int] = frozenset(),
+    join_at: frozenset[int] | set[int] = frozenset(),
+) -> ParsedPlan:
     """Parse a government work report into its parts, priorities and front matter.
 
     Parts (``review``, ``targets``, ``plan``, ``self_building``, ``glossary``, ``annex``) are
@@ -765,6 +778,9 @@ def parse_report(body: str, bold_starts: frozenset[int] | set[int] = frozenset()
     bold_starts : set of int
         Body offsets where Markdown bold markup was removed (a bold lead marks a priority
         when nothing else does).
+    join_at : set of int
+        Body offsets where the cleaner joined two lines (``page_break_join``); a part heading
+        glued to the paragraph after it is cut off again there.
 
     Examples
     --------
@@ -775,7 +791,7 @@ def parse_report(body: str, bold_starts: frozenset[int] | set[int] = frozenset()
     >>> [i["title"] for i in p.items], p.meta["parts"], p.meta["issued_date"], p.meta["speaker"]
     (['扩大内需', '稳定就业'], ['review', 'plan', 'glossary'], '2023-01-15', '张三')
     """
-    paras = _split_long(body, _paragraphs(body))
+    paras = _split_joined_headings(body, _split_long(body, _paragraphs(body)), join_at)
     plan = ParsedPlan()
     meta = _report_meta(paras)
     # front matter: up to and including the 各位代表 line (or the dating/speaker lines)
@@ -799,6 +815,8 @@ def parse_report(body: str, bold_starts: frozenset[int] | set[int] = frozenset()
         plan.blocks.append(_block(kind, paras[i].start, paras[i].end, body))
     if title_i is not None:
         meta["title"] = re.sub(r"\s+", "", paras[title_i].text)
+    paras_join = _join_report_headings(body, paras[front_end:])
+    paras = paras[:front_end] + paras_join
     # part headings
     rest = paras[front_end:]
     heads: list[tuple[int, str]] = []
@@ -806,10 +824,26 @@ def parse_report(body: str, bold_starts: frozenset[int] | set[int] = frozenset()
         lab = _report_heading(p, p.start in bold_starts)
         if lab is not None:
             heads.append((j, lab))
+    # a heading naming the year planned for is the plan (2022年主要工作), not the review
+    if meta.get("year"):
+        for n, (j, lab) in enumerate(heads):
+            t = rest[j].text
+            years = [int(y) for y in re.findall(r"(?:19|20)\d{2}", t)]
+            if lab in ("review", "other") and years and max(years) >= meta["year"]:
+                if not re.search(r"回顾|总结|过去", t):
+                    heads[n] = (j, "plan")
+            elif lab == "targets" and meta["year"] in years and re.search(r"重点(?:工作|任务)|工作安排", t):
+                heads[n] = (j, "plan")  # 2020年主要目标和重点任务
+            elif lab in ("plan", "other") and years and max(years) < meta["year"]:
+                if not re.search(r"安排|建议|任务|展望|目标|思路|要求|今后|未来", t):
+                    heads[n] = (j, "review")  # 2013年主要工作 in the 2014 report
     # an unlabelled heading takes the label of the part it continues (other after review: plan)
     labelled: list[tuple[int, str]] = []
     prev = None
     for j, lab in heads:
+        if lab == "other" and prev is None and j + 1 < len(rest):
+            if re.search(r"过去|年来|一年|回顾|刚刚|成绩|成就", rest[j + 1].text[:30]):
+                lab = "review"  # 一、砥砺前行，书写…篇章 followed by 四年来，…
         if lab == "other":
             lab = "plan" if prev in (None, "review", "targets", "plan") else prev
         if lab == "review" and prev in ("plan", "targets", "self_building"):
@@ -820,103 +854,100 @@ def parse_report(body: str, bold_starts: frozenset[int] | set[int] = frozenset()
         prev = lab
     plan_parts: list[str] = []
     top_no = 0
+    # segments: [label, first paragraph, end paragraph, opens with a heading]
     bounds = [j for j, _ in labelled] + [len(rest)]
-    if labelled and labelled[0][0] > 0:
-        pre = rest[: labelled[0][0]]
+    segs = [[lab, bounds[k], bounds[k + 1], True] for k, (_, lab) in enumerate(labelled)]
+    if segs and "plan" not in {
+        x[0] for x in segs
+    }:  # 今后五年工作思路和2023年重点工作: targets and plan in one
+        targets = [x for x in segs if x[0] == "targets"]
+        if targets:
+            targets[-1][0] = "plan"
+    mode = _priority_mode([p for x in segs if x[0] == "plan" for p in rest[x[1] + 1 : x[2]]],
+                          [rest[x[1]] for x in segs if x[0] == "plan"], bold_starts)  # fmt: skip
+    if mode == "none":  # no plan part with priorities: the last （一）…（n） run is the plan
+        run = _last_paren_run(rest, segs)
+        if run is not None:
+            r0 = run[0]
+            r1 = next((x[1] for x in segs if x[1] > run[1]), len(rest))
+            kept = []
+            for x in segs:
+                if x[2] <= r0 or x[1] >= r1:
+                    kept.append(x)
+                elif x[1] < r0:
+                    kept.append([x[0], x[1], r0, x[3]])
+            segs = sorted([*kept, ["plan", r0, r1, False]], key=lambda x: x[1])
+            mode = "paren"
+    first = segs[0][1] if segs else len(rest)
+    if first > 0:
+        pre = rest[:first]
         intro = pre
         review_at = next(
             (
                 k
                 for k, p in enumerate(pre)
-                if k > 0 and re.match(r"^(?:过去|一年来|\d{4}年|五年来|今年以来|去年)", p.text)
+                if k > 0
+                and re.search(
+                    r"^(?:过去|\d{4}年|去年|回顾)|过去的?一年|过去五年|年来|刚刚过去|主要做了|工作回顾",
+                    p.text[:40],
+                )
             ),
             None,
         )
-        if review_at is not None and labelled[0][1] != "review":
+        if review_at is not None and (not segs or segs[0][0] != "review"):
             intro = pre[:review_at]
             plan.blocks.append(_block("summary", pre[review_at].start, pre[-1].end, body))
             plan.blocks[-1]["part"] = "summary"
             plan_parts.append("review")
         if intro:
             plan.blocks.append(_block("preamble", intro[0].start, intro[-1].end, body))
-    elif not labelled and rest:
-        plan.blocks.append(_block("unstructured", rest[0].start, rest[-1].end, body))
-        plan.status = "unstructured"
-    seg_parts = [(labelled[k][1], rest[bounds[k] : bounds[k + 1]]) for k in range(len(labelled))]
-    if "plan" not in {
-        lab for _, lab in labelled
-    }:  # 今后五年工作思路和2023年重点工作: targets and plan in one
-        targets = [k for k, (_, lab) in enumerate(labelled) if lab == "targets"]
-        if targets:
-            j, _ = labelled[targets[-1]]
-            labelled[targets[-1]] = (j, "plan")
-            seg_parts = [(labelled[k][1], rest[bounds[k] : bounds[k + 1]]) for k in range(len(labelled))]
-    # merge consecutive segments of the same review / glossary / annex label
-    merged: list[tuple[str, list[Paragraph]]] = []
-    for lab, seg in seg_parts:
-        if merged and lab == merged[-1][0] and lab in ("review", "glossary"):
-            merged[-1] = (lab, merged[-1][1] + seg)
+    # merge consecutive segments of the same review / glossary label
+    merged: list[list] = []
+    for x in segs:
+        if merged and x[0] == merged[-1][0] and x[0] in ("review", "glossary"):
+            merged[-1][2] = x[2]
         else:
-            merged.append((lab, seg))
-    # how the priorities are written
-    plan_segs = [seg for lab, seg in merged if lab == "plan"]
-    plan_paras = [p for seg in plan_segs for p in seg[1:]]
-    n_paren = sum(1 for p in plan_paras if p.marker and p.marker[1] == "paren_cn")
-    n_top = sum(1 for seg in plan_segs if seg[0].marker and seg[0].marker[1] == "cn")
-    mode = "paren" if n_paren >= 2 else ("top" if n_top >= 4 else "bold")
-    if mode == "bold":
-        n_bold = sum(1 for p in plan_paras if p.start in bold_starts and not p.marker)
-        n_ord = sum(1 for p in plan_paras if p.marker and p.marker[1] == "ordinal")
-        n_arabic = sum(1 for p in plan_paras if p.marker and p.marker[1] == "arabic")
-        mode = (
-            "bold" if n_bold >= 2 else ("ordinal" if n_ord >= 3 else ("arabic" if n_arabic >= 2 else "none"))
-        )
-    for lab, seg in merged:
+            merged.append(list(x))
+    for lab, i0, i1, has_head in merged:
+        seg = rest[i0:i1]
         if lab not in plan_parts:
             plan_parts.append(lab)
-        head, body_paras = seg[0], seg[1:]
         if lab in ("review", "glossary", "annex"):
             kind = "summary" if lab == "review" else lab
-            plan.blocks.append(_block(kind, head.start, seg[-1].end, body))
+            plan.blocks.append(_block(kind, seg[0].start, seg[-1].end, body))
             plan.blocks[-1]["part"] = "summary" if lab == "review" else lab
             continue
-        if mode == "top" and lab == "plan" and head.marker and head.marker[1] == "cn":
+        head = seg[0]
+        if mode == "top" and lab == "plan" and has_head and head.marker and head.marker[1] == "cn":
             _report_item(plan, body, head, seg, None, None, lab)
             continue
-        top_no += 1
-        sid = f"s{top_no}"
-        title = re.sub(r"\s+", "", head.text[head.marker[3] :] if head.marker else head.text)
-        sec = {"section_id": sid, "section_no": top_no, "level": 1, "rank": 1,
-               "marker": head.text[: head.marker[3]].strip() if head.marker else "", "number":
-               cn_to_int(head.marker[2]) if head.marker and head.marker[2] else None, "title": title,
-               "parent_id": None, "path": head.text[: head.marker[3]].strip().rstrip("、") if head.marker else
-               f"§{top_no}", "start": head.start, "end": head.end, "span_end": seg[-1].end, "part": lab}  # fmt: skip
-        plan.sections.append(sec)
-        plan.blocks.append(_block("heading", head.start, head.end, body, sid))
-        plan.blocks[-1]["part"] = lab
-        current: list[Paragraph] = []
-        starts: list[int] = []
-        for k, p in enumerate(body_paras):
-            is_item = lab == "plan" and (
-                (mode == "paren" and p.marker is not None and p.marker[1] == "paren_cn")
-                or (mode == "bold" and p.start in bold_starts and not p.marker)
-                or (mode == "arabic" and p.marker is not None and p.marker[1] == "arabic")
-                or (mode == "ordinal" and p.marker is not None and p.marker[1] == "ordinal")
-            )
-            if is_item:
-                starts.append(k)
-        pos = 0
-        if not starts or starts[0] > 0:
-            first = starts[0] if starts else len(body_paras)
-            current = body_paras[:first]
-            if current:
-                plan.blocks.append(_block("section_text", current[0].start, current[-1].end, body, sid))
-                plan.blocks[-1]["part"] = lab
-            pos = first
+        sid = None
+        body_paras = seg
+        if has_head:
+            body_paras = seg[1:]
+            top_no += 1
+            sid = f"s{top_no}"
+            title = re.sub(r"\s+", "", head.text[head.marker[3] :] if head.marker else head.text)
+            marker = head.text[: head.marker[3]].strip() if head.marker else ""
+            sec = {"section_id": sid, "section_no": top_no, "level": 1, "rank": 1, "marker": marker,
+                   "number": cn_to_int(head.marker[2]) if head.marker and head.marker[2] else None,
+                   "title": title, "parent_id": None, "path": marker.rstrip("、") or f"§{top_no}",
+                   "start": head.start, "end": head.end, "span_end": seg[-1].end, "part": lab}  # fmt: skip
+            plan.sections.append(sec)
+            plan.blocks.append(_block("heading", head.start, head.end, body, sid))
+            plan.blocks[-1]["part"] = lab
+        starts = [k for k, p in enumerate(body_paras) if lab == "plan" and _is_priority(p, mode, bold_starts)]
+        lead_to = starts[0] if starts else len(body_paras)
+        if lead_to > 0:
+            text = body_paras[:lead_to]
+            plan.blocks.append(_block("section_text", text[0].start, text[-1].end, body, sid))
+            plan.blocks[-1]["part"] = lab
         for n, k in enumerate(starts):
             end_k = starts[n + 1] if n + 1 < len(starts) else len(body_paras)
-            _report_item(plan, body, body_paras[k], body_paras[k:end_k], sid, top_no, lab)
-        del pos
+            _report_item(plan, body, body_paras[k], body_paras[k:end_k], sid, top_no if sid else None, lab)
+    if not segs and not plan_parts and rest:
+        plan.blocks.append(_block("unstructured", rest[0].start, rest[-1].end, body))
+        plan.status = "unstructured"
     for b in plan.blocks:
         b.setdefault("part", "plan")
     plan.blocks.sort(key=lambda b: b["start"])
@@ -934,6 +965,91 @@ def parse_report(body: str, bold_starts: frozenset[int] | set[int] = frozenset()
     if plan.status == "ok" and not plan.items and not plan.sections:
         plan.status = "unstructured"
     return plan
+
+
+def _split_joined_headings(body: str, paras: list[Paragraph], join_at) -> list[Paragraph]:
+    """Cut a part heading (``关于2021年重点工作``) off the text a page-break join glued it to."""
+    if not join_at:
+        return paras
+    out: list[Paragraph] = []
+    for p in paras:
+        cut = next((j for j in sorted(join_at) if p.start < j < min(p.end, p.start + 46)), None)
+        head = body[p.start : cut] if cut is not None else ""
+        if cut is not None and "。" not in head and _report_label(head):
+            out.append(Paragraph(p.start, cut, head, p.marker))
+            out.append(Paragraph(cut, p.end, body[cut : p.end], match_marker(body[cut : p.end])))
+        else:
+            out.append(p)
+    return out
+
+
+def _join_report_headings(body: str, paras: list[Paragraph]) -> list[Paragraph]:
+    """A numbered part heading broken over two short lines (``一、“十三五”时期及2020年`` /
+    ``工作回顾``) becomes one paragraph."""
+    out: list[Paragraph] = []
+    k = 0
+    while k < len(paras):
+        p = paras[k]
+        nxt = paras[k + 1] if k + 1 < len(paras) else None
+        if (
+            nxt is not None
+            and p.marker is not None
+            and p.marker[1] == "cn"
+            and len(p.text) <= 30
+            and not re.search(r"[。；：:，,！？]$", p.text)
+            and nxt.marker is None
+            and len(nxt.text) <= 20
+            and not re.search(r"[。；：:，,]", nxt.text)
+        ):
+            out.append(Paragraph(p.start, nxt.end, body[p.start : nxt.end], p.marker))
+            k += 2
+        else:
+            out.append(p)
+            k += 1
+    return out
+
+
+def _is_priority(p: Paragraph, mode: str, bold_starts) -> bool:
+    kind = p.marker[1] if p.marker else None
+    if mode == "bold":
+        return p.start in bold_starts and kind is None
+    return kind == {"paren": "paren_cn", "arabic": "arabic", "ordinal": "ordinal", "cn": "cn"}.get(mode)
+
+
+def _priority_mode(plan_paras: list[Paragraph], plan_heads: list[Paragraph], bold_starts) -> str:
+    """How the priorities of the plan part are written: ``paren`` (（一）), ``top`` (the plan's own
+    numbered top-level headings), ``bold`` leads, ``ordinal`` (第一，), ``cn`` (一、 run-in),
+    ``arabic`` (1.), or ``none``."""
+
+    def count(kind: str) -> int:
+        return sum(1 for p in plan_paras if p.marker and p.marker[1] == kind)
+
+    if count("paren_cn") >= 2:
+        return "paren"
+    if sum(1 for h in plan_heads if h.marker and h.marker[1] == "cn") >= 4:
+        return "top"
+    if sum(1 for p in plan_paras if p.start in bold_starts and not p.marker) >= 2:
+        return "bold"
+    for mode, kind, least in (("ordinal", "ordinal", 3), ("cn", "cn", 3), ("arabic", "arabic", 2)):
+        if count(kind) >= least:
+            return mode
+    return "none"
+
+
+def _last_paren_run(rest: list[Paragraph], segs: list[list]) -> tuple[int, int] | None:
+    """The last run （一）（二）…（n）, n ≥ 3, outside glossaries, annexes and self-building: (first, last)."""
+    closed = [(x[1], x[2]) for x in segs if x[0] in ("glossary", "annex", "self_building")]
+    runs: list[list[int]] = []
+    for k, p in enumerate(rest):
+        if not (p.marker and p.marker[1] == "paren_cn") or any(a <= k < b for a, b in closed):
+            continue
+        n = cn_to_int(p.marker[2]) or 0
+        if n == 1:
+            runs.append([k, k, 1])
+        elif runs and n == runs[-1][2] + 1:
+            runs[-1][1], runs[-1][2] = k, n
+    runs = [r for r in runs if r[2] >= 3]
+    return (runs[-1][0], runs[-1][1]) if runs else None
 
 
 def _report_item(

@@ -52,11 +52,18 @@ def _val(d: dict, key: str):
     return v
 
 
+def _stem_year(stem: str) -> int:
+    """The year a file is named after (``2023``, ``2021-08`` for a second report that year)."""
+    return int(stem[:4])
+
+
 def _region_of(folder_name: str) -> tuple[str | None, str | None]:
     from analysis.places import place_by_name
 
-    p = place_by_name(folder_name)
-    return (p.region, p.level) if p else (None, None)
+    from analysis.places import infer_place
+
+    p = place_by_name(folder_name) or infer_place(folder_name)  # 那曲市 (was 那曲地区 in the list)
+    return p.region, p.level
 
 
 def check_invariants(corpus) -> list[str]:
@@ -70,11 +77,21 @@ def check_invariants(corpus) -> list[str]:
     for doc_id, items in corpus.items.groupby("doc_id"):
         if items.item_no.duplicated().any():
             problems.append(f"{doc_id}: duplicate item_no")
-        secs = corpus.sections[corpus.sections.doc_id == doc_id].set_index("section_id")
+        secs = corpus.sections[corpus.sections.doc_id == doc_id].sort_values("start")
+        if secs.section_id.duplicated().any():
+            continue  # already reported; spans are undefined
+        # a section's span, computed here from the order of headings: up to the next heading
+        # of the same or a higher level (or the end of the body)
+        body_len = len(docs.body[doc_id])
+        rows = list(secs.itertuples())
+        span = {}
+        for k, sec in enumerate(rows):
+            nxt = next((r.start for r in rows[k + 1 :] if r.level <= sec.level), body_len)
+            span[sec.section_id] = (sec.start, nxt)
         for it in items.itertuples():
-            if isinstance(it.section_id, str) and it.section_id in secs.index:
-                s = secs.loc[it.section_id]
-                if not (s.start <= it.start and it.end <= s.span_end):
+            if isinstance(it.section_id, str):
+                a, b = span.get(it.section_id, (None, None))
+                if a is None or not (a <= it.start and it.end <= b):
                     problems.append(f"{doc_id}: item {it.item_no} outside section {it.section_id}")
     for name in ("sections", "items", "sentences", "blocks"):
         t = getattr(corpus, name)
@@ -151,7 +168,7 @@ def provincial(mirror: Path) -> dict:
     for rel in files:
         d = docs.get(rel) or docs.get(Path(rel).name) or {}
         want_region, _ = _region_of(rel.split("/")[0])
-        want_year = int(Path(rel).stem)
+        want_year = _stem_year(Path(rel).stem)
         r_ok = _val(d, "region") == want_region
         y = _val(d, "year")
         y_ok = y is not None and int(y) == want_year
@@ -170,7 +187,7 @@ def provincial(mirror: Path) -> dict:
         "n_files": len(files), "n_docs": len(corpus.documents), "n_errors": len(corpus.errors),
         "region_ok": region_ok, "year_ok": year_ok, "title_clean": title_clean, "wrong": wrong,
         "conflicts": conflicts, "problems": check_invariants(corpus), "seconds": round(secs, 1),
-        "n_recent": sum(1 for f in files if 2018 <= int(Path(f).stem) <= 2024),
+        "n_recent": sum(1 for f in files if 2018 <= _stem_year(Path(f).stem) <= 2024),
     }  # fmt: skip
 
 
@@ -184,7 +201,7 @@ def prefecture(mirror: Path, n: int, seed: int = 21) -> dict:
     for k, p in enumerate(files, start=1):
         name = f"doc{k:04d}.md"
         shutil.copyfile(p, tmp / name)
-        truth[name] = (p.parent.name, int(p.stem))
+        truth[name] = (p.parent.name, _stem_year(p.stem))
     corpus = _build(tmp)
     docs = {r["file"]: r for r in corpus.documents.to_dict("records")}
     n_items = corpus.items.groupby("doc_id").size()
@@ -292,5 +309,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(HERE.parents[1] / "src"))
+    import os
+
+    # ANALYSIS_SRC: the src folder of another checkout (e.g. the code before this work)
+    sys.path.insert(0, os.environ.get("ANALYSIS_SRC", str(HERE.parents[1] / "src")))
     sys.exit(main())

@@ -654,7 +654,7 @@ def genre_of(title: str | None, opening: str = "") -> str | None:
 _DATE_TXT = r"(?:(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[〇零一二三四五六七八九]{4}\s*年\s*[一二三四五六七八九十]{1,3}\s*月\s*[一二三四五六七八九十]{1,3}\s*日)"
 #: The dating line: ``——2023年1月15日在北京市第十六届人民代表大会第一次会议上`` (dashes or brackets optional).
 DATING_RE = re.compile(
-    rf"^[（(—\-－\s]*({_DATE_TXT})\s*在?\s*(.{{0,40}}?)(?:第\s*[{'一二三四五六七八九十百零〇'}\d]+\s*届)?\s*"
+    rf"^(?:[\u4e00-\u9fff]{{0,12}}政府工作报告)?[（(—─\-－\s*]*({_DATE_TXT})\s*在?\s*(.{{0,40}}?)(?:第\s*[{'一二三四五六七八九十百零〇'}\d]+\s*届)?\s*"
     r"(?:全国)?(?:人民代表大会|人大)"
 )
 #: The speaker line: ``四川省人民政府省长 黄强``, ``国务院总理　李克强``, ``北京市代市长 殷勇``.
@@ -673,7 +673,8 @@ REPORT_PARTS: list[tuple[str, re.Pattern[str]]] = [
     (
         "self_building",
         re.compile(
-            r"自身建设|政府建设|政府职责|人民满意的政府|建设.{0,8}政府$|政府.{0,4}使命|政府治理|政府.{0,4}能力"
+            r"自身建设|政府建设|政府职责|人民满意的|建设.{0,8}政府$|政府.{0,4}使命|政府治理|政府.{0,4}能力|"
+            r"服务型政府|法治政府|廉洁政府|行政能力|政风"
         ),
     ),
     ("review", re.compile(r"回顾|过去.{0,4}年|工作总结|成绩|成就|届政府工作|本届政府|(?:19|20)\d{2}年工作$")),
@@ -681,7 +682,7 @@ REPORT_PARTS: list[tuple[str, re.Pattern[str]]] = [
         "targets",
         re.compile(
             r"今后五年|未来五年|今后一个时期|十[一二三四五六七八九]五|主要目标|发展目标|目标任务|总体要求|"
-            r"奋斗目标|远景目标|工作思路|指导思想"
+            r"奋斗目标|远景目标|工作思路|指导思想|总体部署"
         ),
     ),
     (
@@ -749,6 +750,10 @@ def _report_heading(p: Paragraph, bold: bool) -> str | None:
     label = _report_label(t)
     if numbered:
         return label or "other"
+    if p.marker is not None and p.marker[1] not in ("arabic",):  # （八）建设…政府 is a priority, not a part
+        return None
+    if label in ("glossary", "annex") and len(t) <= 30:
+        return label  # 注释：, 附件1：
     if label and (bold or len(t) <= 30) and not re.search(r"[，,：:]|[。：:]$", t):
         return label
     return None
@@ -813,8 +818,8 @@ def parse_report(
     for i in range(front_end):
         kind = "title" if i == title_i else "cover"
         plan.blocks.append(_block(kind, paras[i].start, paras[i].end, body))
-    if title_i is not None:
-        meta["title"] = re.sub(r"\s+", "", paras[title_i].text)
+    if title_i is not None:  # 政府工作报告——2024年1月28日在…: the title is before the dating line
+        meta["title"] = re.sub(r"\s+", "", paras[title_i].text).split("——")[0] or None
     paras_join = _join_report_headings(body, paras[front_end:])
     paras = paras[:front_end] + paras_join
     # part headings
@@ -824,6 +829,12 @@ def parse_report(
         lab = _report_heading(p, p.start in bold_starts)
         if lab is not None:
             heads.append((j, lab))
+    if meta.get("year") is None:  # no dating line: the year the plan part names (二、2022年主要任务)
+        for j, lab in heads:
+            y = re.search(r"((?:19|20)\d{2})\s*年", rest[j].text)
+            if lab in ("plan", "other") and y and re.search(r"任务|工作|安排|建议", rest[j].text):
+                meta["year"], meta["year_source"] = int(y.group(1)), "plan_heading"
+                break
     # a heading naming the year planned for is the plan (2022年主要工作), not the review
     if meta.get("year"):
         for n, (j, lab) in enumerate(heads):
@@ -837,6 +848,13 @@ def parse_report(
             elif lab in ("plan", "other") and years and max(years) < meta["year"]:
                 if not re.search(r"安排|建议|任务|展望|目标|思路|要求|今后|未来", t):
                     heads[n] = (j, "review")  # 2013年主要工作 in the 2014 report
+    # unlabelled headings before the review are review too (一、关于新冠肺炎疫情防控, 二、关于2019年工作)
+    first_review = next((n for n, (_, lab) in enumerate(heads) if lab == "review"), None)
+    first_plan = next((n for n, (_, lab) in enumerate(heads) if lab in ("plan", "targets")), len(heads))
+    if first_review is not None and first_review < first_plan:
+        heads = [
+            (j, "review" if lab == "other" and n < first_review else lab) for n, (j, lab) in enumerate(heads)
+        ]
     # an unlabelled heading takes the label of the part it continues (other after review: plan)
     labelled: list[tuple[int, str]] = []
     prev = None
@@ -1107,9 +1125,16 @@ def _report_meta(paras: list[Paragraph]) -> dict:
             meta["place_text"] = where if where != "全国" else "国务院"
         elif "全国人民代表大会" in dating.text:
             meta["place_text"] = "国务院"
-    for p in head:
-        t = re.sub(r"[\s\u3000]+", " ", p.text.strip())
+    for k, p in enumerate(head):
+        t = re.sub(r"[\s\u3000]+", " ", p.text.strip().strip("*"))
+        t = re.sub(r"(?<=[省市州盟])\s+(?=长)", "", t)  # 省 长 吴晓军
         sm = SPEAKER_RE.match(t)
+        if sm is None and dating is not None and k > 0 and head[k - 1] is dating:
+            if re.fullmatch(
+                r"[\u4e00-\u9fff]{1,2}\s?[\u4e00-\u9fff]{1,2}", t
+            ):  # the name alone, under the dating line
+                meta["speaker"] = t.replace(" ", "")
+                break
         if sm and len(t) <= 40:
             meta["speaker"] = re.sub(r"\s+", "", sm.group("name"))
             meta["office"] = sm.group("office")

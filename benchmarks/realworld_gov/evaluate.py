@@ -58,12 +58,19 @@ def _stem_year(stem: str) -> int:
 
 
 def _region_of(folder_name: str) -> tuple[str | None, str | None]:
-    from analysis.places import place_by_name
+    """Region and level a folder name states, read from the division list itself (GB/T 2260),
+    independently of the code under test: the exact full name, else the name without 市."""
+    import functools
 
-    from analysis.places import infer_place
+    @functools.lru_cache(maxsize=1)
+    def table() -> tuple[dict, dict]:
+        path = HERE.parents[1] / "src" / "analysis" / "data" / "divisions.csv"
+        rows = list(csv.DictReader(open(path, encoding="utf-8")))
+        return {r["name"]: r for r in rows}, {r["short"]: r for r in rows if r["short"]}
 
-    p = place_by_name(folder_name) or infer_place(folder_name)  # 那曲市 (was 那曲地区 in the list)
-    return p.region, p.level
+    full, short = table()
+    r = full.get(folder_name) or short.get(folder_name.removesuffix("市"))  # 那曲市 (那曲地区 in the list)
+    return (r["short"] or r["name"], r["level"]) if r else (None, None)
 
 
 def check_invariants(corpus) -> list[str]:

@@ -349,6 +349,9 @@ def scan_folder(folder: str | Path, *, recursive: bool = True) -> tuple[list[Pat
         except OSError as exc:
             skip(d, f"folder cannot be listed ({exc.strerror or exc})")
             return
+        if not entries and d != folder:
+            skip(d, "empty folder")
+            return
         for p in entries:
             if d == folder and p.name == "manifest.csv":
                 continue

@@ -719,8 +719,10 @@ def is_report(paras: list[Paragraph]) -> bool:
     )
 
 
-def _split_long(body: str, paras: list[Paragraph]) -> list[Paragraph]:
-    """A report written on one or a few lines: cut before inline 一、/（一） headings and 各位代表."""
+def _split_long(body: str, paras: list[Paragraph], bold_starts=frozenset()) -> list[Paragraph]:
+    """A report written on one or a few lines: cut before inline 一、/（一） headings and 各位代表,
+    and around inline bold headings (``**一、…**``: where the bold markup was)."""
+    head_rx = re.compile(r"[一二三四五六七八九十]{1,2}、|[（(][一二三四五六七八九十]{1,3}[)）]")
     rx = re.compile(
         r"(?<=[。！？：”」；\s])\s*(?=(?:[一二三四五六七八九十]{1,2}、|[（(][一二三四五六七八九十]{1,3}[)）]|各位代表[：:！!]))"
     )
@@ -730,6 +732,14 @@ def _split_long(body: str, paras: list[Paragraph]) -> list[Paragraph]:
             out.append(p)
             continue
         cuts = [m.end() for m in rx.finditer(p.text)]
+        marks = sorted(b - p.start for b in bold_starts if p.start < b < p.end)
+        for n, m in enumerate(marks):
+            if head_rx.match(p.text, m):
+                cuts.append(m)
+                close = marks[n + 1] if n + 1 < len(marks) else None
+                if close is not None and close - m <= 60:
+                    cuts.append(close)
+        cuts = sorted(set(cuts))
         bounds = [0, *[c for c in cuts if 0 < c < len(p.text)], len(p.text)]
         for a, b in zip(bounds, bounds[1:]):
             piece = p.text[a:b]
@@ -796,7 +806,7 @@ def parse_report(
     >>> [i["title"] for i in p.items], p.meta["parts"], p.meta["issued_date"], p.meta["speaker"]
     (['扩大内需', '稳定就业'], ['review', 'plan', 'glossary'], '2023-01-15', '张三')
     """
-    paras = _split_joined_headings(body, _split_long(body, _paragraphs(body)), join_at)
+    paras = _split_joined_headings(body, _split_long(body, _paragraphs(body), bold_starts), join_at)
     plan = ParsedPlan()
     meta = _report_meta(paras)
     # front matter: up to and including the 各位代表 line (or the dating/speaker lines)
@@ -862,6 +872,8 @@ def parse_report(
         if lab == "other" and prev is None and j + 1 < len(rest):
             if re.search(r"过去|年来|一年|回顾|刚刚|成绩|成就", rest[j + 1].text[:30]):
                 lab = "review"  # 一、砥砺前行，书写…篇章 followed by 四年来，…
+        if lab == "other" and prev in ("glossary", "annex"):
+            continue  # 一、就业增收 inside an annex of 民生实事
         if lab == "other":
             lab = "plan" if prev in (None, "review", "targets", "plan") else prev
         if lab == "review" and prev in ("plan", "targets", "self_building"):

@@ -180,7 +180,7 @@ def provincial(mirror: Path) -> dict:
         y = _val(d, "year")
         y_ok = y is not None and int(y) == want_year
         t = str(_val(d, "title") or "")
-        title_clean += not t.startswith(("title:", "title：", "---")) and "source:" not in t
+        title_clean += bool(d) and not t.startswith(("title:", "title：", "---")) and "source:" not in t
         region_ok += r_ok
         year_ok += y_ok
         if not (r_ok and y_ok):
@@ -196,6 +196,34 @@ def provincial(mirror: Path) -> dict:
         "conflicts": conflicts, "problems": check_invariants(corpus), "seconds": round(secs, 1),
         "n_recent": sum(1 for f in files if 2018 <= _stem_year(Path(f).stem) <= 2024),
     }  # fmt: skip
+
+
+def provincial_flat(mirror: Path) -> dict:
+    """The provincial reports of 2018–2024 copied flat as ``<province>_<year>.md`` (the text
+    alone must give region and year; the file name is not read as metadata)."""
+    folder = mirror / PROVINCES
+    tmp = Path(tempfile.mkdtemp(prefix="gov_prov_"))
+    truth = {}
+    for p in sorted(folder.rglob("*.md")):
+        if 2018 <= _stem_year(p.stem) <= 2024:
+            name = f"p{len(truth) + 1:03d}.md"
+            shutil.copyfile(p, tmp / name)
+            truth[name] = (p.parent.name, _stem_year(p.stem))
+    corpus = _build(tmp)
+    docs = {r["file"]: r for r in corpus.documents.to_dict("records")}
+    out = {"n": len(truth), "region_ok": 0, "year_ok": 0, "title_glued": 0, "wrong": []}
+    for name, (prov, year) in truth.items():
+        d = docs.get(name, {})
+        y = _val(d, "year")
+        r_ok = _val(d, "region") == _region_of(prov)[0]
+        y_ok = y is not None and int(y) == year
+        out["region_ok"] += r_ok
+        out["year_ok"] += y_ok
+        out["title_glued"] += str(_val(d, "title") or "").startswith("title")
+        if not (r_ok and y_ok):
+            out["wrong"].append(f"{prov}/{year}: region {_val(d, 'region')}, year {y}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    return out
 
 
 def prefecture(mirror: Path, n: int, seed: int = 21) -> dict:
@@ -246,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("mirror", help="checkout of lawtext/gov")
     ap.add_argument("--label", default="after")
     ap.add_argument("--n-prefecture", type=int, default=300, help="sample size (0: all)")
-    ap.add_argument("--skip", default="", help="comma-separated checks to skip: hand,province,prefecture")
+    ap.add_argument("--skip", default="", help="comma-separated checks to skip: hand,province,flat,prefecture")
     args = ap.parse_args(argv)
     mirror = Path(args.mirror)
     skip = set(filter(None, args.skip.split(",")))
@@ -295,6 +323,16 @@ def main(argv: list[str] | None = None) -> int:
             print(f"- conflict: {c}")
         for p in s["problems"][:10]:
             print(f"- invariant: {p}")
+        print()
+    if "flat" not in skip:
+        s = provincial_flat(mirror)
+        print(f"## Provincial reports 2018–2024, flat folder, neutral names ({s['n']}) — {args.label}\n")
+        print("| measure | value |\n|---|---|")
+        print(f"| region right (from the text) | {pct(s['region_ok'], s['n'])} |")
+        print(f"| year right (from the text) | {pct(s['year_ok'], s['n'])} |")
+        print(f"| titles glued to front matter (title:…) | {s['title_glued']} |\n")
+        for w in s["wrong"][:10]:
+            print(f"- {w}")
         print()
     if "prefecture" not in skip:
         s = prefecture(mirror, args.n_prefecture)

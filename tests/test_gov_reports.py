@@ -134,6 +134,10 @@ def test_december_report_plans_for_next_year_and_title_disagreement_is_reported(
     text = REPORT.replace("二〇二三年一月十五日", "2022年12月29日")
     d = _build(tmp_path, {"a.md": text}).documents.iloc[0]
     assert (d.year, d.issued_date) == (2023, "2022-12-29")
+    after = REPORT.replace("——二〇二三年一月十五日在四川省第十四届人民代表大会第一次会议上",
+                           "在四川省第十四届人民代表大会第一次会议上（2023年1月16日）")  # fmt: skip
+    d = _build(tmp_path / "c", {"a.md": after}).documents.iloc[0]
+    assert (d.year, d.issued_date, d.region) == (2023, "2023-01-16", "四川")
     wrong = text.replace("**政府工作报告**", "**2021年政府工作报告**")
     d = _build(tmp_path / "b", {"a.md": wrong}).documents.iloc[0]
     assert d.year == 2023 and "title says 2021" in d.metadata_conflicts

@@ -274,7 +274,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("mirror", help="checkout of lawtext/gov")
     ap.add_argument("--label", default="after")
     ap.add_argument("--n-prefecture", type=int, default=300, help="sample size (0: all)")
-    ap.add_argument("--skip", default="", help="comma-separated checks to skip: hand,province,flat,prefecture")
+    ap.add_argument(
+        "--skip", default="", help="comma-separated checks to skip: hand,province,flat,prefecture"
+    )
     args = ap.parse_args(argv)
     mirror = Path(args.mirror)
     skip = set(filter(None, args.skip.split(",")))

@@ -657,6 +657,22 @@ DATING_RE = re.compile(
     rf"^(?:[\u4e00-\u9fff]{{0,12}}政府工作报告)?[（(—─\-－\s*]*({_DATE_TXT})\s*在?\s*(.{{0,40}}?)(?:第\s*[{'一二三四五六七八九十百零〇'}\d]+\s*届)?\s*"
     r"(?:全国)?(?:人民代表大会|人大)"
 )
+#: The dating line with the date after the meeting: ``在四川省第十二届人民代表大会第五次会议上（2017年1月16日）``.
+DATING_AFTER_RE = re.compile(
+    rf"^[（(—─\-－\s*]*在\s*(.{{0,40}}?)(?:第\s*[{'一二三四五六七八九十百零〇'}\d]+\s*届)?\s*(?:全国)?"
+    rf"(?:人民代表大会|人大).{{0,24}}?会议上\s*[（(]?\s*({_DATE_TXT})"
+)
+
+
+def _match_dating(text: str) -> tuple[str, str] | None:
+    """(date, place) of a dating line, date first or last; None if ``text`` is not one."""
+    m = DATING_RE.match(text)
+    if m:
+        return m.group(1), m.group(2)
+    m = DATING_AFTER_RE.match(text)
+    return (m.group(2), m.group(1)) if m else None
+
+
 #: The speaker line: ``四川省人民政府省长 黄强``, ``国务院总理　李克强``, ``北京市代市长 殷勇``.
 SPEAKER_RE = re.compile(
     r"^(?P<org>[\u4e00-\u9fff（）()]{0,30}?)(?P<office>代理?(?:省长|市长|总理|主席|州长|盟长|专员)|"
@@ -708,7 +724,7 @@ def is_report(paras: list[Paragraph]) -> bool:
     """True if the opening reads like a government work report (dating line at a people's congress,
     or ``各位代表`` / ``我代表…人民政府`` near a ``政府工作报告`` title)."""
     head = paras[:15]
-    if any(DATING_RE.match(p.text) for p in head):
+    if any(_match_dating(p.text) for p in head):
         return True
     text = "\n".join(p.text[:200] for p in paras[:25])
     if "政府工作报告" in text and ("各位代表" in text or bool(_MANDATE_RE.search(text))):
@@ -813,10 +829,10 @@ def parse_report(
     front_end = 0
     for i, p in enumerate(paras[:14]):
         t = p.text.strip()
-        if _report_heading(p, p.start in bold_starts) or (len(t) > 60 and not DATING_RE.match(t)):
+        if _report_heading(p, p.start in bold_starts) or (len(t) > 60 and not _match_dating(t)):
             break
         if (
-            DATING_RE.match(t)
+            _match_dating(t)
             or SPEAKER_RE.match(re.sub(r"[\s\u3000]+", " ", t))
             or re.match(r"^各位代表[：:！!，,]?$", t)
             or ("政府工作报告" in t and len(t) <= 40)
@@ -839,12 +855,15 @@ def parse_report(
         lab = _report_heading(p, p.start in bold_starts)
         if lab is not None:
             heads.append((j, lab))
-    if meta.get("year") is None:  # no dating line: the year the plan part names (二、2022年主要任务)
-        for j, lab in heads:
-            y = re.search(r"((?:19|20)\d{2})\s*年", rest[j].text)
-            if lab in ("plan", "other") and y and re.search(r"任务|工作|安排|建议", rest[j].text):
-                meta["year"], meta["year_source"] = int(y.group(1)), "plan_heading"
-                break
+    if meta.get("year") is None:  # no dating line: the latest year the plan part names (二、2022年主要任务)
+        named = [
+            int(y)
+            for j, lab in heads
+            if lab in ("plan", "other") and re.search(r"任务|工作|安排|建议", rest[j].text)
+            for y in re.findall(r"((?:19|20)\d{2})\s*年", rest[j].text)
+        ]
+        if named:
+            meta["year"], meta["year_source"] = max(named), "plan_heading"
     # a heading naming the year planned for is the plan (2022年主要工作), not the review
     if meta.get("year"):
         for n, (j, lab) in enumerate(heads):
@@ -1123,16 +1142,16 @@ def _report_meta(paras: list[Paragraph]) -> dict:
                   "year_source": None, "speaker": None, "office": None, "place_text": None,
                   "genre": "政府工作报告", "conflicts": []}  # fmt: skip
     head = paras[:20]
-    dating = next((p for p in head if DATING_RE.match(p.text)), None)
+    dating = next((p for p in head if _match_dating(p.text)), None)
     if dating is not None:
-        m = DATING_RE.match(dating.text)
-        date = parse_date(m.group(1))
+        date_text, where = _match_dating(dating.text)
+        date = parse_date(date_text)
         meta["issued_date"] = date
         if date:
             y, mo = int(date[:4]), int(date[5:7])
             meta["year"] = y + 1 if mo == 12 else y  # a report delivered in December plans for next year
             meta["year_source"] = "dating_line"
-        where = m.group(2).strip()
+        where = where.strip()
         if where:
             meta["place_text"] = where if where != "全国" else "国务院"
         elif "全国人民代表大会" in dating.text:

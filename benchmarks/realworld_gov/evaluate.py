@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import csv
 import random
+import re
 import shutil
 import sys
 import tempfile
@@ -137,12 +138,15 @@ def hand_read(mirror: Path, label: str) -> tuple[list[dict], list[str]]:
         if "summary" in kinds:
             found.add("review")
         exp_parts = set(e["parts"].split(",")) if e["parts"] else set()
+        # items after the first glossary or annex heading line, found in the body by its text
+        # (independently of the parser's blocks): they are glossary or annex entries
         glossary_items = 0
         if doc_id and len(items):
-            gl = blocks[(blocks.doc_id == doc_id) & blocks.kind.isin(["glossary", "annex"])]
-            it = items[items.doc_id == doc_id]
-            for g in gl.itertuples():
-                glossary_items += int(((it.start >= g.start) & (it.end <= g.end)).sum())
+            body = d.get("body") or ""
+            hit = re.search(r"(?m)^\s*(?:名词解释|注释|名词注释|附件)", body)
+            if hit:
+                it = items[items.doc_id == doc_id]
+                glossary_items = int((it.start >= hit.start()).sum())
         row = {
             "file": e["file"], "label": label, "status": d.get("status", "missing"),
             "region": region, "level": level, "year": year, "issued_date": _val(d, "issued_date"),

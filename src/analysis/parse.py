@@ -859,7 +859,7 @@ def parse_report(
         named = [
             int(y)
             for j, lab in heads
-            if lab in ("plan", "other") and re.search(r"任务|工作|安排|建议", rest[j].text)
+            if lab in ("plan", "targets", "other") and re.search(r"任务|工作|安排|建议", rest[j].text)
             for y in re.findall(r"((?:19|20)\d{2})\s*年", rest[j].text)
         ]
         if named:

@@ -393,14 +393,14 @@ def parse_file(
     fm_title = re.sub(r"\s+", "", cleaned.front_matter.get("title", ""))
     if fm_title and not meta.get("title"):
         meta["title"] = fm_title
-    if (
-        fm_title and meta.get("year") is None
+    if fm_title and (
+        meta.get("year") is None or (meta.get("year_source") == "plan_heading" and parse_date(fm_title))
     ):  # front matter: 2018年政府工作报告, 某市政府工作报告（2021年12月28日）
         date = parse_date(fm_title)
         y = re.search(r"((?:19|20)\d{2})\s*年", fm_title)
         if date:
             meta["year"] = int(date[:4]) + (
-                1 if date[5:7] == "12" and meta.get("genre") == "政府工作报告" else 0
+                1 if date[5:7] in ("11", "12") and meta.get("genre") == "政府工作报告" else 0
             )
         elif y:
             meta["year"] = int(y.group(1))

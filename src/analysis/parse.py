@@ -1149,7 +1149,7 @@ def _report_meta(paras: list[Paragraph]) -> dict:
         meta["issued_date"] = date
         if date:
             y, mo = int(date[:4]), int(date[5:7])
-            meta["year"] = y + 1 if mo == 12 else y  # a report delivered in December plans for next year
+            meta["year"] = y + 1 if mo >= 11 else y  # delivered in November or December: plans for next year
             meta["year_source"] = "dating_line"
         where = where.strip()
         if where:

@@ -859,7 +859,9 @@ def parse_report(
         named = [
             int(y)
             for j, lab in heads
-            if lab in ("plan", "targets", "other") and re.search(r"任务|工作|安排|建议", rest[j].text)
+            if lab in ("plan", "targets", "other")
+            and re.search(r"任务|工作|安排|建议", rest[j].text)
+            and not (lab == "targets" and re.search(r"远景|五年|规划|十[一二三四五六七八九]五", rest[j].text))
             for y in re.findall(r"((?:19|20)\d{2})\s*年", rest[j].text)
         ]
         if named:

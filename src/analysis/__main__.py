@@ -132,6 +132,7 @@ def _build_corpus(args: argparse.Namespace):
             progress=True if args.progress else None,
             engine="dask" if getattr(args, "scheduler", None) else "local",
             scheduler=getattr(args, "scheduler", None),
+            path_template=getattr(args, "path_template", None),
         )
     for w in caught:
         print(f"warning: {w.message}", file=sys.stderr)
@@ -151,10 +152,20 @@ def _build_corpus(args: argparse.Namespace):
 
     with pd.option_context("display.width", 160, "display.max_columns", 20):
         print(corpus.summary().to_string(index=False) if len(corpus.documents) else "(no plans)")
-    print(f"\n{len(corpus.documents)} plans parsed from {raw}; {len(corpus.errors)} file(s) rejected.")
+    status = corpus.errors["status"] if len(corpus.errors) else []
+    n_rejected = int(sum(1 for x in status if x == "rejected"))
+    n_skipped = int(sum(1 for x in status if x == "skipped"))
+    print(
+        f"\n{len(corpus.documents)} plans parsed from {raw} (sub-folders included); "
+        f"{n_rejected} file(s) rejected, {n_skipped} entr{'y' if n_skipped == 1 else 'ies'} skipped "
+        "(reasons in errors.parquet)."
+    )
     print(
         f"Tables written to {out}/ ({', '.join(t + '.parquet' for t in ('documents', 'sections', 'items', 'sentences', 'blocks', 'removed', 'errors'))})."
     )
+    if len(corpus.documents) == 0:
+        print(f"error: no plan could be parsed from {raw}", file=sys.stderr)
+        return 1, corpus
     return 0, corpus
 
 
@@ -251,6 +262,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     b.add_argument("--progress", action="store_true", help="always show a progress bar")
     b.add_argument("--scheduler", help="parse and segment on this Dask scheduler (e.g. tcp://10.0.0.5:8786)")
+    b.add_argument(
+        "--path-template",
+        help='how file paths name metadata, e.g. "{collection}/{region}/{year}.md" (folder names that are '
+        "exactly a division or a year are used without one)",
+    )
     b.set_defaults(func=_build)
     r = sub.add_parser("run", help="build the corpus, execute every notebook, write figures and reports")
     r.add_argument("--raw", help="folder of plan files (default: data/raw)")

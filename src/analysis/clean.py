@@ -27,6 +27,9 @@ REASONS: dict[str, str] = {
     "markdown_rule": "Markdown horizontal rule",
     "markdown_heading": "Markdown heading marker",
     "markdown_bold": "Markdown bold/italic marker",
+    "front_matter": "YAML front matter of a Markdown file (its fields are in the document's metadata)",
+    "markdown_table": "Markdown table markup (column bars and the header rule)",
+    "html_comment": "HTML comment",
     "word_bookmark": "Word bookmark tag",
     "junk_symbol": "decorative symbol (◆■★…) sprinkled through the text",
     "injected_pinyin": "pinyin injected after a character",
@@ -58,11 +61,17 @@ _NOTICE_CERTAIN = re.compile(
 #: Lines of page furniture that are never joined to the next line: breadcrumbs, dates, bylines.
 _META_LINE = re.compile(
     r"[>＞»]|^(?:时间|日期|发布|来源|作者|编辑|浏览|点击|字体|分类|栏目)\s*[:：]|\d{4}-\d{2}-\d{2}"
+    r"|人民代表大会.{0,12}会议上[）)]?$|^各位代表"  # the dating line and greeting of a government work report
+    r"|(?:省长|市长|总理|主席|州长|盟长)[\s\u3000]*[\u4e00-\u9fff]{1,3}[\s\u3000]?[\u4e00-\u9fff]{1,2}$"  # its speaker
 )
 _RULE_LINE = re.compile(r"^\s*([-*_=])(?:\s*\1){2,}\s*$")
 _PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,3}\s*(?:页)?(?:\s*/\s*\d{1,3})?[-—–\s]*$")
 _MD_HEADING = re.compile(r"^#{1,6}\s*")
 _BOLD = re.compile(r"\*\*|__")
+_MARKUP_HEADING = re.compile(r"^\s*(?:#{1,6}\s|(\*\*|__)[^*_]+\1\s*$)")
+_HTML_COMMENT = re.compile(r"<!--.*?-->")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _BOOKMARK = re.compile(r"\[(?:bookmark|书签)\s*:[^\]]*\]", re.IGNORECASE)
 #: Decorative symbols that reposting sites sprinkle through a text. Not ●•○□ (bullets and placeholders).
 #: C0 controls other than tab, newline, form feed and carriage return, and DEL: never text.
@@ -116,6 +125,33 @@ class CleanResult:
     body_positions: list[int]
     title_index: int | None
     flags: dict[str, object] = field(default_factory=dict)
+    front_matter: dict[str, str] = field(default_factory=dict)
+
+
+def front_matter(raw: str) -> tuple[dict[str, str], int]:
+    """YAML front matter at the top of a Markdown text: its ``key: value`` fields and line count.
+
+    Only flat ``key: value`` pairs are read (quotes stripped); the block must open on the first
+    line with ``---`` and close with ``---`` (or ``...``) within 40 lines, else there is none.
+
+    >>> front_matter("---\\nsource: https://a.cn/x\\ntitle: 2023年政府工作报告\\n---\\n正文")
+    ({'source': 'https://a.cn/x', 'title': '2023年政府工作报告'}, 4)
+    >>> front_matter("---\\n正文")
+    ({}, 0)
+    """
+    lines = raw.lstrip("\ufeff").split("\n", 41)
+    if not lines or lines[0].strip() != "---":
+        return {}, 0
+    fields: dict[str, str] = {}
+    for n, line in enumerate(lines[1:41], start=1):
+        if line.strip() in ("---", "..."):
+            return fields, n + 1
+        m = re.match(r"^\s*([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$", line)
+        if m:
+            fields[m.group(1)] = m.group(2).strip("\"'")
+        elif line.strip() and not line.startswith((" ", "\t", "-")):
+            return {}, 0
+    return {}, 0
 
 
 def _line_inline_edits(line: str, base: int) -> list[Edit]:
@@ -133,6 +169,12 @@ def _line_inline_edits(line: str, base: int) -> list[Edit]:
             add(m, "", "markdown_bold")
     for m in _CONTROL.finditer(line):
         add(m, "", "control_char")
+    for m in _HTML_COMMENT.finditer(line):
+        add(m, "", "html_comment")
+    if _TABLE_ROW.match(line):  # | a | b |: outer bars dropped, inner bars become spaces
+        for m in re.finditer(r"\|", line):
+            outer = not line[: m.start()].strip() or not line[m.end() :].strip()
+            add(m, "" if outer else " ", "markdown_table")
     for m in _BOOKMARK.finditer(line):
         add(m, "", "word_bookmark")
     for m in _JUNK.finditer(line):
@@ -374,12 +416,16 @@ def clean_text(raw: str, *, pre_edits: Sequence[Edit] = ()) -> CleanResult:
     ['markdown_bold', 'markdown_heading', 'page_break_join', 'punctuation_width']
     """
     spans, inline, texts, pre_removed = _lines_and_inline_edits(raw, pre_edits)
-    nonblank = [i for i, t in enumerate(texts) if t and i not in pre_removed]
+    fm_fields, fm_lines = front_matter(raw)
+    nonblank = [i for i, t in enumerate(texts) if t and i not in pre_removed and i >= fm_lines]
     title_idx = _title_line(texts, nonblank)
     removed = _whole_line_removals(raw, texts, spans, nonblank, title_idx)
     removed.update(pre_removed)
+    removed.update({i: "front_matter" for i in range(fm_lines) if texts[i] and i not in pre_removed})
     kept = [i for i in nonblank if i not in removed]
     join_after = _page_break_joins(texts, kept, title_idx)
+    # a whole line in Markdown bold or a Markdown heading is a heading, never half a sentence
+    join_after -= {i for i in join_after if _MARKUP_HEADING.match(raw[spans[i][0] : spans[i][1]])}
     edits = _all_edits(raw, spans, inline, removed, kept, join_after)
     body, positions = _apply(raw, edits)
     title_para = None
@@ -388,7 +434,7 @@ def clean_text(raw: str, *, pre_edits: Sequence[Edit] = ()) -> CleanResult:
         title_para = sum(1 for i in kept if i < title_idx) - sum(1 for i in join_after if i < title_idx)
     placeholders = PLACEHOLDER_RE.findall(body)
     flags = {"anonymised": len(placeholders) >= 2, "n_placeholders": len(placeholders)}
-    return CleanResult(raw, body, edits, positions, title_para, flags)
+    return CleanResult(raw, body, edits, positions, title_para, flags, fm_fields)
 
 
 def _lines_and_inline_edits(
@@ -451,6 +497,8 @@ def _whole_line_removals(
         raw_line = raw[spans[i][0] : spans[i][1]]
         if _RULE_LINE.match(raw_line):
             removed[i] = "markdown_rule"
+        elif "|" in raw_line and _TABLE_RULE.match(raw_line):
+            removed[i] = "markdown_table"
         elif _is_notice(t, before_title):
             removed[i] = "website_notice"
         elif _is_english_line(t):

@@ -19,6 +19,7 @@ from .clean import Edit, clean_text, restore_raw
 from .errors import AnalysisError, InsufficientDataError, ManifestError  # noqa: F401 (re-exported)
 from .io import DecodedFile, PlanReadError, file_digest, list_plan_files, read_plan_file, scan_folder
 from .parse import parse_plan
+from .patterns import parse_date
 from .places import infer_place
 
 
@@ -399,24 +400,81 @@ def _read_manifest(folder: Path, digests: dict | None = None) -> pd.DataFrame | 
     return pd.DataFrame(records, columns=header).set_index("file")
 
 
-def _doc_id(path: Path) -> str:
-    stem = re.sub(r"[^\w\u4e00-\u9fff-]+", "_", path.stem).strip("_")
+def _doc_id(path: Path | str) -> str:
+    """A readable id from a file's path relative to the corpus folder (folders joined by ``_``).
+
+    >>> _doc_id("beijing_2023.txt"), _doc_id("政府工作报告-省自治区/四川省/2023.md")
+    ('beijing_2023', '政府工作报告-省自治区_四川省_2023')
+    """
+    p = Path(path)
+    parts = [*p.parent.parts, p.stem] if str(p.parent) not in ("", ".") else [p.stem]
+    stem = "_".join(parts)
+    stem = re.sub(r"[^\w\u4e00-\u9fff-]+", "_", stem).strip("_")
     return stem or "doc"
 
 
-def parse_file(path: Path, doc_id: str, manifest_row: dict | None = None) -> dict[str, pd.DataFrame]:
+def _text_place(meta: dict):
+    """Region and level from a plan's text: a report's own statement, else the issuer, else the title."""
+    place = infer_place(meta.get("place_text")) if meta.get("place_text") else None
+    if place is not None and place.region is not None:
+        return place, "text"
+    place = infer_place(meta.get("issuer"))
+    if place.region is None and meta.get("title"):
+        from_title = infer_place(meta["title"])
+        place = from_title if from_title.region or place.level is None else place
+    return place, ("text" if place.region else None)
+
+
+def _apply_path_meta(doc: dict, path_meta: dict, meta: dict) -> list[str]:
+    """Path metadata over the text's, with its source; disagreements returned as messages."""
+    conflicts = []
+    if "region" in path_meta:
+        if doc["region"] is not None and doc["region"] != path_meta["region"]:
+            conflicts.append(f"region: path says {path_meta['region']}, text says {doc['region']}")
+        if doc["level"] is not None and path_meta.get("level") and doc["level"] != path_meta["level"]:
+            if doc["region"] == path_meta["region"]:
+                conflicts.append(f"level: path says {path_meta['level']}, text says {doc['level']}")
+        for k in ("region", "province", "level", "division_code"):
+            doc[k] = path_meta.get(k)
+        doc["region_source"] = "path"
+    if "year" in path_meta:
+        if doc["year"] is not None and int(doc["year"]) != path_meta["year"]:
+            where = meta.get("year_source") or "text"
+            conflicts.append(f"year: path says {path_meta['year']}, text ({where}) says {doc['year']}")
+        doc["year"] = path_meta["year"]
+        doc["year_source"] = "path"
+    return conflicts
+
+
+def parse_file(
+    path: Path,
+    doc_id: str,
+    manifest_row: dict | None = None,
+    *,
+    rel: str | None = None,
+    path_meta: dict | None = None,
+) -> dict[str, pd.DataFrame]:
     """Read, clean and parse one plan file into table fragments.
+
+    ``rel`` is the file's path relative to the corpus folder (its ``file``); ``path_meta``
+    the metadata its path gives (:func:`analysis.metadata.path_metadata`), which wins over
+    the text's (disagreements go to ``metadata_conflicts``); a manifest row wins over both.
 
     Raises
     ------
     PlanReadError
         If the file cannot be read (see :func:`analysis.io.read_plan_file`).
     """
-    return parse_decoded(read_plan_file(path), doc_id, manifest_row)
+    return parse_decoded(read_plan_file(path), doc_id, manifest_row, rel=rel, path_meta=path_meta)
 
 
 def parse_decoded(
-    decoded: DecodedFile, doc_id: str, manifest_row: dict | None = None
+    decoded: DecodedFile,
+    doc_id: str,
+    manifest_row: dict | None = None,
+    *,
+    rel: str | None = None,
+    path_meta: dict | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Clean and parse a file already read (see :func:`parse_file`)."""
     path = decoded.path
@@ -429,13 +487,29 @@ def parse_decoded(
             stacklevel=3,
         )
     cleaned = clean_text(decoded.text, pre_edits=decoded.edits)
-    plan = parse_plan(cleaned.body, cleaned.title_index)
+    bold = {b for e, b in zip(cleaned.edits, cleaned.body_positions) if e.kind == "markdown_bold"}
+    joins = {b for e, b in zip(cleaned.edits, cleaned.body_positions) if e.kind == "page_break_join"}
+    plan = parse_plan(cleaned.body, cleaned.title_index, bold, joins)
     meta = dict(plan.meta)
-    place = infer_place(meta.get("issuer"))
-    if place.region is None and meta.get("title"):
-        from_title = infer_place(meta["title"])
-        place = from_title if from_title.region or place.level is None else place
+    fm_title = re.sub(r"\s+", "", cleaned.front_matter.get("title", ""))
+    if fm_title and not meta.get("title"):
+        meta["title"] = fm_title
+    if fm_title and (
+        meta.get("year") is None or (meta.get("year_source") == "plan_heading" and parse_date(fm_title))
+    ):  # front matter: 2018年政府工作报告, 某市政府工作报告（2021年12月28日）
+        date = parse_date(fm_title)
+        y = re.search(r"((?:19|20)\d{2})\s*年", fm_title)
+        if date:
+            meta["year"] = int(date[:4]) + (
+                1 if date[5:7] in ("11", "12") and meta.get("genre") == "政府工作报告" else 0
+            )
+        elif y:
+            meta["year"] = int(y.group(1))
+        if meta.get("year") is not None:
+            meta["year_source"] = "front_matter"
+    place, region_source = _text_place(meta)
     region, level = place.region, place.level
+    rel = rel or path.name
     doc = {
         "doc_id": doc_id,
         "region": region,
@@ -448,18 +522,31 @@ def parse_decoded(
         "title": meta.get("title"),
         "doc_number": meta.get("doc_number"),
         "issued_date": meta.get("issued_date"),
-        "source_file": path.name,
-        "file": path.name,
+        "source_file": rel,
+        "file": rel,
         "notes": None,
         "role": None,
         "metadata_source": "text",
+        "region_source": region_source,
+        "year_source": meta.get("year_source"),
+        "genre": meta.get("genre"),
+        "speaker": meta.get("speaker"),
+        "office": meta.get("office"),
+        "source_url": cleaned.front_matter.get("source"),
     }
     inferred = dict(doc)
+    conflicts = list(meta.get("conflicts", []))
+    if path_meta:
+        conflicts += _apply_path_meta(doc, path_meta, meta)
+        if conflicts:
+            warnings.warn(f"{path}: " + "; ".join(conflicts), CorpusWarning, stacklevel=3)
     if manifest_row:
         for key in MANIFEST_COLUMNS:
             value = manifest_row.get(key, "")
             if key != "file" and value not in ("", None):
                 doc[key] = int(value) if key == "year" else value
+                if key in ("region", "year"):
+                    doc[f"{key}_source"] = "manifest"
         doc["metadata_source"] = "manifest"
     n_top = sum(1 for s in plan.sections if s["level"] == 1)
     doc.update(
@@ -468,7 +555,9 @@ def parse_decoded(
             "status": plan.status,
             "anonymised": bool(cleaned.flags["anonymised"]),
             "n_placeholders": int(cleaned.flags["n_placeholders"]),
-            "truncated": any(i["truncated"] for i in plan.items),
+            "truncated": bool(meta["truncated"])
+            if "truncated" in meta
+            else any(i["truncated"] for i in plan.items),
             "has_cover": any(b["kind"] == "cover" for b in plan.blocks),
             "encoding": decoded.encoding,
             "source_format": decoded.source_format,
@@ -477,7 +566,8 @@ def parse_decoded(
             "n_sections": n_top,
             "n_items": len(plan.items),
             "n_removed": sum(1 for e in cleaned.edits if e.kind != "whitespace"),
-            "year_source": meta.get("year_source"),
+            "metadata_conflicts": "; ".join(conflicts) or None,
+            "parts": ",".join(meta.get("parts", [])) or None,
             "has_summary": bool(meta.get("has_summary", False)),
             "n_subdocs": int(meta.get("n_subdocs", 1)),
             "inferred_region": inferred["region"],
@@ -495,7 +585,7 @@ def parse_decoded(
         return df
 
     sections = frame(plan.sections, ["section_id", "section_no", "level", "rank", "marker", "number",
-                                     "title", "parent_id", "path", "start", "end", "part", "subdoc"])  # fmt: skip
+                                     "title", "parent_id", "path", "start", "end", "span_end", "part", "subdoc"])  # fmt: skip
     items = frame(plan.items, ["item_no", "section_no", "section_id", "path", "marker", "number",
                                "title", "text", "start", "end", "n_chars", "truncated", "part", "subdoc"])  # fmt: skip
     sentences = frame(
@@ -536,12 +626,12 @@ def _parse_job(job: tuple) -> tuple:
 
     ``digest`` is :func:`analysis.io.file_digest` of the very bytes parsed (runs anywhere).
     """
-    path, doc_id, row = job
+    path, doc_id, row, rel, path_meta = job
     try:
         decoded = read_plan_file(path)
     except PlanReadError as exc:
         return "rejected", (str(exc), exc.reason), exc.digest or file_digest(path)
-    return "ok", parse_decoded(decoded, doc_id, row), decoded.digest
+    return "ok", parse_decoded(decoded, doc_id, row, rel=rel, path_meta=path_meta), decoded.digest
 
 
 def build_corpus(
@@ -550,16 +640,21 @@ def build_corpus(
     progress: bool | None = None,
     engine: str = "local",
     scheduler=None,
+    path_template: str | None = None,
 ) -> Corpus:
-    """Parse every plan file in a folder (no cache).
+    """Parse every plan file in a folder and its sub-folders (no cache).
 
     Parameters
     ----------
     raw_dir : path, optional
-        Folder of ``.txt``/``.md`` plans; default the repository's ``data/raw``.
-        A ``manifest.csv`` there (column ``file`` plus any of
-        :data:`MANIFEST_COLUMNS`) overrides inferred metadata; without one,
-        metadata is inferred from each plan's text.
+        Folder of plans (read recursively; see :func:`analysis.io.scan_folder`); default
+        the repository's ``data/raw``. A ``manifest.csv`` there (column ``file``, the path
+        relative to the folder, plus any of :data:`MANIFEST_COLUMNS`) overrides inferred
+        metadata; without one, metadata comes from the path (folder names that are exactly a
+        division or a year; see :func:`analysis.metadata.path_metadata`) and from each
+        plan's text.
+    path_template : str, optional
+        How paths name metadata, e.g. ``"{collection}/{region}/{year}.md"``.
     progress : bool, optional
         Show a progress bar; by default only for 20 files or more.
     engine : {"local", "dask"}, default "local"
@@ -591,14 +686,19 @@ def build_corpus(
     seen: set[str] = set()
     show = progress if progress is not None else len(files) >= 20
     jobs = []
+    from .metadata import path_metadata
+
     for path in files:
-        doc_id = _doc_id(path)
+        rel = path.relative_to(folder).as_posix()
+        doc_id = _doc_id(rel)
         while doc_id in seen:
             doc_id += "_"
         seen.add(doc_id)
-        key = unicodedata.normalize("NFC", path.name)
+        key = unicodedata.normalize("NFC", rel)
+        if manifest is None or key not in manifest.index:
+            key = unicodedata.normalize("NFC", path.name)
         row = manifest.loc[key].to_dict() if manifest is not None and key in manifest.index else None
-        jobs.append((path, doc_id, row))
+        jobs.append((path, doc_id, row, rel, path_metadata(rel, path_template)))
     if engine == "local":
         results = (_parse_job(j) for j in tqdm(jobs, desc="Parsing plans", unit="file", disable=not show))
     else:
@@ -606,11 +706,11 @@ def build_corpus(
 
         results = map_documents(_parse_job, jobs, engine=engine, scheduler=scheduler)
     parsed: list[tuple[str, str]] = []
-    for (path, _doc, _row), (status, result, digest) in zip(jobs, results):
-        parsed.append((path.name, digest))
+    for (path, _doc, _row, rel, _meta), (status, result, digest) in zip(jobs, results):
+        parsed.append((rel, digest))
         if status != "ok":
             message, reason = result
-            errors.append({"file": path.name, "path": str(path), "status": "rejected", "reason": reason})
+            errors.append({"file": rel, "path": str(path), "status": "rejected", "reason": reason})
             warnings.warn(message, CorpusWarning, stacklevel=2)
             continue
         fragments = result
@@ -625,7 +725,9 @@ def build_corpus(
     if MANIFEST in digests:
         parsed.append((MANIFEST, digests[MANIFEST]))
     if manifest is not None:
-        missing = sorted(set(manifest.index) - {unicodedata.normalize("NFC", p.name) for p in files})
+        listed = {unicodedata.normalize("NFC", p.name) for p in files}
+        listed |= {unicodedata.normalize("NFC", p.relative_to(folder).as_posix()) for p in files}
+        missing = sorted(set(manifest.index) - listed)
         for name in missing:
             errors.append(
                 {"file": name, "path": str(folder / name), "status": "rejected",
@@ -709,11 +811,18 @@ def fingerprint(raw_dir: str | Path) -> str:
     written only when the two agree, so a file rewritten during a build is never cached.
     """
     folder = Path(raw_dir)
-    entries = [(p.name, file_digest(p)) for p in list_plan_files(folder)]
+    entries = [(p.relative_to(folder).as_posix(), file_digest(p)) for p in list_plan_files(folder)]
     manifest = _manifest_entry(folder)
     if manifest is not None:
         entries.append((MANIFEST, manifest))
     return _combine(entries)
+
+
+def _with_template(fp: str, path_template: str | None) -> str:
+    """A fingerprint that also depends on the path template (its metadata is in the tables)."""
+    if not path_template:
+        return fp
+    return hashlib.sha256((fp + "\0" + path_template).encode()).hexdigest()
 
 
 class CacheWarning(UserWarning):
@@ -962,6 +1071,7 @@ def load_corpus(
     progress: bool | None = None,
     engine: str = "local",
     scheduler=None,
+    path_template: str | None = None,
 ) -> Corpus:
     """Load a corpus of plans, reusing the parquet cache while the files are unchanged.
 
@@ -977,6 +1087,9 @@ def load_corpus(
         version changes.
     use_cache : bool, default True
         False parses afresh and writes nothing.
+    path_template : str, optional
+        How file paths name metadata (``"{collection}/{region}/{year}.md"``); see
+        :func:`build_corpus`. Sub-folders are always read.
     engine, scheduler
         ``engine="dask"`` parses and segments on a Dask cluster (``scheduler``: its
         address, e.g. ``"tcp://10.0.0.5:8786"``, or a ``distributed.Client``); the tables
@@ -995,7 +1108,7 @@ def load_corpus(
     4    sichuan_2021           5       39
     """
     folder = Path(raw_dir) if raw_dir is not None else default_raw_dir()
-    corpus = _load(folder, cache_dir, use_cache, progress, engine, scheduler)
+    corpus = _load(folder, cache_dir, use_cache, progress, engine, scheduler, path_template)
     corpus._cache["engine"] = (engine, scheduler)
     return corpus
 
@@ -1008,23 +1121,26 @@ def _cache_failed(cache_dir, exc: OSError, stacklevel: int = 3) -> None:
     )
 
 
-def _load(folder: Path, cache_dir, use_cache: bool, progress, engine: str, scheduler) -> Corpus:
+def _load(
+    folder: Path, cache_dir, use_cache: bool, progress, engine: str, scheduler, path_template=None
+) -> Corpus:
+    build = functools.partial(build_corpus, path_template=path_template)
     if not use_cache:
-        return build_corpus(folder, progress=progress, engine=engine, scheduler=scheduler)
+        return build(folder, progress=progress, engine=engine, scheduler=scheduler)
     if cache_dir is None:
         cache_dir = default_cache_dir(folder)
-    fp = fingerprint(folder)
+    fp = _with_template(fingerprint(folder), path_template)
     try:
         cached = _read_cached(Path(cache_dir), fp)
     except OSError as exc:  # cannot lock or read the cache folder at all: work in memory
         _cache_failed(cache_dir, exc)
-        return build_corpus(folder, progress=progress, engine=engine, scheduler=scheduler)
+        return build(folder, progress=progress, engine=engine, scheduler=scheduler)
     if cached is not None:
         for e in cached.errors.itertuples():
             warnings.warn(f"{e.path}: {e.reason}", CorpusWarning, stacklevel=2)
         return cached
-    corpus = build_corpus(folder, progress=progress, engine=engine, scheduler=scheduler)
-    if corpus._cache.get("parsed_fingerprint") != fp:
+    corpus = build(folder, progress=progress, engine=engine, scheduler=scheduler)
+    if _with_template(corpus._cache.get("parsed_fingerprint") or "", path_template) != fp:
         # the bytes parsed are not the bytes fingerprinted: a file changed while it was read
         warnings.warn(
             f"{folder}: files changed during the build; tables not cached", CacheWarning, stacklevel=3

@@ -417,22 +417,40 @@ def _read_document(path: Path, suffix: str, data: bytes) -> DecodedFile:
     )
 
 
-def scan_folder(folder: str | Path) -> tuple[list[Path], list[dict]]:
+def _display_name(name: str) -> str:
+    """A file name for messages: undecodable bytes (kept by Python as surrogates) shown as U+FFFD."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def scan_folder(folder: str | Path, *, recursive: bool = True) -> tuple[list[Path], list[dict]]:
     """Every entry of a corpus folder: the plan files to read, and the rest skipped with a reason.
 
-    Hidden files, sub-folders, symbolic links (they could point outside the folder), files of
-    a type that is not read, and Office lock files are skipped; ``manifest.csv`` is the
+    Sub-folders are read recursively (``recursive=False``: skipped with a reason). Hidden
+    files and folders, symbolic links (they could point outside the folder; never followed),
+    files of a type that is not read, Office lock files, and names that are not valid UTF-8
+    (they cannot be recorded or shared) are skipped; ``manifest.csv`` at the top is the
     folder's metadata, not a plan.
 
     Returns
     -------
     (files, skipped)
-        ``files`` sorted by name; ``skipped`` rows with ``file, path, status, reason``.
+        ``files`` sorted by their path relative to ``folder``; ``skipped`` rows with
+        ``file`` (the path relative to ``folder``), ``path``, ``status``, ``reason``.
 
     Raises
     ------
     FileNotFoundError
         If the folder does not exist; NotADirectoryError if it is a file.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> (d / "四川省").mkdir(); _ = (d / "四川省" / "2023.md").write_text("x")
+    >>> _ = (d / "notes.csv").write_text("x")
+    >>> files, skipped = scan_folder(d)
+    >>> [f.relative_to(d).as_posix() for f in files], [s["file"] for s in skipped]
+    (['四川省/2023.md'], ['notes.csv'])
     """
     folder = Path(folder)
     if not folder.exists():
@@ -441,36 +459,60 @@ def scan_folder(folder: str | Path) -> tuple[list[Path], list[dict]]:
         raise NotADirectoryError(f"not a folder: {folder} (give the folder that holds the plans)")
     files, skipped = [], []
 
-    def skip(p: Path, reason: str) -> None:
-        skipped.append({"file": p.name, "path": str(p), "status": "skipped", "reason": reason})
+    def rel(p: Path) -> str:
+        return _display_name(p.relative_to(folder).as_posix())
 
-    for p in sorted(folder.iterdir(), key=lambda x: x.name):
-        if p.name == "manifest.csv":
-            continue
-        if p.name.startswith((".", "~$")):
-            skip(p, "hidden or temporary file")
-        elif p.is_symlink():
-            skip(p, "symbolic link (not followed: it may point outside the folder)")
-        elif p.is_dir():
-            skip(p, "folder (sub-folders are not read)")
-        elif not p.is_file():
-            skip(p, "not a regular file")
-        elif p.suffix.lower() not in PLAN_SUFFIXES:
-            skip(
-                p,
-                f"unsupported type {p.suffix or '(no extension)'}; formats read: {', '.join(PLAN_SUFFIXES)}",
-            )
-        else:
-            files.append(p)
+    def skip(p: Path, reason: str) -> None:
+        skipped.append({"file": rel(p), "path": _display_name(str(p)), "status": "skipped", "reason": reason})
+
+    def walk(d: Path) -> None:
+        try:
+            entries = sorted(d.iterdir(), key=lambda x: x.name.encode("utf-8", "surrogateescape"))
+        except OSError as exc:
+            skip(d, f"folder cannot be listed ({exc.strerror or exc})")
+            return
+        if not entries and d != folder:
+            skip(d, "empty folder")
+            return
+        for p in entries:
+            if d == folder and p.name == "manifest.csv":
+                continue
+            try:
+                p.name.encode("utf-8")
+                bad_name = False
+            except UnicodeEncodeError:
+                bad_name = True
+            if bad_name:
+                skip(p, "name is not valid UTF-8 (rename the file or folder to read it)")
+            elif p.name.startswith((".", "~$")):
+                skip(p, "hidden or temporary " + ("folder" if p.is_dir() and not p.is_symlink() else "file"))
+            elif p.is_symlink():
+                skip(p, "symbolic link (not followed: it may point outside the folder)")
+            elif p.is_dir():
+                if recursive:
+                    walk(p)
+                else:
+                    skip(p, "folder (sub-folders are not read)")
+            elif not p.is_file():
+                skip(p, "not a regular file")
+            elif p.suffix.lower() not in PLAN_SUFFIXES:
+                skip(
+                    p,
+                    f"unsupported type {p.suffix or '(no extension)'}; formats read: {', '.join(PLAN_SUFFIXES)}",
+                )
+            else:
+                files.append(p)
+
+    walk(folder)
     return files, skipped
 
 
-def list_plan_files(folder: str | Path) -> list[Path]:
-    """Plan files in ``folder`` that will be read, sorted by name (see :func:`scan_folder`).
+def list_plan_files(folder: str | Path, *, recursive: bool = True) -> list[Path]:
+    """Plan files under ``folder`` that will be read, sorted by relative path (see :func:`scan_folder`).
 
     Raises
     ------
     FileNotFoundError
         If the folder does not exist.
     """
-    return scan_folder(folder)[0]
+    return scan_folder(folder, recursive=recursive)[0]

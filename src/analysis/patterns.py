@@ -112,9 +112,11 @@ DATE_CN_RE = re.compile(rf"([{CN_NUM}]{{4}})\s*年\s*([{CN_NUM}]{{1,3}})\s*月\s
 
 SENTENCE_RE = re.compile(r"[^。！？!?\n]*(?:[。！？!?]+[”’」』）)]*|\n|$)")
 
+#: Technical terms with a real X (X波段 radar, X射线): not placeholders.
+_TECH_X = "波段|射线|光|线|型|染色体|轴|形"
 PLACEHOLDER_RE = re.compile(
-    rf"(?<![A-Za-z])(?:20[xX]{{2}}|[xX]{{1,4}}|[×]{{1,4}}|\*{{1,3}})(?![A-Za-z])"
-    rf"(?=[{CJK}\-—届次年月日市省县区])|(?<=[{CJK}])(?:[xX]{{1,4}}|\*{{1,3}})(?![A-Za-z])"
+    rf"(?<![A-Za-z])(?:20[xX]{{2}}|[xX]{{1,4}}(?!{_TECH_X})|[×]{{1,4}}|\*{{1,3}})(?![A-Za-z])"
+    rf"(?=[{CJK}\-—届次年月日市省县区])|(?<=[{CJK}])(?:[xX]{{1,4}}(?!{_TECH_X})|\*{{1,3}})(?![A-Za-z])"
 )
 
 

@@ -203,3 +203,30 @@ def infer_place(name: str | None) -> Place:
     if ambiguous:
         return Place(region, None, level, None)
     return Place(region, found["province"] or None, level, found["code"])
+
+
+def place_by_name(name: str | None) -> Place | None:
+    """The division whose full name is exactly ``name`` (四川省, 甘孜藏族自治州), else None.
+
+    Used for folder names: a path component is taken as a place only when it is exactly one
+    division's full name (a name shared by several divisions gives the region without a code).
+
+    Examples
+    --------
+    >>> place_by_name("四川省")
+    Place(region='四川', province='四川', level='province', code='510000')
+    >>> place_by_name("固原市").level, place_by_name("政府工作报告-省自治区")
+    ('prefecture', None)
+    """
+    if not name:
+        return None
+    full, _short, _longest = _index()
+    rows = full.get(name.strip())
+    if not rows:
+        return None
+    row = rows[0]
+    region = row["short"] or row["name"]
+    if len({r["code"] for r in rows}) > 1:
+        levels = {r["level"] for r in rows}
+        return Place(region, None, LEVEL_OF[row["level"]] if len(levels) == 1 else None, None)
+    return Place(region, row["province"] or None, LEVEL_OF[row["level"]], row["code"])

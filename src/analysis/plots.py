@@ -647,27 +647,49 @@ def plot_uptake(uptake: pd.DataFrame, labels: dict[str, str] | None = None, *,
     return fig
 
 
-def plot_trend(rates: pd.DataFrame, *, ylabel: str = "每万词出现次数", ncols: int = 3,
-               title: str = "逐年变化（95% Wilson 区间）") -> Figure:  # fmt: skip
-    """Small multiples, one per value (term or theme): rate per year with Wilson intervals and the trend test."""
-    _needs(rates, "the trend figure", unit="yearly rate")
+def plot_trend(trends, *, labels: dict | None = None, ylabel: str | None = None, ncols: int = 3,
+               title: str = "逐年变化（以计划为单位）") -> Figure:  # fmt: skip
+    """Small multiples, one per value (term or theme): each plan's rate as a point, the yearly rate with its interval.
+
+    Parameters
+    ----------
+    trends : Trends
+        From :func:`analysis.stats.rates_by_year`: ``plans`` are drawn as points (coloured by
+        region through ``labels``, jittered within the year), ``years`` as the yearly rate
+        with its quasi-Poisson 95% interval, and each panel's title gives the rate ratio per
+        year with its interval and the plan-level p (Benjamini–Hochberg adjusted).
+    """
+    years, plans, tests = trends.years, trends.plans, trends.tests.set_index("value")
+    _needs(years, "the trend figure", unit="yearly rate")
     setup()
-    values = list(dict.fromkeys(rates.value))
+    lab = as_labels(labels)
+    ylabel = ylabel or ("每万词出现次数" if trends.per == 10_000 else f"每 {trends.per} 单位")
+    values = list(dict.fromkeys(years.value))
     rows, cols = _grid(max(1, len(values)), ncols)
-    fig, axes = plt.subplots(rows, cols, figsize=(3.0 * cols, 2.3 * rows + 0.6), squeeze=False, sharex=True)
+    fig, axes = plt.subplots(rows, cols, figsize=(3.2 * cols, 2.5 * rows + 0.9), squeeze=False, sharex=True)
     for ax in axes.flat[len(values) :]:
         ax.axis("off")
     for ax, v in zip(axes.flat, values):
-        g = rates[rates.value == v].sort_values("year")
-        ax.errorbar(g.year, g.rate, yerr=[g.rate - g.ci_low, g.ci_high - g.rate], marker="o", ms=4, capsize=3,
-                    color="#1f4e79", lw=1.2)  # fmt: skip
-        p = g.trend_p.iloc[0]
-        trend = "" if pd.isna(p) else f"  趋势 z={g.trend_z.iloc[0]:.1f}, p={p:.2g}"
-        ax.set_title(f"{_short(str(v), 10)}{trend}", fontsize=9)
+        p = plans[plans.value == v].sort_values(["year", "doc_id"])
+        jitter = p.groupby("year").cumcount()
+        n_year = p.groupby("year").doc_id.transform("size")
+        x = p.year + 0.25 * ((jitter + 0.5) / n_year - 0.5)
+        ax.scatter(x, p.rate, s=14, color=[lab.color(d) for d in p.doc_id], alpha=0.75, zorder=2,
+                   edgecolors="white", linewidths=0.3)  # fmt: skip
+        g = years[years.value == v].sort_values("year")
+        ax.errorbar(g.year, g.rate, yerr=[g.rate - g.ci_low, g.ci_high - g.rate], marker="_", ms=14, capsize=3,
+                    color="#1f4e79", lw=1.4, zorder=3, ls="-")  # fmt: skip
+        t = tests.loc[v]
+        ax.set_title(f"{_short(str(v), 10)}\n每年 ×{t.rate_ratio:.2f} [{t.rr_low:.2f}, {t.rr_high:.2f}], "
+                     f"p={t.p_adj:.2g}", fontsize=8)  # fmt: skip
         ax.set_ylim(bottom=0)
         ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
     axes[0][0].set_ylabel(ylabel)
     fig.suptitle(title, x=0.02, ha="left", fontsize=12)
+    method = "拟泊松回归" if trends.tests.method.iloc[0] == "quasipoisson" else "年份在计划间置换"
+    fig.text(0.02, 0.005, wrap(f"点：各计划的比率；线段：该年比率及 95% 区间（拟泊松，计划为单位）；标题：每年变化倍数及 95% 区间，"
+                               f"{method}检验 p（Benjamini–Hochberg 校正）", 70), fontsize=7, color="#555555")  # fmt: skip
+    fig.tight_layout(rect=(0, 0.05, 1, 0.97))
     return fig
 
 

@@ -136,7 +136,7 @@ def stability(
     n_pairs: int = 20,
     frac: float = 0.8,
     random_state: int = 0,
-    max_iter: int = 200,
+    max_iter: int = 100,
     matrix=None,
 ) -> np.ndarray:
     """Agreement of the themes between pairs of independent subsamples of the items.
@@ -301,7 +301,7 @@ def select_k(
     plans: Sequence | None = None,
     sections: Sequence | None = None,
     n_top: int = 10,
-    max_iter: int = 200,
+    max_iter: int = 100,
 ) -> pd.DataFrame:
     """Criteria for the number of themes, side by side, and a default k that balances them.
 
@@ -361,7 +361,7 @@ def select_k(
 
 def _dense(X):
     """Small doc-term matrices as dense arrays: NMF's coordinate descent is several times faster on them."""
-    return X.toarray() if X.shape[0] * X.shape[1] <= 5_000_000 else X
+    return X.toarray().astype(np.float32) if X.shape[0] * X.shape[1] <= 5_000_000 else X
 
 
 def _select_k(docs, k_range, method, *, n_pairs, frac, random_state, plans, sections, n_top, max_iter):
@@ -369,8 +369,8 @@ def _select_k(docs, k_range, method, *, n_pairs, frac, random_state, plans, sect
 
     from sklearn.exceptions import ConvergenceWarning
 
-    X, _ = _vectorise(method, docs)
-    X = _dense(X)
+    X_full, _ = _vectorise(method, docs)
+    X = _dense(X_full)
     ks = [int(x) for x in k_range if 2 <= x < len(docs) and x <= X.shape[1]]
     require(len(ks), 1, "choosing the number of themes", "candidate k below the numbers of items and terms")
     binary = (X > 0).astype(float)
@@ -390,7 +390,7 @@ def _select_k(docs, k_range, method, *, n_pairs, frac, random_state, plans, sect
         s0 = float(np.nanmean(s0))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
-            labels, _, H = _fit_matrix(method, X, k, random_state)  # the fit a user gets at this k
+            labels, _, H = _fit_matrix(method, X_full, k, random_state)  # the fit a user gets at this k
         rows.append({
             "k": k,
             "stability": float(s.mean()),

@@ -717,13 +717,23 @@ def plot_k_selection(selection: pd.DataFrame, *, title: str = "主题数的选�
         if col == "stability":
             ax.errorbar(sel.k, sel.stability, yerr=sel.stability_se, marker="o", ms=3.5, capsize=2.5,
                         color="#1f4e79", lw=1.2, label="条目")  # fmt: skip
-            ax.plot(sel.k, sel.stability_null, marker=".", color="#999999", lw=1, ls="--", label="打乱词语（零模型）")
+            ax.plot(
+                sel.k,
+                sel.stability_null,
+                marker=".",
+                color="#999999",
+                lw=1,
+                ls="--",
+                label="打乱词语（零模型）",
+            )
             ax.legend(fontsize=7, loc="upper right")
         else:
             ax.plot(sel.k, sel[col], marker="o", ms=3.5, color="#1f4e79", lw=1.2)
         for r in chosen.itertuples():
             ax.axvline(r.k, color="#c0392b", lw=1, ls=":")
-            ax.scatter([r.k], [getattr(r, col)], s=90, facecolors="none", edgecolors="#c0392b", lw=1.5, zorder=3)
+            ax.scatter(
+                [r.k], [getattr(r, col)], s=90, facecolors="none", edgecolors="#c0392b", lw=1.5, zorder=3
+            )
         ax.set_title(name, fontsize=9)
         ax.set_xticks(sel.k)
         ax.tick_params(labelsize=7)

@@ -687,9 +687,9 @@ def plot_trend(trends, *, labels: dict | None = None, ylabel: str | None = None,
     axes[0][0].set_ylabel(ylabel)
     fig.suptitle(title, x=0.02, ha="left", fontsize=12)
     method = "拟泊松回归" if trends.tests.method.iloc[0] == "quasipoisson" else "年份在计划间置换"
-    fig.text(0.02, 0.005, wrap(f"点：各计划的比率；线段：该年比率及 95% 区间（拟泊松，计划为单位）；标题：每年变化倍数及 95% 区间，"
-                               f"{method}检验 p（Benjamini–Hochberg 校正）", 70), fontsize=7, color="#555555")  # fmt: skip
-    fig.tight_layout(rect=(0, 0.05, 1, 0.97))
+    fig.supxlabel(wrap(f"点：各计划的比率；线段：该年比率及 95% 区间（拟泊松，计划为单位）；标题：每年变化倍数及 95% 区间，"
+                       f"{method}检验 p（Benjamini–Hochberg 校正）", 22 * cols), fontsize=7, color="#555555",
+                  x=0.02, ha="left")  # fmt: skip
     return fig
 
 
@@ -744,8 +744,7 @@ def plot_k_selection(selection: pd.DataFrame, *, title: str = "主题数的选�
     note = (f"稳定性：每个 k 比较 {n} 对相互独立的 80% 子样本（重叠条目上的 ARI），灰线为打乱词语后的同一计算；"
             "一致性：各主题前 10 词在条目中共现的 NPMI；排他性：前 10 词权重属于本主题的比例；"
             "灰底：少于最细计划的部分数（分辨率下限），不参与选择；红线：其余 k 中四项排名之和最大者。")  # fmt: skip
-    fig.text(0.01, 0.01, wrap(note, 95), fontsize=7, color="#555555", va="bottom")
-    fig.tight_layout(rect=(0, 0.16, 1, 0.93))
+    fig.supxlabel(wrap(note, 30 * len(panels)), fontsize=7, color="#555555", x=0.01, ha="left")
     return fig
 
 
@@ -784,7 +783,6 @@ def plot_robustness(shares: pd.DataFrame, *, labels: dict | None = None, default
                for g in sorted(shares.group.unique())]  # fmt: skip
     fig.legend(handles=handles, loc="lower right", fontsize=7, ncol=min(5, len(handles)), frameon=False)
     fig.suptitle(title, x=0.01, ha="left", fontsize=11)
-    fig.text(0.01, 0.01, wrap("线：各地条目中、经无监督主题映射到该引导主题的比例（横轴 k）；菱形：种子词分类直接给出的比例；"
-                              "红虚线：默认 k。", 70), fontsize=7, color="#555555")  # fmt: skip
-    fig.tight_layout(rect=(0, 0.07, 1, 0.95))
+    fig.supxlabel(wrap("线：各地条目中、经无监督主题映射到该引导主题的比例（横轴 k）；菱形：种子词分类直接给出的比例；"
+                       "红虚线：默认 k。", 70), fontsize=7, color="#555555", x=0.01, ha="left")  # fmt: skip
     return fig

@@ -280,3 +280,19 @@ def test_ctfidf_hand_example():
 def test_item_map(result):
     m = item_map(result)
     assert len(m) == len(result.items) and m[["x", "y"]].notna().all().all()
+
+
+def test_selection_and_robustness_figures(tmp_path):
+    from analysis.plots import plot_k_selection, plot_robustness
+    from analysis.themes import select_k
+
+    docs, truth, plans, sections = _planted()
+    sel = select_k(docs, range(2, 8), plans=plans, sections=sections, n_pairs=2)
+    fig = plot_k_selection(sel)
+    assert len(fig.axes) == 4  # the four criteria side by side
+    chosen = int(sel.loc[sel.chosen, "k"].item())
+    assert all(any(line.get_xdata()[0] == chosen for line in ax.lines) for ax in fig.axes)
+    fig.savefig(tmp_path / "k_selection.png")
+    shares = pd.DataFrame({"k": [3, 3, 4, 4], "group": ["重庆", "x_plan"] * 2, "guided": ["就业创业"] * 4,
+                           "share": [0.2, 0.3, 0.25, 0.35], "share_guided": [0.2, 0.3, 0.2, 0.3]})  # fmt: skip
+    plot_robustness(shares, default=3).savefig(tmp_path / "robustness.png")

@@ -160,3 +160,25 @@ def test_trend_test_equals_n_r_squared():
     r = np.corrcoef(outcome, score)[0, 1]
     assert z**2 == pytest.approx(len(outcome) * r**2, rel=1e-9)
     assert z > 0 and p < 1e-6
+
+
+def test_trend_figure_draws_every_plan_and_each_year(tmp_path):
+    from analysis.plots import plot_trend
+
+    rng = np.random.default_rng(5)
+    c, e = _simulate(rng, 1.3)
+    docs = pd.DataFrame({"doc_id": [f"p{i}" for i in range(20)], "year": YEARS})
+    tokens = pd.DataFrame(
+        [(f"p{i}", "青年") for i in range(20) for _ in range(int(c[i]))]
+        + [(f"p{i}", "其他") for i in range(20) for _ in range(int(e[i] - c[i]))],
+        columns=["doc_id", "token"],
+    )
+    tr = rates_by_year(tokens, SimpleNamespace(documents=docs), "token", ["青年"])
+    fig = plot_trend(tr)
+    ax = fig.axes[0]
+    points = [col for col in ax.collections if col.get_offsets().shape[0] == 20]
+    assert len(points) == 1  # one point per plan, the unit of the test
+    assert sorted(points[0].get_offsets()[:, 1].round(6)) == sorted(tr.plans.rate.round(6))
+    title = " ".join(ax.get_title(loc=where) for where in ("left", "center", "right"))
+    assert "×" in title and "p=" in title
+    fig.savefig(tmp_path / "trend.png")  # renders (PDF export, with its font conversion, is tested elsewhere)

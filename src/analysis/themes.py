@@ -4,6 +4,17 @@ Items are represented by TF-IDF of their domain tokens (``corpus.tokens`` minus 
 numbers, stopwords, policy filler words, placeholders and one-character tokens). Terms used
 by fewer than ``min_plans`` plans (place names, local brands) are left out, so that themes
 describe policy areas that cut across cities rather than the cities themselves.
+
+The seed-word guide (:func:`classify_items`, ``data/themes.csv``) is the primary instrument;
+unsupervised themes (:func:`cluster_items`) are exploration. Their number is not chosen by
+one criterion: :func:`select_k` shows normalised stability, NPMI coherence, exclusivity and
+within-plan agreement with the sections side by side and balances them by a documented rule;
+:func:`robustness` reports the attention results over a range of k.
+
+References: Ben-Hur, Elisseeff & Guyon (2002); Lange, Roth, Braun & Buhmann (2004); Ben-David,
+von Luxburg & Pál (2006); Bouma (2009) for NPMI; Röder, Both & Hinneburg (2015); Greene,
+O'Callaghan & Cunningham (2014); Bischof & Airoldi (2012); Roberts, Stewart & Tingley (2019);
+Eshima, Imai & Sasaki (2024) for keyword-assisted topic models; Vinh, Epps & Bailey (2010).
 """
 
 from __future__ import annotations

@@ -79,6 +79,7 @@ def test_quasi_poisson_slope_against_a_hand_written_irls():
     se = np.sqrt(phi * np.linalg.inv(design.T @ (mu[:, None] * design))[1, 1])
     r = plan_trend(c, e, YEARS)
     assert r["rate_ratio"] == pytest.approx(np.exp(beta[1]), rel=1e-8)
+    assert r["dispersion"] == pytest.approx(phi, rel=1e-6)
     from scipy.stats import t
 
     assert r["p"] == pytest.approx(2 * t.sf(abs(beta[1] / se), len(c) - 2), rel=1e-6)

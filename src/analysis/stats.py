@@ -202,15 +202,21 @@ def _check_plans_per_year(years: np.ndarray, min_plans: int, what: str) -> None:
         )
 
 
-def _quasipoisson_slope(counts: np.ndarray, exposure: np.ndarray, x: np.ndarray) -> tuple[float, float, int]:
-    """Slope of log rate on ``x``, its quasi-Poisson standard error and residual df (statsmodels GLM)."""
+def _quasipoisson_fit(
+    counts: np.ndarray, exposure: np.ndarray, x: np.ndarray
+) -> tuple[float, float, int, float]:
+    """Slope of log rate on ``x``, its quasi-Poisson standard error, residual df and dispersion (statsmodels GLM)."""
     import statsmodels.api as sm
 
     if counts.sum() == 0:
-        return 0.0, np.inf, len(counts) - 2
+        return 0.0, np.inf, len(counts) - 2, np.nan
     design = sm.add_constant(x - x.mean(), has_constant="add")
     fit = sm.GLM(counts, design, family=sm.families.Poisson(), offset=np.log(exposure)).fit(scale="X2")
-    return float(fit.params[1]), float(fit.bse[1]), int(fit.df_resid)
+    return float(fit.params[1]), float(fit.bse[1]), int(fit.df_resid), float(fit.scale)
+
+
+def _quasipoisson_slope(counts: np.ndarray, exposure: np.ndarray, x: np.ndarray) -> tuple[float, float, int]:
+    return _quasipoisson_fit(counts, exposure, x)[:3]
 
 
 def plan_trend(
@@ -244,7 +250,8 @@ def plan_trend(
     -------
     dict
         ``rate_ratio`` (per year, ``exp(b)``), ``rr_low``, ``rr_high`` (interval), ``t``, ``p``,
-        ``dispersion`` (Pearson χ² / df), ``df``, ``n_plans``, ``method``.
+        ``dispersion`` (Pearson χ² / residual df of the fitted model; 1 is Poisson), ``df``,
+        ``n_plans``, ``method``.
 
     Examples
     --------
@@ -262,7 +269,7 @@ def plan_trend(
     keep = e > 0
     c, e, y = c[keep], e[keep], y[keep]
     _check_plans_per_year(y, min_plans, "a plan-level trend")
-    b, se, df = _quasipoisson_slope(c, e, y)
+    b, se, df, phi = _quasipoisson_fit(c, e, y)
     stat = b / se if np.isfinite(se) and se > 0 else 0.0
     q = student_t.ppf(0.5 + confidence / 2, df)
     if method == "quasipoisson":
@@ -274,14 +281,13 @@ def plan_trend(
             bp, sep, _ = _quasipoisson_slope(c, e, rng.permutation(y))
             null[i] = bp / sep if np.isfinite(sep) and sep > 0 else 0.0
         p = float((1 + (np.abs(null) >= abs(stat) - 1e-12).sum()) / (1 + n_permutations))
-    mu = e * c.sum() / e.sum()
     return {
         "rate_ratio": float(np.exp(b)),
         "rr_low": float(np.exp(b - q * se)) if np.isfinite(se) else 0.0,
         "rr_high": float(np.exp(b + q * se)) if np.isfinite(se) else np.inf,
         "t": float(stat),
         "p": p,
-        "dispersion": float(((c - mu) ** 2 / np.where(mu > 0, mu, 1)).sum() / max(len(c) - 1, 1)),
+        "dispersion": phi,
         "df": df,
         "n_plans": int(len(c)),
         "method": method,

@@ -96,7 +96,7 @@ try:
     print(f"{result.k} themes ({result.method}{'' if K is None else ', set by K'})")
 except InsufficientDataError as exc:
     result = None
-    print(f"Skipped unsupervised themes: {exc}.")
+    print(f"Skipped themes: {exc}. (The guided themes above do not need this.)")
 
 # %%
 if result is not None and len(result.selection):

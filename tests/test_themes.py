@@ -296,3 +296,9 @@ def test_selection_and_robustness_figures(tmp_path):
     shares = pd.DataFrame({"k": [3, 3, 4, 4], "group": ["重庆", "x_plan"] * 2, "guided": ["就业创业"] * 4,
                            "share": [0.2, 0.3, 0.25, 0.35], "share_guided": [0.2, 0.3, 0.2, 0.3]})  # fmt: skip
     plot_robustness(shares, default=3).savefig(tmp_path / "robustness.png")
+
+
+def test_guided_classifier_without_items_keeps_its_columns():
+    """An unstructured corpus has no items: notebook 04 merged on doc_id and stopped with KeyError."""
+    out = classify_items(pd.DataFrame(columns=["doc_id", "item_no", "text"]))
+    assert out.empty and {"doc_id", "item_no", "guided", "score"} <= set(out.columns)

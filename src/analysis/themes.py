@@ -639,7 +639,8 @@ def classify_items(
                "seeds_found": " ".join(found[best]) if scores[best] >= min_score else ""}  # fmt: skip
         row.update({f"score_{t}": s for t, s in zip(g.theme, scores)})
         rows.append(row)
-    return pd.DataFrame(rows)
+    columns = ["doc_id", "item_no", "guided", "score", "seeds_found"] + [f"score_{t}" for t in g.theme]
+    return pd.DataFrame(rows, columns=columns)  # the columns even when no plan has numbered items
 
 
 def map_to_guided(result: ThemeResult, guided: pd.DataFrame, *, min_share: float = 0.5) -> pd.DataFrame:

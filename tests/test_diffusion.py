@@ -1,4 +1,4 @@
-"""Diffusion: passage families, direction of copying, province → city uptake, trends.
+"""Diffusion: passage families, direction of copying, province → city uptake (trends: test_trends.py).
 
 The copying-tree test generates plans whose true copying edges are known: passages flow from
 a central plan to provinces, from provinces to their cities and from cities to their counties,
@@ -20,10 +20,7 @@ from analysis.diffusion import (
     passage_families,
     plan_order,
     province_of,
-    rates_by_year,
-    trend_test,
     uptake,
-    wilson_interval,
 )
 
 # common simplified characters, none of which OpenCC or the cleaner changes
@@ -292,52 +289,3 @@ def test_plan_order_precision(seeds):
     assert o.at["mianyang_2023", "precision"] == "year" and o.at["mianyang_2023", "date"] == "2023"
 
 
-def test_wilson_interval_against_hand_values():
-    # x = 0: the interval is [0, z²/(n+z²)]
-    lo, hi = wilson_interval(0, 20)
-    z = 1.959963984540054
-    assert lo[0] == 0 and hi[0] == pytest.approx(z**2 / (20 + z**2))
-    # x = 5, n = 20: Newcombe (1998) table, Wilson score interval 0.1119–0.4687
-    lo, hi = wilson_interval(5, 20)
-    assert lo[0] == pytest.approx(0.1119, abs=5e-5) and hi[0] == pytest.approx(0.4687, abs=5e-5)
-
-
-def test_trend_test_equals_n_r_squared():
-    """Cochran–Armitage chi² equals N·r², r the correlation of outcome and score over all units."""
-    counts, totals, years = [3, 9, 14, 30], [400, 380, 420, 410], [2019, 2020, 2021, 2022]
-    z, p = trend_test(counts, totals, years)
-    outcome = np.concatenate([np.r_[np.ones(c), np.zeros(n - c)] for c, n in zip(counts, totals)])
-    score = np.concatenate([np.full(n, y, float) for n, y in zip(totals, years)])
-    r = np.corrcoef(outcome, score)[0, 1]
-    assert z**2 == pytest.approx(len(outcome) * r**2, rel=1e-9)
-    assert z > 0 and p < 1e-6
-
-
-def _trend_corpus(rates: list[float], seed: int):
-    rng = np.random.default_rng(seed)
-    years = list(range(2018, 2018 + len(rates)))
-    docs = pd.DataFrame({"doc_id": [f"d{y}" for y in years], "year": years})
-    tokens = pd.concat(
-        [
-            pd.DataFrame({"doc_id": f"d{y}", "token": np.where(rng.random(2000) < r, "青年", "其他")})
-            for y, r in zip(years, rates)
-        ]  # fmt: skip
-    )
-
-    class C:
-        documents = docs
-
-    return tokens, C()
-
-
-def test_planted_trend_is_found_and_a_flat_rate_is_not():
-    tokens, corpus = _trend_corpus([0.01, 0.015, 0.02, 0.025, 0.03], seed=1)
-    r = rates_by_year(tokens, corpus, "token", ["青年"], per=10_000)
-    assert r.rate.is_monotonic_increasing
-    assert r.trend_z.iloc[0] > 0 and r.trend_p.iloc[0] < 0.001
-    assert ((r.ci_low <= r.rate) & (r.rate <= r.ci_high)).all()
-    flat = [
-        rates_by_year(*_trend_corpus([0.02] * 5, seed=s), "token", ["青年"]).trend_p.iloc[0]
-        for s in range(20)
-    ]
-    assert sum(p < 0.05 for p in flat) <= 3  # about 5% false positives expected

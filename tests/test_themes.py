@@ -39,15 +39,6 @@ def test_shapes(seeds, result):
     assert result.themes.label.str.len().gt(0).all()
 
 
-def test_k_is_chosen_by_stability(seeds):
-    r = cluster_items(seeds, k_range=range(2, 6), n_pairs=6)
-    assert r.selection.k.tolist() == [2, 3, 4, 5]
-    sel = r.selection
-    best = sel.loc[sel["mean"].idxmax()]
-    within = sel[sel["mean"] >= best["mean"] - best["se"]]
-    assert r.k == within.k.min()  # the one-standard-error rule, applied by hand to the curve
-
-
 def test_stability_compares_independent_subsample_pairs():
     """On two disjoint vocabularies any subsample pair agrees perfectly; on noise it does not."""
     from analysis.themes import stability
@@ -60,33 +51,145 @@ def test_stability_compares_independent_subsample_pairs():
     assert stability(noise, 4, n_pairs=5).mean() < 0.5
 
 
-def test_select_k_finds_planted_themes():
-    """Items drawn from four disjoint vocabularies: the selection must find k = 4."""
-    from analysis.themes import select_k
+def _planted(n_themes: int = 6, n_plans: int = 5, n_sections: int = 3, nested: bool = False, seed: int = 0):
+    """Items from disjoint vocabularies, one per theme; a plan's sections each hold several themes.
 
-    rng = np.random.default_rng(1)
-    vocab = [[f"{c}{i}" for i in range(8)] for c in "甲乙丙丁"]
-    docs = [list(rng.choice(vocab[j % 4], 4, replace=False)) for j in range(80)]
-    sel = select_k(docs, range(2, 8), n_pairs=8)
-    assert sel.loc[sel.chosen, "k"].item() == 4
+    ``nested``: the themes also fall into two broad groups sharing a vocabulary of their own,
+    the structure on which stability alone prefers two themes.
+    """
+    rng = np.random.default_rng(seed)
+    vocab = [[f"{c}{i}" for i in range(10)] for c in "甲乙丙丁戊己庚辛"[:n_themes]]
+    broad = [[f"宽{g}{i}" for i in range(6)] for g in range(2)]
+    docs, truth, plans, sections = [], [], [], []
+    for p in range(n_plans):
+        for j in range(3 * n_themes):
+            t = j % n_themes
+            words = list(rng.choice(vocab[t], 4, replace=False))
+            if nested:
+                words += list(rng.choice(broad[t % 2], 3, replace=False))
+            docs.append(words)
+            truth.append(t)
+            plans.append(f"p{p}")
+            sections.append(t % n_sections)
+    return docs, np.array(truth), plans, sections
 
 
-def test_chosen_k_is_the_same_for_most_random_states(seeds):
-    from analysis.themes import item_documents, select_k
+def test_select_k_recovers_planted_themes_finer_than_the_sections():
+    """Six themes, three sections per plan (two themes each): the default must find six, not three."""
+    from sklearn.metrics import normalized_mutual_info_score
 
-    docs = list(item_documents(seeds).tokens)
-    chosen = [int(select_k(docs, range(2, 9), random_state=rs).query("chosen").k.item()) for rs in range(5)]
-    assert max(chosen.count(k) for k in set(chosen)) >= 4, chosen
+    from analysis.themes import _fit, select_k
+
+    docs, truth, plans, sections = _planted()
+    sel = select_k(docs, range(2, 10), plans=plans, sections=sections, n_pairs=4)
+    assert sel.attrs["floor"] == 3 and not sel.set_index("k").eligible[2]
+    k = int(sel.loc[sel.chosen, "k"].item())
+    assert k == 6
+    assert normalized_mutual_info_score(truth, _fit("nmf", docs, k, 0)[0]) > 0.9
 
 
-def test_edge_warning_at_the_top_of_the_range():
-    from analysis.themes import select_k
+def test_select_k_escapes_the_two_broad_groups_trap():
+    """Nested themes and no sections: raw stability ties k = 2 with the truth; the balance finds 6."""
+    from sklearn.metrics import normalized_mutual_info_score
 
-    rng = np.random.default_rng(1)
-    vocab = [[f"{c}{i}" for i in range(8)] for c in "甲乙丙丁"]
-    docs = [list(rng.choice(vocab[j % 4], 4, replace=False)) for j in range(80)]
-    with pytest.warns(UserWarning, match="upper edge"):
-        select_k(docs, range(2, 5), n_pairs=4)
+    from analysis.themes import _fit, select_k
+
+    docs, truth, *_ = _planted(nested=True)
+    sel = select_k(docs, range(2, 10), n_pairs=4).set_index("k")
+    assert sel.stability[2] >= sel.stability[6] - 0.05  # the trap is there
+    assert sel.sections.isna().all() and sel.eligible.all()
+    k = int(sel.index[sel.chosen].item())
+    assert k == 6
+    assert normalized_mutual_info_score(truth, _fit("nmf", docs, k, 0)[0]) > 0.9
+
+
+def test_normalised_stability_is_near_zero_on_noise():
+    """Shuffled items have no themes: raw stability of some k can look high, the normalised one cannot."""
+    from analysis.themes import select_k, shuffled_items
+
+    docs, *_ = _planted()
+    noise = shuffled_items(docs, random_state=5)
+    sel = select_k(noise, range(2, 7), n_pairs=4)
+    assert sel.stability_norm.abs().max() < 0.3
+    assert (
+        sel.coherence.max() < 0.1
+    )  # NPMI of terms placed at random is near 0 (−1 for pairs never seen together)
+
+
+def test_npmi_against_a_hand_computation():
+    """Four items; a in items 0–1, b in 0–2, c in 3: P(a)=.5, P(b)=.75, P(ab)=.5, P(ac)=0."""
+    from analysis.themes import npmi_coherence
+
+    B = np.array([[1, 1, 0], [1, 1, 0], [0, 1, 0], [0, 0, 1]])
+    ab = np.log(0.5 / (0.5 * 0.75)) / -np.log(0.5)
+    assert npmi_coherence(np.array([[1.0, 0.5, 0.0]]), B, n_top=2)[0] == pytest.approx(ab)
+    assert npmi_coherence(np.array([[1.0, 0.0, 0.5]]), B, n_top=2)[0] == -1.0
+    # three terms: the mean of the three pairs (ab, ac = −1, bc = −1)
+    assert npmi_coherence(np.array([[1.0, 0.9, 0.8]]), B, n_top=3)[0] == pytest.approx((ab - 2) / 3)
+
+
+def test_selection_criteria_on_the_seeds(seeds):
+    """The seeds' default is finer than the finest plan (6 sections) and reads as policy areas."""
+    r = cluster_items(seeds)
+    sel = r.selection.set_index("k")
+    assert list(sel.index) == list(range(3, 13))
+    assert sel.attrs["floor"] == 6 and r.k >= 6
+    assert (sel.stability_norm < sel.stability).all()  # the null takes something off every k
+    assert sel.rank_sum[r.k] == sel.rank_sum.max()
+
+
+def test_tiny_shared_vocabulary_is_insufficient_data(tmp_path):
+    """Issue 20 §9: two plans sharing two terms made NMF's nndsvda raise a bare ValueError."""
+    from analysis import build_corpus
+    from analysis.errors import InsufficientDataError
+
+    from .conftest import write
+
+    write(
+        tmp_path,
+        "a.txt",
+        "甲市共青团2023年工作要点\n\n一、思想引领\n\n1.学习理论。\n\n2.学习理论。\n\n3.组织青年。\n",
+    )
+    write(
+        tmp_path,
+        "b.txt",
+        "乙市共青团2023年工作要点\n\n一、组织建设\n\n1.组织青年。\n\n2.学习理论。\n\n3.学习。\n",
+    )
+    corpus = build_corpus(tmp_path)
+    n_terms = len(cluster_items(corpus, k=2).terms)
+    with pytest.raises(InsufficientDataError, match=f"this corpus has 6 items and {n_terms} terms"):
+        cluster_items(corpus, k=n_terms + 1)
+    write(
+        tmp_path,
+        "a.txt",
+        "甲市共青团2023年工作要点\n\n一、思想引领\n\n1.学习。\n\n2.青年。\n\n3.学习青年。\n",
+    )
+    write(tmp_path, "b.txt", "乙市共青团2023年工作要点\n\n一、组织建设\n\n1.青年。\n\n2.学习。\n\n3.学习。\n")
+    with pytest.raises(InsufficientDataError, match="choosing the number of themes"):
+        cluster_items(build_corpus(tmp_path))
+
+
+def test_validate_leaves_out_items_without_a_section_and_says_how_many(seeds, result):
+    """Issue 20 §9: items without a section made validate raise "Input contains NaN"."""
+    import copy
+
+    res = copy.copy(result)
+    res.items = result.items.copy()
+    res.items.loc[res.items.doc_id == "beijing_2023", "section_no"] = np.nan
+    n = int((res.items.doc_id == "beijing_2023").sum())
+    with pytest.warns(UserWarning, match=f"{n} of 127 items have no section"):
+        v = validate(res, seeds, n_permutations=20)
+    assert v.attrs["items_without_section"] == n
+    assert set(v[v.reference == "sections"].n_items) == {127 - n}
+    assert set(v[v.reference == "plans"].n_items) == {127}
+
+
+def test_attention_without_regions_groups_by_plan(result):
+    """Issue 20 §9: no inferable region made every group NaN and attention an empty frame (no 'share')."""
+    items = result.items.assign(region=None)
+    att = attention(items, "theme", "region", n_boot=20)
+    assert set(att.region) == set(items.doc_id)
+    assert np.allclose(att.groupby("region").share.sum(), 1.0)
 
 
 def test_permutation_baseline_on_a_hand_example():
@@ -177,3 +280,25 @@ def test_ctfidf_hand_example():
 def test_item_map(result):
     m = item_map(result)
     assert len(m) == len(result.items) and m[["x", "y"]].notna().all().all()
+
+
+def test_selection_and_robustness_figures(tmp_path):
+    from analysis.plots import plot_k_selection, plot_robustness
+    from analysis.themes import select_k
+
+    docs, truth, plans, sections = _planted()
+    sel = select_k(docs, range(2, 8), plans=plans, sections=sections, n_pairs=2)
+    fig = plot_k_selection(sel)
+    assert len(fig.axes) == 4  # the four criteria side by side
+    chosen = int(sel.loc[sel.chosen, "k"].item())
+    assert all(any(line.get_xdata()[0] == chosen for line in ax.lines) for ax in fig.axes)
+    fig.savefig(tmp_path / "k_selection.png")
+    shares = pd.DataFrame({"k": [3, 3, 4, 4], "group": ["重庆", "x_plan"] * 2, "guided": ["就业创业"] * 4,
+                           "share": [0.2, 0.3, 0.25, 0.35], "share_guided": [0.2, 0.3, 0.2, 0.3]})  # fmt: skip
+    plot_robustness(shares, default=3).savefig(tmp_path / "robustness.png")
+
+
+def test_guided_classifier_without_items_keeps_its_columns():
+    """An unstructured corpus has no items: notebook 04 merged on doc_id and stopped with KeyError."""
+    out = classify_items(pd.DataFrame(columns=["doc_id", "item_no", "text"]))
+    assert out.empty and {"doc_id", "item_no", "guided", "score"} <= set(out.columns)

@@ -695,54 +695,142 @@ def plot_uptake(uptake: pd.DataFrame, labels: dict[str, str] | None = None, *,
     return fig
 
 
-def plot_trend(rates: pd.DataFrame, *, ylabel: str = "每万词出现次数", ncols: int = 3,
-               title: str = "逐年变化（95% Wilson 区间）") -> Figure:  # fmt: skip
-    """Small multiples, one per value (term or theme): rate per year with Wilson intervals and the trend test."""
-    _needs(rates, "the trend figure", unit="yearly rate")
+def plot_trend(trends, *, labels: dict | None = None, ylabel: str | None = None, ncols: int = 3,
+               title: str = "逐年变化（以计划为单位）") -> Figure:  # fmt: skip
+    """Small multiples, one per value (term or theme): each plan's rate as a point, the yearly rate with its interval.
+
+    Parameters
+    ----------
+    trends : Trends
+        From :func:`analysis.stats.rates_by_year`: ``plans`` are drawn as points (coloured by
+        region through ``labels``, jittered within the year), ``years`` as the yearly rate
+        with its quasi-Poisson 95% interval, and each panel's title gives the rate ratio per
+        year with its interval and the plan-level p (Benjamini–Hochberg adjusted).
+    """
+    years, plans, tests = trends.years, trends.plans, trends.tests.set_index("value")
+    _needs(years, "the trend figure", unit="yearly rate")
     setup()
-    values = list(dict.fromkeys(rates.value))
+    lab = as_labels(labels)
+    ylabel = ylabel or ("每万词出现次数" if trends.per == 10_000 else f"每 {trends.per} 单位")
+    values = list(dict.fromkeys(years.value))
     rows, cols = _grid(max(1, len(values)), ncols)
-    fig, axes = plt.subplots(rows, cols, figsize=(3.0 * cols, 2.3 * rows + 0.6), squeeze=False, sharex=True)
+    fig, axes = plt.subplots(rows, cols, figsize=(3.2 * cols, 2.5 * rows + 0.9), squeeze=False, sharex=True)
     for ax in axes.flat[len(values) :]:
         ax.axis("off")
     for ax, v in zip(axes.flat, values):
-        g = rates[rates.value == v].sort_values("year")
-        ax.errorbar(g.year, g.rate, yerr=[g.rate - g.ci_low, g.ci_high - g.rate], marker="o", ms=4, capsize=3,
-                    color="#1f4e79", lw=1.2)  # fmt: skip
-        p = g.trend_p.iloc[0]
-        trend = "" if pd.isna(p) else f"  趋势 z={g.trend_z.iloc[0]:.1f}, p={p:.2g}"
-        ax.set_title(f"{_short(str(v), 10)}{trend}", fontsize=9)
+        p = plans[plans.value == v].sort_values(["year", "doc_id"])
+        jitter = p.groupby("year").cumcount()
+        n_year = p.groupby("year").doc_id.transform("size")
+        x = p.year + 0.25 * ((jitter + 0.5) / n_year - 0.5)
+        ax.scatter(x, p.rate, s=14, color=[lab.color(d) for d in p.doc_id], alpha=0.75, zorder=2,
+                   edgecolors="white", linewidths=0.3)  # fmt: skip
+        g = years[years.value == v].sort_values("year")
+        ax.errorbar(g.year, g.rate, yerr=[g.rate - g.ci_low, g.ci_high - g.rate], marker="_", ms=14, capsize=3,
+                    color="#1f4e79", lw=1.4, zorder=3, ls="-")  # fmt: skip
+        t = tests.loc[v]
+        ax.set_title(f"{_short(str(v), 10)}\n每年 ×{t.rate_ratio:.2f} [{t.rr_low:.2f}, {t.rr_high:.2f}], "
+                     f"p={t.p_adj:.2g}", fontsize=8)  # fmt: skip
         ax.set_ylim(bottom=0)
         ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
     axes[0][0].set_ylabel(ylabel)
     fig.suptitle(title, x=0.02, ha="left", fontsize=12)
+    method = "拟泊松回归" if trends.tests.method.iloc[0] == "quasipoisson" else "年份在计划间置换"
+    fig.supxlabel(wrap(f"点：各计划的比率；线段：该年比率及 95% 区间（拟泊松，计划为单位）；标题：每年变化倍数及 95% 区间，"
+                       f"{method}检验 p（Benjamini–Hochberg 校正）", 22 * cols), fontsize=7, color="#555555",
+                  x=0.02, ha="left")  # fmt: skip
     return fig
 
 
-def plot_k_selection(selection: pd.DataFrame, *, title: str = "主题数的选择：子样本对之间的稳定性") -> Figure:
-    """The selection curve of :func:`analysis.themes.select_k`: mean ARI ± one standard error per k.
+def plot_k_selection(selection: pd.DataFrame, *, title: str = "主题数的选择：四项标准并列") -> Figure:
+    """The criteria of :func:`analysis.themes.select_k` side by side, one panel each, over k.
 
-    The chosen k is marked, and the dashed line shows the one-standard-error threshold
-    (best mean − its standard error) that the rule applies.
+    Stability (mean ARI ± one standard error between independent subsamples, with the same
+    on shuffled items as a grey null line), NPMI coherence, exclusivity and within-plan
+    agreement with the sections (AMI). k below the resolution floor (``eligible`` False) are
+    shaded; the chosen k (largest rank sum among eligible k) is marked in every panel.
     """
-    _needs(selection, "the selection curve", unit="candidate k")
+    _needs(selection, "the selection figure", unit="candidate k")
     setup()
-    fig, ax = plt.subplots(figsize=(6.4, 3.4))
-    ax.errorbar(selection.k, selection["mean"], yerr=selection.se, marker="o", ms=4, capsize=3, color="#1f4e79",
-                lw=1.2)  # fmt: skip
-    best = selection.loc[selection["mean"].idxmax()]
-    ax.axhline(best["mean"] - best["se"], ls="--", lw=0.8, color="#7f8c8d")
-    chosen = selection[selection.chosen]
-    ax.scatter(chosen.k, chosen["mean"], s=140, facecolors="none", edgecolors="#c0392b", lw=1.6, zorder=3)
-    for r in chosen.itertuples():
-        ax.annotate(
-            f"选定 k = {r.k}", (r.k, r.mean), xytext=(8, 8), textcoords="offset points", color="#c0392b"
-        )
-    ax.set_xticks(selection.k)
-    ax.set_xlabel("主题数 k")
-    ax.set_ylabel("调整兰德指数（均值 ± 标准误）")
-    n = int(selection.n_pairs.max())
-    ax.set_title(title)
-    ax.text(0, -0.3, f"每个 k 比较 {n} 对相互独立的 80% 子样本（重叠条目上的 ARI）；虚线：最优均值减一个标准误；"
-            "取虚线以上最小的 k（一倍标准误规则）", transform=ax.transAxes, fontsize=7, color="#555555", wrap=True)  # fmt: skip
+    sel = selection.sort_values("k")
+    panels = [("stability", "稳定性（ARI）"), ("coherence", "一致性（NPMI）"), ("exclusivity", "排他性"),
+              ("sections", "与本计划各部分的一致（AMI）")]  # fmt: skip
+    if "sections" not in sel or sel["sections"].isna().all():
+        panels = panels[:3]
+    fig, axes = plt.subplots(1, len(panels), figsize=(3.0 * len(panels), 3.3), sharex=True)
+    chosen = sel[sel.chosen.astype(bool)]
+    ineligible = sel[~sel.get("eligible", pd.Series(True, index=sel.index)).astype(bool)]
+    for ax, (col, name) in zip(np.atleast_1d(axes), panels):
+        if len(ineligible):
+            ax.axvspan(ineligible.k.min() - 0.5, ineligible.k.max() + 0.5, color="#eeeeee", zorder=0)
+        if col == "stability":
+            ax.errorbar(sel.k, sel.stability, yerr=sel.stability_se, marker="o", ms=3.5, capsize=2.5,
+                        color="#1f4e79", lw=1.2, label="条目")  # fmt: skip
+            ax.plot(
+                sel.k,
+                sel.stability_null,
+                marker=".",
+                color="#999999",
+                lw=1,
+                ls="--",
+                label="打乱词语（零模型）",
+            )
+            ax.legend(fontsize=7, loc="upper right")
+        else:
+            ax.plot(sel.k, sel[col], marker="o", ms=3.5, color="#1f4e79", lw=1.2)
+        for r in chosen.itertuples():
+            ax.axvline(r.k, color="#c0392b", lw=1, ls=":")
+            ax.scatter(
+                [r.k], [getattr(r, col)], s=90, facecolors="none", edgecolors="#c0392b", lw=1.5, zorder=3
+            )
+        ax.set_title(name, fontsize=9)
+        ax.set_xticks(sel.k)
+        ax.tick_params(labelsize=7)
+        ax.set_xlabel("主题数 k", fontsize=8)
+    k = int(chosen.k.iloc[0]) if len(chosen) else None
+    fig.suptitle(f"{title}{f'（默认 k = {k}）' if k else ''}", x=0.01, ha="left", fontsize=11)
+    n = int(sel.n_pairs.max())
+    note = (f"稳定性：每个 k 比较 {n} 对相互独立的 80% 子样本（重叠条目上的 ARI），灰线为打乱词语后的同一计算；"
+            "一致性：各主题前 10 词在条目中共现的 NPMI；排他性：前 10 词权重属于本主题的比例；"
+            "灰底：少于最细计划的部分数（分辨率下限），不参与选择；红线：其余 k 中四项排名之和最大者。")  # fmt: skip
+    fig.supxlabel(wrap(note, 30 * len(panels)), fontsize=7, color="#555555", x=0.01, ha="left")
+    return fig
+
+
+def plot_robustness(shares: pd.DataFrame, *, labels: dict | None = None, default: int | None = None,
+                    ncols: int = 4, title: str = "注意力分配对主题数 k 的稳健性") -> Figure:  # fmt: skip
+    """Each group's share of items per guided theme, through the unsupervised themes, over k.
+
+    ``shares`` is :attr:`analysis.themes.Robustness.shares`; one panel per guided theme, one
+    line per group (coloured by region through ``labels``), and at the left (``种子词``) the
+    share the seed-word classifier gives directly. Flat lines mean the result does not depend
+    on the number of themes; ``default`` marks the default k.
+    """
+    _needs(shares, "the robustness figure", unit="share")
+    setup()
+    lab = as_labels(labels)
+    themes = list(shares.groupby("guided").share_guided.mean().sort_values(ascending=False).index)
+    rows, cols = _grid(len(themes), ncols)
+    fig, axes = plt.subplots(rows, cols, figsize=(2.7 * cols, 2.2 * rows + 0.9), squeeze=False, sharey=True)
+    ks = sorted(shares.k.unique())
+    x0 = ks[0] - 1.5
+    for ax in axes.flat[len(themes) :]:
+        ax.axis("off")
+    for ax, t in zip(axes.flat, themes):
+        g = shares[shares.guided == t]
+        for grp, h in g.groupby("group", sort=True):
+            h = h.sort_values("k")
+            color = lab.color(grp)
+            ax.plot(h.k, h.share, color=color, lw=1.1, marker=".", ms=3)
+            ax.scatter([x0], [h.share_guided.iloc[0]], color=color, s=14, marker="D")
+        if default is not None:
+            ax.axvline(default, color="#c0392b", lw=0.8, ls=":")
+        ax.set_title(_short(str(t), 10), fontsize=9)
+        ax.set_xticks([x0, *ks[::2]], ["种子词", *[str(k) for k in ks[::2]]], fontsize=7)
+        ax.tick_params(axis="y", labelsize=7)
+    handles = [plt.Line2D([], [], color=lab.color(g), lw=1.5, label=_short(lab.text(g), 8))
+               for g in sorted(shares.group.unique())]  # fmt: skip
+    fig.legend(handles=handles, loc="lower right", fontsize=7, ncol=min(5, len(handles)), frameon=False)
+    fig.suptitle(title, x=0.01, ha="left", fontsize=11)
+    fig.supxlabel(wrap("线：各地条目中、经无监督主题映射到该引导主题的比例（横轴 k）；菱形：种子词分类直接给出的比例；"
+                       "红虚线：默认 k。", 70), fontsize=7, color="#555555", x=0.01, ha="left")  # fmt: skip
     return fig

@@ -7,11 +7,20 @@ reference corpus of ``d`` tokens, the table is ``[[a, b], [c - a, d - b]]``.
 * χ² with Yates' continuity correction: ``Σ (|O - E| - ½)² / E`` (``|O - E|`` floored at ½·… as in
   scipy's ``chi2_contingency(correction=True)``).
 * log ratio (Hardie 2014): ``log2((a / c) / (b / d))``, zero frequencies replaced by 0.5.
+
+Proportions: :func:`wilson_interval`. Change over time with the plan as the unit:
+:func:`rates_by_year` (per-year and per-plan rates, :func:`year_rates`, and the quasi-Poisson
+trend :func:`plan_trend`); the token-level Cochran–Armitage :func:`trend_test` is kept for
+description only.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 import numpy as np
+import pandas as pd
 from scipy.stats import chi2 as _chi2
 
 
@@ -133,3 +142,336 @@ def wilson_interval(count, total, confidence: float = 0.95) -> tuple[np.ndarray,
     hi = np.where(n > 0, np.clip(centre + half, 0, 1), np.nan)
     lo = np.where(x == 0, 0.0, lo)
     return lo, hi
+
+
+# ---------------------------------------------------------------------------------------
+# change over time: the plan is the unit
+
+
+def trend_test(
+    counts: Sequence[float], totals: Sequence[float], scores: Sequence[float]
+) -> tuple[float, float]:
+    """Cochran–Armitage test for a linear trend in proportions across ordered groups (token level).
+
+    Every token is treated as an independent draw. Tokens of one plan are not independent
+    (plans differ in how much they say about a term), so with plan-to-plan variation this
+    test is anti-conservative: on simulated corpora of 5 years × 4 plans whose rates vary
+    with a coefficient of variation of 0.2 it rejects a true null far more often than its
+    nominal level (``tests/test_trends.py``). It is kept for token-level description only;
+    :func:`rates_by_year` uses the plan-level model :func:`plan_trend`.
+
+    Returns ``(z, p)``: positive ``z`` means the proportion rises with the score (two-sided p).
+
+    Examples
+    --------
+    >>> z, p = trend_test([5, 10, 20], [1000, 1000, 1000], [2021, 2022, 2023])
+    >>> round(z, 3), p < 0.01
+    (3.124, True)
+    """
+    from scipy.stats import norm
+
+    x = np.asarray(counts, dtype=float)
+    n = np.asarray(totals, dtype=float)
+    t = np.asarray(scores, dtype=float)
+    big_n = n.sum()
+    pbar = x.sum() / big_n
+    stat = np.sum(t * (x - n * pbar))
+    var = pbar * (1 - pbar) * (np.sum(n * t**2) - np.sum(n * t) ** 2 / big_n)
+    if var <= 0:
+        return 0.0, 1.0
+    z = float(stat / np.sqrt(var))
+    return z, float(2 * norm.sf(abs(z)))
+
+
+TREND_METHODS = ("quasipoisson", "permutation")
+
+
+def _check_plans_per_year(years: np.ndarray, min_plans: int, what: str) -> None:
+    from .errors import InsufficientDataError
+
+    uniq, n = np.unique(years, return_counts=True)
+    if len(uniq) < 2:
+        raise InsufficientDataError(
+            f"{what} needs plans from at least two years; this corpus has {len(uniq) or 'no'} year"
+            f"{'' if len(uniq) == 1 else 's'} with plans"
+        )
+    thin = [f"{int(y)} ({c})" for y, c in zip(uniq, n) if c < min_plans]
+    if thin:
+        raise InsufficientDataError(
+            f"{what} needs at least {min_plans} plans in every year, and has fewer in {', '.join(thin)}"
+        )
+
+
+def _quasipoisson_fit(
+    counts: np.ndarray, exposure: np.ndarray, x: np.ndarray
+) -> tuple[float, float, int, float]:
+    """Slope of log rate on ``x``, its quasi-Poisson standard error, residual df and dispersion (statsmodels GLM)."""
+    import statsmodels.api as sm
+
+    if counts.sum() == 0:
+        return 0.0, np.inf, len(counts) - 2, np.nan
+    design = sm.add_constant(x - x.mean(), has_constant="add")
+    fit = sm.GLM(counts, design, family=sm.families.Poisson(), offset=np.log(exposure)).fit(scale="X2")
+    return float(fit.params[1]), float(fit.bse[1]), int(fit.df_resid), float(fit.scale)
+
+
+def _quasipoisson_slope(counts: np.ndarray, exposure: np.ndarray, x: np.ndarray) -> tuple[float, float, int]:
+    return _quasipoisson_fit(counts, exposure, x)[:3]
+
+
+def plan_trend(
+    counts: Sequence[float],
+    exposure: Sequence[float],
+    years: Sequence[float],
+    *,
+    method: str = "quasipoisson",
+    min_plans: int = 3,
+    confidence: float = 0.95,
+    n_permutations: int = 999,
+    random_state: int = 0,
+) -> dict:
+    """Trend of a rate over years with the plan as the unit (one count and exposure per plan).
+
+    ``method="quasipoisson"`` (default) fits the generalised linear model
+    ``log E[count_i] = log(exposure_i) + a + b·(year_i − mean year)`` with a Poisson family and
+    the dispersion estimated from the Pearson χ² (``scale="X2"``, quasi-Poisson; McCullagh &
+    Nelder 1989, §6.2), so that plan-to-plan variation beyond Poisson widens the interval
+    instead of producing false trends. The test of ``b = 0`` uses Student's t with the
+    residual degrees of freedom (the dispersion is estimated). ``method="permutation"`` keeps
+    the same statistic (``b`` over its standard error) and compares it with the years
+    permuted over the plans (``n_permutations``, fixed seed).
+
+    Assumptions: plans are independent; within a year, the variance of a plan's count is
+    proportional to its mean (one dispersion for all plans); the log rate changes linearly
+    with the year. Refused (``InsufficientDataError``) below two distinct years or below
+    ``min_plans`` plans in any year.
+
+    Returns
+    -------
+    dict
+        ``rate_ratio`` (per year, ``exp(b)``), ``rr_low``, ``rr_high`` (interval), ``t``, ``p``,
+        ``dispersion`` (Pearson χ² / residual df of the fitted model; 1 is Poisson), ``df``,
+        ``n_plans``, ``method``.
+
+    Examples
+    --------
+    >>> r = plan_trend([10, 12, 9, 20, 22, 19], [1000] * 6, [2021] * 3 + [2022] * 3)
+    >>> round(r["rate_ratio"], 3), r["p"] < 0.01
+    (1.968, True)
+    """
+    from scipy.stats import t as student_t
+
+    if method not in TREND_METHODS:
+        raise ValueError(f"method must be one of {TREND_METHODS}")
+    c = np.asarray(counts, dtype=float)
+    e = np.asarray(exposure, dtype=float)
+    y = np.asarray(years, dtype=float)
+    keep = e > 0
+    c, e, y = c[keep], e[keep], y[keep]
+    _check_plans_per_year(y, min_plans, "a plan-level trend")
+    b, se, df, phi = _quasipoisson_fit(c, e, y)
+    stat = b / se if np.isfinite(se) and se > 0 else 0.0
+    q = student_t.ppf(0.5 + confidence / 2, df)
+    if method == "quasipoisson":
+        p = float(2 * student_t.sf(abs(stat), df))
+    else:
+        rng = np.random.default_rng(random_state)
+        null = np.empty(n_permutations)
+        for i in range(n_permutations):
+            bp, sep, _ = _quasipoisson_slope(c, e, rng.permutation(y))
+            null[i] = bp / sep if np.isfinite(sep) and sep > 0 else 0.0
+        p = float((1 + (np.abs(null) >= abs(stat) - 1e-12).sum()) / (1 + n_permutations))
+    return {
+        "rate_ratio": float(np.exp(b)),
+        "rr_low": float(np.exp(b - q * se)) if np.isfinite(se) else 0.0,
+        "rr_high": float(np.exp(b + q * se)) if np.isfinite(se) else np.inf,
+        "t": float(stat),
+        "p": p,
+        "dispersion": phi,
+        "df": df,
+        "n_plans": int(len(c)),
+        "method": method,
+    }
+
+
+def year_rates(
+    counts: Sequence[float],
+    exposure: Sequence[float],
+    years: Sequence[float],
+    *,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """Rate per year with a quasi-Poisson interval, the plan as the unit.
+
+    The rate of year ``y`` is ``C_y / E_y`` (its plans' counts over their exposure), the
+    maximum-likelihood estimate of a Poisson model with one rate per year. The interval is a
+    Wald interval on the log scale with the quasi-Poisson variance ``φ / C_y``, where
+    ``φ = max(1, Pearson χ² / (n_plans − n_years))`` is the dispersion between plans of
+    the same year (floored at 1, the Poisson variance, so that three plans that happen to
+    agree do not give a falsely narrow interval), and Student's t with ``n_plans − n_years``
+    degrees of freedom. A year with no occurrence gets ``[0, φ · 3.689 / E_y]`` (the exact
+    Poisson upper bound of a zero count, scaled by the dispersion).
+
+    Returns
+    -------
+    DataFrame
+        ``year, count, total, n_plans, rate, ci_low, ci_high, dispersion`` (rates per unit of
+        exposure).
+
+    Examples
+    --------
+    >>> t = year_rates([5, 7, 6, 10, 14, 12], [1000] * 6, [2021] * 3 + [2022] * 3)
+    >>> t[["year", "count", "rate"]].values.tolist()
+    [[2021.0, 18.0, 0.006], [2022.0, 36.0, 0.012]]
+    """
+    from scipy.stats import t as student_t
+
+    df = pd.DataFrame({"c": np.asarray(counts, float), "e": np.asarray(exposure, float), "y": years})
+    df = df[df.e > 0]
+    g = df.groupby("y").agg(count=("c", "sum"), total=("e", "sum"), n_plans=("c", "size"))
+    rate = g["count"] / g["total"]
+    mu = df.e * df.y.map(rate)
+    resid_df = len(df) - len(g)
+    x2 = float(((df.c - mu) ** 2 / mu.where(mu > 0, 1)).sum())
+    phi = max(1.0, x2 / resid_df) if resid_df > 0 else np.nan
+    q = student_t.ppf(0.5 + confidence / 2, resid_df) if resid_df > 0 else np.nan
+    with np.errstate(divide="ignore", invalid="ignore"):
+        half = q * np.sqrt(phi / g["count"])
+        lo = np.where(g["count"] > 0, rate * np.exp(-half), 0.0)
+        hi = np.where(g["count"] > 0, rate * np.exp(half), phi * 3.689 / g["total"])
+    out = g.reset_index().rename(columns={"y": "year"})
+    out["rate"] = rate.to_numpy()
+    out["ci_low"], out["ci_high"] = lo, hi
+    out["dispersion"] = phi
+    return out[["year", "count", "total", "n_plans", "rate", "ci_low", "ci_high", "dispersion"]]
+
+
+@dataclass
+class Trends:
+    """Result of :func:`rates_by_year`.
+
+    Attributes
+    ----------
+    years : DataFrame
+        One row per (value, year): ``value, year, count, total, n_plans, rate, ci_low, ci_high``
+        (rates per ``per`` units; quasi-Poisson interval, :func:`year_rates`).
+    plans : DataFrame
+        One row per (value, plan): ``value, doc_id, year, count, total, rate``.
+    tests : DataFrame
+        One row per value: ``value, rate_ratio, rr_low, rr_high, t, p, p_adj, dispersion, df,
+        n_plans, method`` (:func:`plan_trend`; ``p_adj`` Benjamini–Hochberg over the values).
+    """
+
+    years: pd.DataFrame
+    plans: pd.DataFrame
+    tests: pd.DataFrame
+    per: int = 10_000
+
+
+def plan_counts(
+    table: pd.DataFrame, corpus, column: str, values: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """Count of each value of ``column`` per plan, with the plan's exposure (its rows) and year.
+
+    Returns
+    -------
+    DataFrame
+        ``value, doc_id, year, count, total``; plans without a year are left out (the
+        number is in ``attrs["no_year"]``).
+    """
+    years = corpus.documents.set_index("doc_id").year
+    t = table[["doc_id", column]].copy()
+    t["year"] = pd.to_numeric(t.doc_id.map(years), errors="coerce")
+    no_year = int(t[t.year.isna()].doc_id.nunique())
+    t = t[t.year.notna()]
+    totals = t.groupby("doc_id").agg(year=("year", "first"), total=(column, "size"))
+    values = list(values) if values is not None else sorted(t[column].dropna().unique())
+    counts = t[t[column].isin(values)].groupby([column, "doc_id"]).size()
+    rows = [
+        {
+            "value": v,
+            "doc_id": d,
+            "year": int(r.year),
+            "count": int(counts.get((v, d), 0)),
+            "total": int(r.total),
+        }
+        for v in values
+        for d, r in totals.iterrows()
+    ]
+    out = pd.DataFrame(rows, columns=["value", "doc_id", "year", "count", "total"])
+    out.attrs["no_year"] = no_year
+    return out
+
+
+def rates_by_year(
+    table: pd.DataFrame,
+    corpus,
+    column: str,
+    values: Sequence[str] | None = None,
+    *,
+    per: int = 10_000,
+    confidence: float = 0.95,
+    method: str = "quasipoisson",
+    min_plans: int = 3,
+    random_state: int = 0,
+) -> Trends:
+    """Rate of each value of ``column`` (a term, a theme) per year and per plan, with a plan-level trend.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Rows with ``doc_id`` and ``column``: the tokens table (``column="token"``) for term
+        rates, or item theme assignments (``column="theme"``) for theme shares.
+    corpus : Corpus
+        For each plan's ``year``.
+    values : sequence, optional
+        Values to report (default all).
+    per : int, default 10000
+        Rates are per this many rows (10,000 tokens; use 1 for shares of items).
+    method : {"quasipoisson", "permutation"}
+        The plan-level trend test (:func:`plan_trend`).
+    min_plans : int, default 3
+        Fewer plans than this in any year (or fewer than two years) raise
+        :class:`~analysis.errors.InsufficientDataError`: a year's rate from one or two plans
+        says more about those plans than about the year.
+
+    Returns
+    -------
+    Trends
+        ``years`` (rate per year with its interval), ``plans`` (rate per plan, the unit of
+        the test) and ``tests`` (rate ratio per year with its interval and p).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from types import SimpleNamespace
+    >>> docs = pd.DataFrame({"doc_id": list("abcdef"), "year": [2021] * 3 + [2022] * 3})
+    >>> n_x = [1, 2, 1, 3, 3, 4]  # occurrences of "x" in 10 tokens of each plan
+    >>> tokens = pd.DataFrame({"doc_id": [d for d in "abcdef" for _ in range(10)],
+    ...                        "token": [w for n in n_x for w in ["x"] * n + ["y"] * (10 - n)]})
+    >>> tr = rates_by_year(tokens, SimpleNamespace(documents=docs), "token", ["x"], per=1)
+    >>> tr.years[["year", "count", "total", "n_plans"]].to_dict("list")
+    {'year': [2021, 2022], 'count': [4, 10], 'total': [30, 30], 'n_plans': [3, 3]}
+    >>> round(tr.tests.rate_ratio.item(), 2)
+    2.5
+    """
+    pc = plan_counts(table, corpus, column, values)
+    _check_plans_per_year(pc.drop_duplicates("doc_id").year.to_numpy(), min_plans, "a trend over years")
+    years_rows, tests = [], []
+    for v, g in pc.groupby("value", sort=False):
+        yr = year_rates(g["count"], g.total, g.year, confidence=confidence).assign(value=v)
+        years_rows.append(yr)
+        r = plan_trend(g["count"], g.total, g.year, method=method, min_plans=min_plans, confidence=confidence,
+                       random_state=random_state)  # fmt: skip
+        tests.append({"value": v, **r})
+    years = pd.concat(years_rows, ignore_index=True)
+    for col in ("rate", "ci_low", "ci_high"):
+        years[col] = years[col] * per
+    years["year"] = years.year.astype(int)
+    years["count"] = years["count"].astype(int)
+    years["total"] = years.total.astype(int)
+    years = years[["value", "year", "count", "total", "n_plans", "rate", "ci_low", "ci_high", "dispersion"]]
+    tests = pd.DataFrame(tests)
+    tests.insert(list(tests.columns).index("p") + 1, "p_adj", adjust_p(tests.p.to_numpy(), "bh"))
+    plans = pc.assign(rate=pc["count"] / pc.total * per)
+    return Trends(years, plans, tests, per)

@@ -379,9 +379,9 @@ def keyness(
     >>> from analysis import load_corpus
     >>> k = keyness(load_corpus(), by="region", target="重庆")
     >>> k.loc[0, ["term", "direction"]].tolist()
-    ['团干部', 'target']
-    >>> k.attrs["n_tests"], int(k.significant.sum())  # testable terms (Tarone), significant after BH
-    (80, 6)
+    ['青创', 'target']
+    >>> k.attrs["n_tests"], k.attrs["min_testable_count"], int(k.significant.sum())  # Tarone, then BH
+    (223, 7, 0)
     """
     if target is None:
         raise ValueError("give a target group, e.g. keyness(corpus, by='region', target='重庆')")
@@ -405,7 +405,11 @@ def _min_testable(df: pd.DataFrame) -> int | None:
     t = df[df.testable]
     if t.empty:
         return None
-    col = ("count_target", "count_reference") if t.test.iloc[0] == "exact_binomial" else ("items_target", "items_reference")
+    col = (
+        ("count_target", "count_reference")
+        if t.test.iloc[0] == "exact_binomial"
+        else ("items_target", "items_reference")
+    )
     return int((t[col[0]] + t[col[1]]).min())
 
 
@@ -439,7 +443,7 @@ def keyness_all(
     >>> from analysis import load_corpus
     >>> ka = keyness_all(load_corpus())
     >>> ka.groupby("region").significant.sum().to_dict()
-    {'北京': 5, '四川': 8, '固原': 0, '绵阳': 0, '重庆': 1}
+    {'北京': 1, '四川': 0, '固原': 0, '绵阳': 0, '重庆': 0}
     """
     tok, values = _check(corpus, by, exclude, unit)
     targets = sorted(values, key=str) if targets is None else list(targets)

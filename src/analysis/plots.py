@@ -222,8 +222,9 @@ def plot_keyness(key: pd.DataFrame, *, n: int = 15, alpha: float = 0.05, title: 
     has_items = {"items_target", "n_items_target"} <= set(d.columns)
     ticks = [
         f"{t}  {a}:{b}" + (f" · {it}项" if has_items else "")
-        for t, a, b, it in zip(d.term, d.count_target, d.count_reference,
-                               d.items_target if has_items else [0] * len(d))  # fmt: skip
+        for t, a, b, it in zip(
+            d.term, d.count_target, d.count_reference, d.items_target if has_items else [0] * len(d)
+        )  # fmt: skip
     ]
     ax.set_yticks(y, ticks, fontsize=8)
     ax.set_ylim(-0.8, max(len(d), 1) - 0.2)

@@ -201,7 +201,7 @@ def risk_ratio_wald(x1, x2, n1, n2, confidence: float = 0.95):
     --------
     >>> lo, hi, p, _ = risk_ratio_wald([10], [10], [20], [40])  # RR 2, SE sqrt(.05 + .075)
     >>> round(float(lo[0]), 3), round(float(hi[0]), 3), round(float(p[0]), 4)
-    (-0.0, 2.0, 0.0502)
+    (0.0, 2.0, 0.0499)
     """
     from scipy.stats import norm
 

@@ -345,7 +345,12 @@ def _tick_colors(ax_ticks, matrix: pd.DataFrame) -> None:
 
 
 def plot_similarity_heatmap(
-    matrix: pd.DataFrame, *, title: str | None = None, annotate: bool | None = None
+    matrix: pd.DataFrame,
+    *,
+    title: str | None = None,
+    annotate: bool | None = None,
+    intervals: pd.DataFrame | None = None,
+    alpha: float = 0.05,
 ) -> Figure:
     """Heatmap of a square similarity matrix from :func:`analysis.similarity.similarity_matrix`.
 
@@ -353,12 +358,19 @@ def plot_similarity_heatmap(
     colour bar says so), so that differences between pairs show even when all values lie
     close together; the diagonal (always 1) is left blank. The title names the level
     (plans, sections, items) and the measure.
+
+    With ``intervals`` (:func:`analysis.similarity.similarity_intervals`, matched on
+    ``matrix.attrs["doc_ids"]``), each cell shows the value and its interval, and a pair
+    whose similarity does not differ from the shuffled-item baseline (``p_perm >= alpha``)
+    is greyed out and marked "≈": the data cannot tell it from a random mix of items.
     """
     _needs(matrix, "the similarity heatmap", 2, "unit")
     setup()
     n = len(matrix)
     annotate = n <= 12 if annotate is None else annotate
     size = min(7.2, 1.6 + 0.6 * n) if n <= 12 else 7.2
+    if intervals is not None:
+        size = min(8.0, size + 1.0)
     fig, ax = plt.subplots(figsize=(size + 1.4, size))
     diag = np.eye(n, dtype=bool)
     off = matrix.values[~diag]
@@ -385,31 +397,107 @@ def plot_similarity_heatmap(
     else:
         _tick_colors(ax.get_xticklabels(), matrix)
         _tick_colors(ax.get_yticklabels(), matrix)
-    if annotate:
+    note = ""
+    if intervals is not None:
+        ids = matrix.attrs.get("doc_ids") or [str(x) for x in matrix.index]
+        pos = {d: k for k, d in enumerate(ids)}
+        cell: dict[tuple[int, int], tuple] = {}
+        for r in intervals.itertuples():
+            if r.doc_a in pos and r.doc_b in pos:
+                i, j = pos[r.doc_a], pos[r.doc_b]
+                cell[(i, j)] = cell[(j, i)] = (r.low, r.high, r.p_perm)
+        same = np.zeros((n, n), dtype=bool)
+        for (i, j), (_, _, p) in cell.items():
+            same[i, j] = p >= alpha
+        if same.any():
+            ax.imshow(np.where(same, 1.0, np.nan), cmap=plt.matplotlib.colors.ListedColormap(["#ffffff"]),
+                      alpha=0.55, vmin=0, vmax=1)  # fmt: skip
+        if annotate:
+            mid = lo + 0.6 * (hi - lo)
+            for (i, j), (a, b, p) in cell.items():
+                v = matrix.values[i, j]
+                mark = "≈ " if p >= alpha else ""
+                ax.text(j, i, f"{mark}{v:.2f}\n{a:.2f}–{b:.2f}", ha="center", va="center", fontsize=6.5,
+                        color="white" if v > mid and p < alpha else "black")  # fmt: skip
+        conf = intervals.attrs.get("confidence", 0.95)
+        method = {"jackknife": "按条目刀切法", "bootstrap": "按条目自助法"}.get(
+            intervals.attrs.get("interval", ""), ""
+        )
+        note = (
+            f"\n格内：相似度与 {conf:.0%} 区间（{method}）；≈ 与打乱条目的基线无显著差别"
+            f"（置换 p ≥ {alpha:g}，{intervals.attrs.get('n_perm', '')} 次置换）"
+        )
+        if annotate:
+            pass
+    elif annotate:
         mid = lo + 0.6 * (hi - lo)
         _annotate(ax, matrix.values, lambda i, j, v: f"{v:.2f}" if i != j else "—", dark=mid)
     fig.colorbar(im, ax=ax, shrink=0.8, label=f"相似度（色标：非对角线最小 {lo:.2f} 至最大 {hi:.2f}）")
     m = matrix.attrs.get("measure", "")
     level = _LEVEL_TITLE.get(matrix.attrs.get("level", "document"), "相似度")
     ax.set_title(title or f"{level}（{_MEASURE_NAME.get(m, m)}）")
+    if note:
+        ax.set_xlabel(note.strip(), fontsize=8)
     return fig
 
 
-def plot_dendrogram(matrix: pd.DataFrame, *, method: str = "average", title: str | None = None) -> Figure:
-    """Hierarchical clustering (scipy linkage on 1 − similarity) of the rows of a similarity matrix."""
-    from scipy.cluster.hierarchy import dendrogram, linkage
+#: Below this many plans a clustering tree says little; :func:`plot_dendrogram` refuses.
+MIN_DENDROGRAM_PLANS = 10
+
+
+def plot_dendrogram(
+    matrix: pd.DataFrame,
+    *,
+    method: str = "average",
+    title: str | None = None,
+    replicates: np.ndarray | None = None,
+    min_units: int = MIN_DENDROGRAM_PLANS,
+) -> Figure:
+    """Hierarchical clustering (scipy linkage on 1 − similarity) with bootstrap support.
+
+    Each merge is labelled with its support: the share of bootstrap replicates
+    (``replicates``, e.g. ``similarity_intervals(...).attrs["boot"]``) whose tree contains
+    the same cluster (Felsenstein 1985; :func:`analysis.similarity.cluster_support`). Below
+    ``min_units`` plans (default 10) a tree of a handful of plans invites a reading the data
+    cannot carry, so the function raises :class:`analysis.errors.InsufficientDataError`.
+    """
+    from scipy.cluster.hierarchy import dendrogram
+
+    from .similarity import cluster_support
+
+    level_unit = {"document": "plan", "section": "section", "item": "item"}.get(
+        matrix.attrs.get("level", "document"), "unit"
+    )
+    _needs(matrix, "the dendrogram", min_units, level_unit)
+    setup()
+    boot = replicates if replicates is not None else np.empty((0, len(matrix), len(matrix)))
+    sup = cluster_support(matrix, boot, method=method)
+    from scipy.cluster.hierarchy import linkage
     from scipy.spatial.distance import squareform
 
-    _needs(matrix, "the dendrogram", 2, "unit")
-    setup()
     dist = 1 - matrix.values
     np.fill_diagonal(dist, 0)
-    z = linkage(squareform(dist, checks=False), method=method)
+    z = linkage(squareform((dist + dist.T) / 2, checks=False), method=method)
     n = len(matrix)
-    fig, ax = plt.subplots(figsize=(7.2, max(2.6, 0.3 * n + 1)))
-    dendrogram(z, labels=[str(x) for x in matrix.index], orientation="left", ax=ax, color_threshold=0,
-               above_threshold_color="#566573")  # fmt: skip
-    ax.set_xlabel("距离（1 − 相似度）")
+    fig, ax = plt.subplots(figsize=(7.2, max(2.6, 0.3 * n + 1.4)))
+    dn = dendrogram(z, labels=[str(x) for x in matrix.index], orientation="left", ax=ax, color_threshold=0,
+                    above_threshold_color="#566573")  # fmt: skip
+    # leaf k sits at 5 + 10·(its place in dn["leaves"]); a merge sits midway between its children
+    ypos = {leaf: 5 + 10 * k for k, leaf in enumerate(dn["leaves"])}
+    for row, (a, b, h, _) in enumerate(z):
+        ypos[n + row] = (ypos[int(a)] + ypos[int(b)]) / 2
+        if replicates is not None and len(boot):
+            s = float(sup.support.iloc[row])
+            ax.text(h, ypos[n + row], f"{s:.0%}", fontsize=7, ha="right", va="bottom",
+                    color="#1b4f72" if s >= 0.7 else "#a04000")  # fmt: skip
+    ax.set_xlabel(
+        "距离（1 − 相似度）"
+        + (
+            f"；节点数字：{len(boot)} 次按条目自助重抽样中重现该簇的比例（Felsenstein 1985）"
+            if len(boot)
+            else "；未计算自助支持度"
+        )
+    )
     _tick_colors(ax.get_yticklabels(), matrix)
     m = matrix.attrs.get("measure", "")
     level = {"document": "计划", "section": "各部分", "item": "条目"}.get(

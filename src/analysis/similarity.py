@@ -599,60 +599,23 @@ class PlanIdentity(NamedTuple):
     resolved: bool
 
 
-def plan_identity(
-    corpus,
-    measure: str = "tfidf_cosine",
-    *,
-    n_splits: int = 100,
-    random_state: int = 0,
-    mask=None,
-) -> PlanIdentity:
-    """Split-half diagnostic: does the corpus tell plans apart at all?
+def _split_half(P: _Parts, ok: list[int], doc_of: np.ndarray, rng, n_splits: int, measure: str):
+    """Within-plan and between-plan similarity of random halves, one row per split."""
+    from scipy import sparse
 
-    Each plan's parts (items, see :func:`parts`) are split at random into two halves, and
-    every half compared with every other half. If similarity measures what is particular
-    to a plan, a half is closer to its own other half than to the halves of other plans.
-    Repeated over ``n_splits`` random splits.
-
-    Returns
-    -------
-    PlanIdentity
-        ``table``: one row per plan, ``doc_id, n_parts, within`` (mean similarity of its two
-        halves), ``between`` (mean similarity of its halves to other plans' halves),
-        ``difference`` with ``difference_low, difference_high`` (2.5 and 97.5 percentiles
-        over splits) and ``nearest_share`` (share of halves whose nearest half is their own
-        other half; ``chance`` = 1 / (number of other halves)); ``verdict``: one sentence;
-        ``resolved``: True when the corpus-wide difference stays above 0 in 95% of splits.
-
-    Examples
-    --------
-    >>> from analysis import load_corpus
-    >>> pi = plan_identity(load_corpus(), n_splits=20)
-    >>> list(pi.table.columns[:4])
-    ['doc_id', 'n_parts', 'within', 'between']
-    """
-    p = parts(corpus, mask=mask)
-    doc_ids = [d for d in corpus.documents.doc_id if d in set(p.doc_id)]
-    P = _Parts(p, doc_ids) if doc_ids else None
-    ok = [i for i in range(len(doc_ids)) if len(P.parts_of[i]) >= 4] if P else []
-    require(len(ok), 2, "the plan-identity diagnostic", "plan with four or more items")
-    rng = np.random.default_rng(random_state)
     k = len(ok)
     within = np.zeros((n_splits, k))
     between = np.zeros((n_splits, k))
     nearest = np.zeros((n_splits, k))
+    members = [np.flatnonzero(doc_of == i) for i in ok]
     for r in range(n_splits):
         owner = np.full(P.n_parts, -1)
-        for h, i in enumerate(ok):
-            ix = rng.permutation(P.parts_of[i])
+        for h, ix in enumerate(members):
+            ix = rng.permutation(ix)
             owner[ix[: len(ix) // 2]] = 2 * h
             owner[ix[len(ix) // 2 :]] = 2 * h + 1
-        used = owner >= 0
-        from scipy import sparse
-
-        W = sparse.csr_matrix(
-            (np.ones(used.sum()), (owner[used], np.flatnonzero(used))), shape=(2 * k, P.n_parts)
-        )
+        used = np.flatnonzero(owner >= 0)
+        W = sparse.csr_matrix((np.ones(len(used)), (owner[used], used)), shape=(2 * k, P.n_parts))
         D = (W @ P.X).tocsr()
         D.eliminate_zeros()
         s = _sim_from_counts(D, measure)
@@ -663,29 +626,83 @@ def plan_identity(
             others = [x for x in range(2 * k) if x not in (a, b)]
             between[r, h] = s[np.ix_([a, b], others)].mean()
             nearest[r, h] = ((s[a].argmax() == b) + (s[b].argmax() == a)) / 2
-    diff = within - between
+    return within, between, nearest
+
+
+def plan_identity(
+    corpus,
+    measure: str = "tfidf_cosine",
+    *,
+    n_splits: int = 50,
+    n_perm: int = 100,
+    random_state: int = 0,
+    mask=None,
+) -> PlanIdentity:
+    """Split-half diagnostic: does the corpus tell plans apart at all?
+
+    Each plan's parts (items, see :func:`parts`) are split at random into two halves, and
+    every half compared with every other half. If similarity measures what is particular
+    to a plan, a half is closer to its own other half than to the halves of other plans.
+    The mean difference over ``n_splits`` random splits is compared with the same
+    diagnostic on ``n_perm`` corpora whose items were shuffled between plans (each plan
+    keeping its number of items): even plans drawn from one pool of items differ by
+    chance, so a positive difference alone proves nothing.
+
+    Returns
+    -------
+    PlanIdentity
+        ``table``: one row per plan, ``doc_id, n_parts, within`` (mean similarity of its two
+        halves), ``between`` (mean similarity of its halves to other plans' halves),
+        ``difference`` and ``nearest_share`` (share of halves whose nearest half is their
+        own other half; ``chance`` = 1 / (number of other halves)); ``verdict``: one
+        sentence; ``resolved``: True when the corpus-wide difference exceeds the shuffled
+        corpora's at the 5% level (``p`` in ``table.attrs``).
+
+    Examples
+    --------
+    >>> from analysis import load_corpus
+    >>> pi = plan_identity(load_corpus(), n_splits=20, n_perm=20)
+    >>> list(pi.table.columns[:4])
+    ['doc_id', 'n_parts', 'within', 'between']
+    """
+    p = parts(corpus, mask=mask)
+    doc_ids = [d for d in corpus.documents.doc_id if d in set(p.doc_id)]
+    P = _Parts(p, doc_ids) if doc_ids else None
+    ok = [i for i in range(len(doc_ids)) if len(P.parts_of[i]) >= 4] if P else []
+    require(len(ok), 2, "the plan-identity diagnostic", "plan with four or more items")
+    rng = np.random.default_rng(random_state)
+    k = len(ok)
+    within, between, nearest = _split_half(P, ok, P.doc_of, rng, n_splits, measure)
+    observed = float((within - between).mean())
+    in_ok = np.isin(P.doc_of, ok)
+    null = np.empty(n_perm)
+    for r in range(n_perm):
+        doc_of = P.doc_of.copy()
+        doc_of[in_ok] = rng.permutation(doc_of[in_ok])
+        w, b, _ = _split_half(P, ok, doc_of, rng, max(5, n_splits // 5), measure)
+        null[r] = (w - b).mean()
+    p_value = (1 + int((null >= observed - 1e-12).sum())) / (n_perm + 1)
     table = pd.DataFrame({
         "doc_id": [doc_ids[i] for i in ok], "n_parts": [len(P.parts_of[i]) for i in ok],
-        "within": within.mean(axis=0), "between": between.mean(axis=0), "difference": diff.mean(axis=0),
-        "difference_low": np.quantile(diff, 0.025, axis=0), "difference_high": np.quantile(diff, 0.975, axis=0),
+        "within": within.mean(axis=0), "between": between.mean(axis=0),
+        "difference": (within - between).mean(axis=0),
         "nearest_share": nearest.mean(axis=0), "chance": 1 / (2 * k - 1),
     })  # fmt: skip
-    overall = diff.mean(axis=1)
-    lo, hi = np.quantile(overall, [0.025, 0.975])
-    resolved = bool(lo > 0)
+    resolved = bool(p_value < 0.05)
     w, b = within.mean(), between.mean()
+    lo, hi = np.quantile(null, [0.025, 0.975])
+    facts = (
+        f"its other half ({w:.3f}) than to halves of other plans ({b:.3f}; difference {w - b:+.3f}, "
+        f"against {lo:+.3f} to {hi:+.3f} when items are shuffled between plans, p = {p_value:.3f})"
+    )
     if resolved:
-        verdict = (
-            f"The corpus resolves plans: a random half of a plan is closer to its other half ({w:.3f}) than to "
-            f"halves of other plans ({b:.3f}; difference {w - b:+.3f}, 95% of {n_splits} splits {lo:+.3f} to {hi:+.3f})"
-        )
+        verdict = f"The corpus resolves plans: a random half of a plan is closer to {facts}"
     else:
         verdict = (
-            f"The corpus does not resolve plans: a random half of a plan is no closer to its other half ({w:.3f}) "
-            f"than to halves of other plans ({b:.3f}; difference {w - b:+.3f}, 95% of {n_splits} splits {lo:+.3f} to {hi:+.3f}), "
+            f"The corpus does not resolve plans: a random half of a plan is no closer to {facts}, "
             "so differences between pairs of plans are at the level of noise"
         )
-    table.attrs.update(measure=measure, n_splits=n_splits, mask=_masks(mask))
+    table.attrs.update(measure=measure, n_splits=n_splits, n_perm=n_perm, p=p_value, mask=_masks(mask))
     return PlanIdentity(table, verdict, resolved)
 
 

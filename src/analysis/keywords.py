@@ -383,9 +383,9 @@ def keyness(
     >>> k.attrs["n_tests"], k.attrs["min_testable_count"], int(k.significant.sum())  # Tarone, then BH
     (223, 7, 0)
     """
+    tok, values = _check(corpus, by, exclude, unit)
     if target is None:
         raise ValueError("give a target group, e.g. keyness(corpus, by='region', target='重庆')")
-    tok, values = _check(corpus, by, exclude, unit)
     targets = _as_list(target)
     missing = [t for t in targets if t not in values]
     if missing:

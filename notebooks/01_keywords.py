@@ -31,6 +31,10 @@ TARGET = None                  # keyness target: a value of GROUP, e.g. 重庆 (
 REFERENCE = None               # reference group(s) (None: all other groups)
 CORRECTION = "bh"              # multiple-testing correction: "bh", "bonferroni" or "none"
 EXCLUDE = ("punct", "numeric", "stop", "filler", "placeholder", "single_char")
+KEY_EXCLUDE = EXCLUDE + ("place",)  # keyness also leaves out place names, before testing
+KEY_UNIT = "token"             # keyness counts "token" (exact binomial) or "item" (share of items using the term)
+KEY_N = 15                     # terms per side in the keyness figure
+MAX_KEY_FIGURES = 12           # figures of the all-groups keyness (one per group, at most this many)
 TOP_N = 12
 KWIC_TERM = "青马工程"
 DISPERSION_TERMS = ["乡村振兴", "志愿服务", "青马工程", "从严治团", "少先队"]
@@ -42,7 +46,7 @@ from analysis.errors import skip_if_insufficient
 from analysis.figures import note_omitted, region_labels, save
 from analysis.collocations import collocations
 from analysis.entities import cited_documents, programmes, shared, targets
-from analysis.keywords import dispersion_positions, frequency, keyness
+from analysis.keywords import dispersion_positions, frequency, keyness, keyness_all
 from analysis.kwic import kwic
 from analysis.plots import plot_dispersion, plot_keyness, plot_shared_matrix, plot_top_terms
 
@@ -82,21 +86,50 @@ with skip_if_insufficient("the top-terms figure"):
 
 # %% [markdown]
 # ## Keyness
-# Log-likelihood G² (Dunning 1993), or Fisher's exact test where an expected count is below 5, Yates-corrected χ²
-# and log ratio (Hardie 2014). Every term is a test, so p-values are adjusted (Benjamini–Hochberg by default);
-# `significant` and the figure use the adjusted p. Counts and corpus sizes are in the table so every value can be checked by hand.
+# Effect size first: each term's **log ratio** (Hardie 2014; 1 = twice as frequent in the target) with its 95% interval,
+# the top terms on each side ranked by the end of the interval nearest zero (strong *and* reliable). Interval and
+# significance mark come from one statistic: with `KEY_UNIT = "token"` the exact conditional binomial test of the rate
+# ratio and its Clopper–Pearson interval; with `"item"` the share of numbered items using the term (Egbert & Biber 2019),
+# which a term repeated in one item cannot fool. Place names are left out before testing; terms whose count is too small
+# ever to be significant are screened out of the family (Tarone), and the rest are corrected together (Benjamini–Hochberg
+# by default). Tokens of one plan are not independent (Kilgarriff 2005), so read `items_target` and `docs_reference`
+# (how widely a term is used) next to the counts. G² is kept in the table for comparison with other tools.
 
 # %%
 with skip_if_insufficient("keyness"):
-    key = keyness(corpus, by=GROUP, target=TARGET, reference=REFERENCE, exclude=EXCLUDE, correction=CORRECTION)
-    print(f"{int(key.significant.sum())} of {len(key)} terms significant after {CORRECTION} correction")
-    display(key.head(15))
-    fig = plot_keyness(key, labels=LAB)
+    key = keyness(corpus, by=GROUP, target=TARGET, reference=REFERENCE, exclude=KEY_EXCLUDE, unit=KEY_UNIT,
+                  correction=CORRECTION)
+    print(f"{int(key.significant.sum())} of {key.attrs['n_tests']} testable terms significant after {CORRECTION} correction "
+          f"({key.attrs['n_terms']} terms; a term needs {key.attrs['min_testable_count']} occurrences to be testable)")
+    display(key[["term", "count_target", "count_reference", "log_ratio", "log_ratio_low", "log_ratio_high",
+                 "items_target", "n_items_target", "docs_reference", "n_docs_reference", "p_test", "p_adj",
+                 "significant"]].head(20).round(3))
+    fig = plot_keyness(key, n=KEY_N, labels=LAB)
     save(fig, f"01_keyness_{TARGET}", FIGURES_DIR,
-         caption=f"Keywords of {LAB.text(TARGET)} against {REFERENCE or 'the other plans'}: G² (Fisher where expected < 5), "
-                 f"only terms significant after {CORRECTION} correction (adjusted p < 0.05); place names hidden.",
+         caption=f"Keywords of {LAB.text(TARGET)} against {REFERENCE or 'the other plans'}: log ratio with 95% interval "
+                 f"({KEY_UNIT} level), top {KEY_N} per side ranked by the interval's end nearest zero; filled dots significant after "
+                 f"{CORRECTION} correction, crosses screened out (too rare to be significant); place names left out.",
          source="01_keywords.ipynb", data="tokens")
     display(fig)
+
+# %% [markdown]
+# ### Every plan against the rest, one family of tests
+# Reporting all groups at once tests every (group, term) pair, so the screening and the correction run over all of them
+# together (`keyness_all`), not group by group.
+
+# %%
+with skip_if_insufficient("keyness of every group"):
+    key_all = keyness_all(corpus, by=GROUP, exclude=KEY_EXCLUDE, unit=KEY_UNIT, correction=CORRECTION)
+    print(f"{int(key_all.significant.sum())} significant of {key_all.attrs['n_tests']} testable (group, term) pairs")
+    display(key_all.groupby(GROUP).agg(terms=("term", "size"), testable=("testable", "sum"),
+                                       significant=("significant", "sum")))
+    for g in key_all[GROUP].unique()[:MAX_KEY_FIGURES]:
+        fig = plot_keyness(key_all[key_all[GROUP] == g], n=KEY_N, labels=LAB)
+        save(fig, f"01_keyness_all_{g}", FIGURES_DIR,
+             caption=f"Keywords of {LAB.text(g)} against the other plans, corrected in one family with every other group "
+                     f"({key_all.attrs['n_tests']} tests); log ratio with 95% interval, filled dots significant.",
+             source="01_keywords.ipynb", data="tokens")
+        display(fig)
 
 # %% [markdown]
 # ## Keyword in context
@@ -158,4 +191,4 @@ kwic_box(corpus, value=KWIC_TERM)
 
 # %%
 if len(groups) >= 2:
-    display(keyness_picker(corpus, by=GROUP, exclude=EXCLUDE))
+    display(keyness_picker(corpus, by=GROUP, exclude=KEY_EXCLUDE))

@@ -287,5 +287,3 @@ def test_plan_order_precision(seeds):
     o = plan_order(seeds).set_index("doc_id")
     assert o.at["chongqing_2023", "precision"] == "day"
     assert o.at["mianyang_2023", "precision"] == "year" and o.at["mianyang_2023", "date"] == "2023"
-
-

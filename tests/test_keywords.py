@@ -169,7 +169,7 @@ def test_keyness_matches_scipy(corpus):
     # totals are the target and reference sizes after exclusions
     from analysis.keywords import kept_tokens
 
-    kept = kept_tokens(corpus, by="region")
+    kept = kept_tokens(corpus, k.attrs["exclude"], by="region")
     assert k.total_target.iloc[0] == (kept.region == "重庆").sum()
     assert k.total_reference.iloc[0] == (kept.region != "重庆").sum()
 
@@ -178,7 +178,7 @@ def test_keyness_named_reference_and_errors(corpus):
     k = keyness(corpus, by="region", target="绵阳", reference="四川")
     from analysis.keywords import kept_tokens
 
-    kept = kept_tokens(corpus, by="region")
+    kept = kept_tokens(corpus, k.attrs["exclude"], by="region")
     assert k.total_reference.iloc[0] == (kept.region == "四川").sum()
     with pytest.raises(ValueError, match="not found"):
         keyness(corpus, by="region", target="上海")

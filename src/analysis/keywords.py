@@ -15,7 +15,16 @@ import numpy as np
 import pandas as pd
 
 from .errors import InsufficientDataError, require
-from .stats import adjust_p, chi2_yates, fisher_p, g2, log_ratio, min_expected, p_value
+from .stats import (
+    adjust_p,
+    chi2_yates,
+    g2,
+    log_ratio,
+    p_value,
+    rate_ratio_exact,
+    risk_ratio_wald,
+    tarone_testable,
+)
 
 DEFAULT_EXCLUDE = ("punct", "numeric", "stop", "filler", "placeholder", "single_char")
 #: Token flags that ``exclude=`` may name; ``place`` marks names of administrative divisions.
@@ -157,20 +166,166 @@ def frequency(
     return out
 
 
+#: What keyness leaves out by default: :data:`DEFAULT_EXCLUDE` plus place names (重庆 is key
+#: in Chongqing's plan; no one needs a statistic to know it), removed *before* testing so they
+#: are not in the family of tests either.
+KEYNESS_EXCLUDE = (*DEFAULT_EXCLUDE, "place")
+UNITS = ("token", "item")
+
+
+def _as_list(value) -> list:
+    return [value] if isinstance(value, str | int) else list(value)
+
+
+def _keyness_table(corpus, tok: pd.DataFrame, by: str, targets: list, reference, min_count: int,
+                   unit: str, confidence: float) -> pd.DataFrame:  # fmt: skip
+    """Counts, effect sizes, intervals and uncorrected p-values of one target (no correction)."""
+    in_target = tok[by].isin(targets)
+    if reference is None:
+        in_ref = ~in_target
+    else:
+        in_ref = tok[by].isin(_as_list(reference)) & ~in_target
+    c, d = int(in_target.sum()), int(in_ref.sum())
+    if c == 0 or d == 0:
+        raise InsufficientDataError(
+            f"keyness needs tokens in both target and reference; after exclusions the "
+            f"{'target' if c == 0 else 'reference'} has none"
+        )
+    tt, rr = tok[in_target], tok[in_ref]
+    a = tt.token.value_counts()
+    b = rr.token.value_counts()
+    df = pd.concat([a.rename("count_target"), b.rename("count_reference")], axis=1).fillna(0).astype(int)
+    df.index.name = "term"
+    # dispersion: items of the target using the term, reference plans using it
+    t_items, r_items = tt[tt.item_no.notna()], rr[rr.item_no.notna()]
+    n_items_t = int(t_items[["doc_id", "item_no"]].drop_duplicates().shape[0])
+    n_items_r = int(r_items[["doc_id", "item_no"]].drop_duplicates().shape[0])
+    df["items_target"] = t_items.drop_duplicates(["token", "doc_id", "item_no"]).token.value_counts()
+    df["items_reference"] = r_items.drop_duplicates(["token", "doc_id", "item_no"]).token.value_counts()
+    df["docs_target"] = tt.drop_duplicates(["token", "doc_id"]).token.value_counts()
+    df["docs_reference"] = rr.drop_duplicates(["token", "doc_id"]).token.value_counts()
+    for col in ("items_target", "items_reference", "docs_target", "docs_reference"):
+        df[col] = df[col].fillna(0).astype(int)
+    df = df.reset_index()
+    df = df[df.count_target + df.count_reference >= min_count].copy()
+    df["total_target"], df["total_reference"] = c, d
+    df["n_items_target"], df["n_items_reference"] = n_items_t, n_items_r
+    df["n_docs_reference"] = int(rr.doc_id.nunique())
+    A, B = df.count_target.to_numpy(), df.count_reference.to_numpy()
+    df["per_10k_target"] = A / c * 10_000
+    df["per_10k_reference"] = B / d * 10_000
+    df["g2"] = g2(A, B, c, d)
+    df["chi2"] = chi2_yates(A, B, c, d)
+    df["p"] = p_value(df["g2"])
+    if unit == "token":
+        df["log_ratio"] = log_ratio(A, B, c, d)
+        lo, hi, p_test, p_min = rate_ratio_exact(A, B, c, d, confidence)
+        df["test"] = "exact_binomial"
+        df["direction"] = np.where(A / c >= B / d, "target", "reference")
+    else:
+        if n_items_t == 0 or n_items_r == 0:
+            raise InsufficientDataError(
+                "item-level keyness needs numbered items in both target and reference; the "
+                f"{'target' if n_items_t == 0 else 'reference'} has none"
+            )
+        X1, X2 = df.items_target.to_numpy(), df.items_reference.to_numpy()
+        df["log_ratio"] = log_ratio(X1, X2, n_items_t, n_items_r)
+        lo, hi, p_test, p_min = risk_ratio_wald(X1, X2, n_items_t, n_items_r, confidence)
+        df["test"] = "wald_items"
+        df["direction"] = np.where(X1 / n_items_t >= X2 / n_items_r, "target", "reference")
+    df["log_ratio_low"], df["log_ratio_high"] = lo, hi
+    df["p_test"], df["p_min"] = p_test, p_min
+    return df
+
+
+def _correct(df: pd.DataFrame, correction: str, alpha: float, min_effect: float) -> pd.DataFrame:
+    """Tarone's screening, then one multiple-testing family over every row of ``df``."""
+    if correction == "none":
+        testable = np.ones(len(df), dtype=bool)
+    else:
+        testable = tarone_testable(df.p_min.to_numpy(), alpha)
+    df["testable"] = testable
+    p_adj = np.full(len(df), np.nan)
+    p_adj[testable] = adjust_p(df.p_test.to_numpy()[testable], correction)
+    df["p_adj"] = p_adj
+    df["significant"] = (df.p_adj < alpha) & (df.log_ratio.abs() >= min_effect)
+    # the end of the interval nearest zero: how large the effect is at least
+    df["log_ratio_bound"] = np.where(df.direction == "target", df.log_ratio_low, df.log_ratio_high)
+    return df
+
+
+def _sorted(df: pd.DataFrame, sort: str, keys: list[str]) -> pd.DataFrame:
+    if sort not in ("bound", "g2", "log_ratio"):
+        raise ValueError("sort must be 'bound', 'g2' or 'log_ratio'")
+    col = {"bound": "log_ratio_bound", "g2": "g2", "log_ratio": "log_ratio"}[sort]
+    # within a direction, larger is more key: the target side by its value, the reference side
+    # by its negative (the most negative log ratio first)
+    key = df[col] if sort == "g2" else np.where(df.direction == "target", df[col], -df[col])
+    df = df.assign(_key=key).sort_values(
+        [*keys, "direction", "_key", "term"], ascending=[True] * len(keys) + [False, False, True]
+    )
+    return df.drop(columns="_key").reset_index(drop=True)
+
+
+_COLUMNS = ["term", "count_target", "count_reference", "total_target", "total_reference",
+            "per_10k_target", "per_10k_reference", "g2", "chi2", "p", "log_ratio", "log_ratio_low",
+            "log_ratio_high", "log_ratio_bound", "direction", "items_target", "n_items_target",
+            "items_reference", "n_items_reference", "docs_target", "docs_reference", "n_docs_reference",
+            "test", "p_test", "p_min", "testable", "p_adj", "significant"]  # fmt: skip
+
+
+def _check(corpus, by, exclude, unit):
+    if unit not in UNITS:
+        raise ValueError(f"unit must be one of {UNITS}")
+    tok = kept_tokens(corpus, exclude, by)
+    values = set(tok[by].dropna().unique())
+    require(len(values), 2, f"keyness by {by}", "group")
+    return tok, values
+
+
 def keyness(
     corpus,
     by: str = "region",
     target: str | Sequence[str] | None = None,
     reference: str | Sequence[str] | None = None,
     *,
-    exclude: Sequence[str] = DEFAULT_EXCLUDE,
+    exclude: Sequence[str] = KEYNESS_EXCLUDE,
     min_count: int = 2,
-    sort: str = "g2",
+    unit: str = "token",
+    sort: str = "bound",
     correction: str = "bh",
     alpha: float = 0.05,
     min_effect: float = 0.0,
+    confidence: float = 0.95,
 ) -> pd.DataFrame:
-    """Keywords of a target group against a reference (quanteda's textstat_keyness).
+    """Keywords of a target group against a reference, with effect sizes and their intervals.
+
+    The effect size is Hardie's (2014) log ratio, the binary log of the ratio of relative
+    frequencies (1 = twice as frequent in the target). Its interval and the test behind the
+    ``significant`` mark come from one statistic family, so a mark and an interval never
+    disagree:
+
+    * ``unit="token"`` (default): given a term's ``n = a + b`` occurrences, the target's
+      count is binomial with ``π = c / (c + d)`` if the rate ratio is 1 (two Poisson
+      counts, conditioned on their sum). The interval is the exact Clopper–Pearson interval
+      of ``a / n`` turned into a rate ratio, ``p/(1 − p) · d/c``; the test is the matching
+      equal-tailed exact binomial test, so ``p_test < 1 − confidence`` exactly when the
+      interval excludes 0.
+    * ``unit="item"`` (dispersion-aware, Egbert & Biber 2019): the unit is the numbered item,
+      not the token, so a term repeated four times in one item counts once. The effect is the
+      log ratio of the *proportions of items* using the term; interval and test are the
+      Wald interval and z test of the log relative risk (Katz et al. 1978), 0.5 added to an
+      empty count.
+
+    Tokens of one text are not independent (Kilgarriff 2005; Lijffijt et al. 2016): the token
+    test treats a term used 4 times in one item as 4 pieces of evidence, so prefer
+    ``unit="item"`` when the question is what a plan attends to, and read ``items_target``
+    and ``docs_reference`` (how widely a term is used) next to the counts.
+
+    Every term is a test. Terms whose smallest attainable p-value (``p_min``, from their
+    total count alone) cannot reach significance are screened out first (Tarone 1990;
+    Gilbert 2005 for the false discovery rate): ``testable`` is False, ``p_adj`` missing. The
+    rest form one family adjusted by ``correction``.
 
     Parameters
     ----------
@@ -178,94 +333,135 @@ def keyness(
     by : str, default "region"
         Column of ``corpus.documents`` that defines the groups.
     target : str or list of str
-        Group value(s) of the target corpus.
+        Group value(s) of the target corpus (a list is pooled into one target; for one
+        family over several separate targets use :func:`keyness_all`).
     reference : str or list of str, optional
         Group value(s) of the reference; default every other group.
-    exclude : sequence of str
-        Token flags left out of both corpora (and so of the totals).
+    exclude : sequence of str, default :data:`KEYNESS_EXCLUDE`
+        Token flags left out of both corpora (and so of the totals and of the tests); the
+        default includes ``"place"`` (names of administrative divisions).
     min_count : int, default 2
-        Minimum occurrences in target and reference together.
-    sort : {"g2", "log_ratio"}
+        Minimum occurrences in target and reference together (rows below are not reported).
+    unit : {"token", "item"}
+        What is counted for the effect size, interval and test (see above).
+    sort : {"bound", "g2", "log_ratio"}
+        Order within each direction: ``"bound"`` (default) by ``log_ratio_bound``, the end
+        of the interval nearest zero, so a term ranks high only when it is both strongly and
+        reliably key; or by G², or by the point log ratio.
     correction : {"bh", "bonferroni", "none"}, default "bh"
-        Adjustment of the p-values for testing every term at once: Benjamini–Hochberg false
-        discovery rate (default), Bonferroni, or none.
+        Adjustment over the testable terms: Benjamini–Hochberg false discovery rate
+        (default), Bonferroni, or none (no screening either).
     alpha : float, default 0.05
         Level for ``significant``, applied to the adjusted p-value.
     min_effect : float, default 0
         Minimum absolute log ratio for ``significant`` (1 = twice as frequent).
+    confidence : float, default 0.95
+        Level of the interval.
 
     Returns
     -------
     DataFrame
         One row per term: ``term, count_target, count_reference, total_target,
-        total_reference, per_10k_target, per_10k_reference, g2`` (Dunning's log-likelihood,
-        the 2×2 table ``[[a, b], [c - a, d - b]]``), ``chi2`` (Yates-corrected), ``p``
-        (of G², χ² with 1 df), ``log_ratio`` (Hardie; zero counts as 0.5), ``direction``
-        (``"target"`` if relatively more frequent in the target, else ``"reference"``),
-        ``test`` (``"G2"``, or ``"fisher"`` where an expected count is below 5, whose exact
-        two-sided p is then used), ``p_test`` (the p of that test), ``p_adj`` (adjusted by
-        ``correction`` over all terms tested) and ``significant`` (``p_adj < alpha`` and
-        ``|log_ratio| >= min_effect``). The correction is recorded in ``DataFrame.attrs``.
-        Sorted by direction then ``sort`` descending.
+        total_reference, per_10k_target, per_10k_reference``; ``g2`` (Dunning's
+        log-likelihood of ``[[a, b], [c - a, d - b]]``), ``chi2`` (Yates) and ``p`` (of G²),
+        kept for comparison with other tools; ``log_ratio`` (zero counts as 0.5),
+        ``log_ratio_low``, ``log_ratio_high`` (the interval; ±inf where a count is 0 and the
+        data cannot bound it), ``log_ratio_bound`` (the end nearest zero), ``direction``;
+        dispersion: ``items_target`` / ``n_items_target`` (numbered items of the target using
+        the term / all), ``items_reference`` / ``n_items_reference``, ``docs_target``,
+        ``docs_reference`` / ``n_docs_reference`` (reference plans using it / all); ``test``,
+        ``p_test``, ``p_min``, ``testable``, ``p_adj`` and ``significant`` (``p_adj < alpha``
+        and ``|log_ratio| >= min_effect``). Settings and ``n_tests`` (the family size) are in
+        ``DataFrame.attrs``.
 
     Examples
     --------
     >>> from analysis import load_corpus
     >>> k = keyness(load_corpus(), by="region", target="重庆")
     >>> k.loc[0, ["term", "direction"]].tolist()
-    ['重庆', 'target']
-    >>> int(k.significant.sum())  # of 990 terms tested, after Benjamini–Hochberg
-    2
+    ['青创', 'target']
+    >>> k.attrs["n_tests"], k.attrs["min_testable_count"], int(k.significant.sum())  # Tarone, then BH
+    (223, 7, 0)
     """
-    tok = kept_tokens(corpus, exclude, by)
-    values = set(tok[by].dropna().unique())
-    require(len(values), 2, f"keyness by {by}", "group")
+    tok, values = _check(corpus, by, exclude, unit)
     if target is None:
         raise ValueError("give a target group, e.g. keyness(corpus, by='region', target='重庆')")
-    targets = [target] if isinstance(target, str | int) else list(target)
+    targets = _as_list(target)
     missing = [t for t in targets if t not in values]
     if missing:
         raise ValueError(
             f"target {missing} not found in column {by!r}; values are {sorted(map(str, values))}"
         )
-    in_target = tok[by].isin(targets)
-    if reference is None:
-        in_ref = ~in_target
-    else:
-        refs = [reference] if isinstance(reference, str | int) else list(reference)
-        in_ref = tok[by].isin(refs) & ~in_target
-    a = tok[in_target].token.value_counts()
-    b = tok[in_ref].token.value_counts()
-    df = pd.concat([a.rename("count_target"), b.rename("count_reference")], axis=1).fillna(0).astype(int)
-    df.index.name = "term"
-    df = df.reset_index()
-    c, d = int(in_target.sum()), int(in_ref.sum())
-    if c == 0 or d == 0:
-        raise InsufficientDataError(
-            f"keyness needs tokens in both target and reference; after exclusions the "
-            f"{'target' if c == 0 else 'reference'} has none"
-        )
-    df = df[df.count_target + df.count_reference >= min_count].copy()
-    df["total_target"], df["total_reference"] = c, d
-    A, B = df.count_target.to_numpy(), df.count_reference.to_numpy()
-    df["per_10k_target"] = A / c * 10_000
-    df["per_10k_reference"] = B / d * 10_000
-    df["g2"] = g2(A, B, c, d)
-    df["chi2"] = chi2_yates(A, B, c, d)
-    df["p"] = p_value(df["g2"])
-    df["log_ratio"] = log_ratio(A, B, c, d)
-    df["direction"] = np.where(A / c >= B / d, "target", "reference")
-    small = min_expected(A, B, c, d) < 5
-    df["test"] = np.where(small, "fisher", "G2")
-    p_test = df["p"].to_numpy().copy()
-    if small.any():
-        p_test[small] = fisher_p(A[small], B[small], c, d)
-    df["p_test"] = p_test
-    df["p_adj"] = adjust_p(p_test, correction)
-    df["significant"] = (df.p_adj < alpha) & (df.log_ratio.abs() >= min_effect)
-    df = df.sort_values(["direction", sort, "term"], ascending=[False, False, True], ignore_index=True)
+    df = _keyness_table(corpus, tok, by, targets, reference, min_count, unit, confidence)
+    df = _sorted(_correct(df, correction, alpha, min_effect), sort, [])[_COLUMNS]
     df.attrs.update(exclude=tuple(exclude), target=targets, reference=reference or "rest", by=by,
-                    correction=correction, alpha=alpha, min_effect=min_effect, n_tests=len(df))  # fmt: skip
+                    correction=correction, alpha=alpha, min_effect=min_effect, unit=unit,
+                    confidence=confidence, n_tests=int(df.testable.sum()), n_terms=len(df),
+                    min_testable_count=_min_testable(df))  # fmt: skip
+    return df
+
+
+def _min_testable(df: pd.DataFrame) -> int | None:
+    t = df[df.testable]
+    if t.empty:
+        return None
+    col = (
+        ("count_target", "count_reference")
+        if t.test.iloc[0] == "exact_binomial"
+        else ("items_target", "items_reference")
+    )
+    return int((t[col[0]] + t[col[1]]).min())
+
+
+def keyness_all(
+    corpus,
+    by: str = "region",
+    targets: Sequence | None = None,
+    *,
+    exclude: Sequence[str] = KEYNESS_EXCLUDE,
+    min_count: int = 2,
+    unit: str = "token",
+    sort: str = "bound",
+    correction: str = "bh",
+    alpha: float = 0.05,
+    min_effect: float = 0.0,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """Keyness of every group against the rest, corrected as ONE family across all targets.
+
+    Reporting several targets at once tests every (target, term) pair, so the screening
+    (Tarone) and the correction run over all of them together, not target by target.
+    Parameters as in :func:`keyness`.
+
+    Returns
+    -------
+    DataFrame
+        The columns of :func:`keyness` after a first column named ``by`` (the target).
+
+    Examples
+    --------
+    >>> from analysis import load_corpus
+    >>> ka = keyness_all(load_corpus())
+    >>> ka.groupby("region").significant.sum().to_dict()
+    {'北京': 1, '四川': 0, '固原': 0, '绵阳': 0, '重庆': 0}
+    """
+    tok, values = _check(corpus, by, exclude, unit)
+    targets = sorted(values, key=str) if targets is None else list(targets)
+    missing = [t for t in targets if t not in values]
+    if missing:
+        raise ValueError(
+            f"target {missing} not found in column {by!r}; values are {sorted(map(str, values))}"
+        )
+    frames = [
+        _keyness_table(corpus, tok, by, [t], None, min_count, unit, confidence).assign(**{by: t})
+        for t in targets
+    ]
+    df = _correct(pd.concat(frames, ignore_index=True), correction, alpha, min_effect)
+    df = _sorted(df, sort, [by])[[by, *_COLUMNS]]
+    df.attrs.update(exclude=tuple(exclude), targets=targets, reference="rest", by=by,
+                    correction=correction, alpha=alpha, min_effect=min_effect, unit=unit,
+                    confidence=confidence, n_tests=int(df.testable.sum()), n_terms=len(df),
+                    min_testable_count=_min_testable(df))  # fmt: skip
     return df
 
 

@@ -151,44 +151,104 @@ def plot_top_terms(freq: pd.DataFrame, by: str = "region", *, n: int = 12, ncols
     return fig
 
 
+_CORRECTION_NAME = {"bh": "Benjamini–Hochberg 校正", "bonferroni": "Bonferroni 校正", "none": "未校正"}
+
+
 def plot_keyness(key: pd.DataFrame, *, n: int = 15, alpha: float = 0.05, title: str | None = None,
                  exclude_places: bool = True, labels: dict | None = None) -> Figure:  # fmt: skip
-    """Diverging bars of keywords: target-side (right) and reference-side (left), by G².
+    """Keywords as effect sizes with intervals: the top ``n`` terms on each side.
 
-    Only terms that survive the multiple-testing correction are shown (``significant`` from
-    :func:`analysis.keywords.keyness`; tables without it fall back to ``p < alpha``); bar
-    length is signed G², the label shows log ratio, and the axis label names the correction.
-    Names of administrative divisions (:func:`analysis.places.place_names`) are left out
-    unless ``exclude_places=False``, and the label says how many.
+    Each row is a term: the point is its log ratio (Hardie 2014), the line its interval
+    (``log_ratio_low`` … ``log_ratio_high``; an arrow where the data leave it open), both
+    from :func:`analysis.keywords.keyness`. Terms are ranked within each side by
+    ``log_ratio_bound`` (the end of the interval nearest zero), so a term ranks high only
+    when it is both strongly and reliably key. The mark comes from the same statistic as
+    the interval (the table's ``test``): a filled dot where the term is significant after
+    the correction, an open dot where it is not, a cross where it was screened out because
+    its count is too small ever to be significant (Tarone). The label after each term gives
+    its counts (target:reference) and the number of target items using it, so a term
+    repeated in one item shows as such. Names of administrative divisions are left out
+    unless ``exclude_places=False`` (``keyness`` leaves them out before testing by default).
     """
     setup()
     lab = as_labels(labels)
-    sig = key[key.significant] if "significant" in key else key[key.p < alpha]
+    shown = key
     n_places = 0
     if exclude_places:  # 重庆 is key in Chongqing's plan; no one needs a statistic to know it
         from .places import place_names
 
-        places = sig.term.isin(place_names())
+        places = shown.term.isin(place_names())
         n_places = int(places.sum())
-        sig = sig[~places]
-    pos = sig[sig.direction == "target"].nlargest(n, "g2")
-    neg = sig[sig.direction == "reference"].nlargest(n, "g2")
-    d = pd.concat([pos.assign(v=pos.g2), neg.assign(v=-neg.g2)]).sort_values("v")
-    targets = key.attrs.get("target", ["目标"])
+        shown = shown[~places]
+    if "log_ratio_bound" in shown:
+        bound = shown.log_ratio_bound
+    else:  # a table without intervals: rank by the point estimate
+        bound = shown.log_ratio
+    shown = shown.assign(_b=np.where(shown.direction == "target", bound, -bound))
+    pos = shown[shown.direction == "target"].sort_values(["_b", "term"], ascending=[False, True]).head(n)
+    neg = shown[shown.direction == "reference"].sort_values(["_b", "term"], ascending=[False, True]).head(n)
+    d = pd.concat([neg.iloc[::-1], pos.iloc[::-1]], ignore_index=True)  # reference at the bottom
+    targets = key.attrs.get("target") or key.attrs.get("targets") or ["目标"]
+    by = key.attrs.get("by")
+    if by in key.columns and key[by].nunique() == 1:
+        targets = [key[by].iloc[0]]
     target = "、".join(lab.text(t) for t in targets)
-    color = lab.color(targets[0]) if len(targets) == 1 and "target" in key.attrs else "#2e86c1"
-    fig, ax = plt.subplots(figsize=(7.2, 0.24 * max(len(d), 4) + 1.2))
-    ax.barh(range(len(d)), d.v, color=[color if v > 0 else "#95a5a6" for v in d.v])
-    ax.set_yticks(range(len(d)), [f"{t}  ({lr:+.1f})" for t, lr in zip(d.term, d.log_ratio)], fontsize=8)
+    color = lab.color(targets[0]) if len(targets) == 1 else "#2e86c1"
+    fig, ax = plt.subplots(figsize=(7.2, 0.26 * max(len(d), 4) + 1.9))
+    y = np.arange(len(d))
+    lr = d.log_ratio.to_numpy(dtype=float)
+    lo = d.get("log_ratio_low", d.log_ratio).to_numpy(dtype=float)
+    hi = d.get("log_ratio_high", d.log_ratio).to_numpy(dtype=float)
+    finite = np.concatenate([lr, lo[np.isfinite(lo)], hi[np.isfinite(hi)]])
+    span = (float(np.nanmin(finite)) - 0.5, float(np.nanmax(finite)) + 0.5) if len(finite) else (-1.0, 1.0)
+    left, right = min(span[0], -1.0), max(span[1], 1.0)
+    sig = d.significant.to_numpy(dtype=bool) if "significant" in d else d.p.to_numpy() < alpha
+    testable = d.testable.to_numpy(dtype=bool) if "testable" in d else np.ones(len(d), dtype=bool)
+    colors = [color if t == "target" else "#7f8c8d" for t in d.direction]
+    for k in range(len(d)):
+        a, b = max(lo[k], left), min(hi[k], right)
+        ax.plot([a, b], [y[k], y[k]], color=colors[k], lw=1.4, solid_capstyle="butt")
+        if not np.isfinite(lo[k]):
+            ax.plot(left, y[k], marker="<", color=colors[k], ms=4)
+        if not np.isfinite(hi[k]):
+            ax.plot(right, y[k], marker=">", color=colors[k], ms=4)
+        if sig[k]:
+            ax.plot(lr[k], y[k], "o", color=colors[k], ms=6, zorder=3)
+        elif testable[k]:
+            ax.plot(lr[k], y[k], "o", mfc="white", mec=colors[k], ms=6, zorder=3)
+        else:
+            ax.plot(lr[k], y[k], "x", color=colors[k], ms=5, zorder=3)
+    ax.set_xlim(left - 0.1, right + 0.1)
+    has_items = {"items_target", "n_items_target"} <= set(d.columns)
+    ticks = [
+        f"{t}  {a}:{b}" + (f" · {it}项" if has_items else "")
+        for t, a, b, it in zip(
+            d.term, d.count_target, d.count_reference, d.items_target if has_items else [0] * len(d)
+        )  # fmt: skip
+    ]
+    ax.set_yticks(y, ticks, fontsize=8)
+    ax.set_ylim(-0.8, max(len(d), 1) - 0.2)
     ax.axvline(0, color="black", lw=0.6)
-    corr = {"bh": "Benjamini–Hochberg 校正", "bonferroni": "Bonferroni 校正", "none": "未校正"}.get(
-        key.attrs.get("correction", "none"), "未校正"
-    )
+    if len(neg) and len(pos):
+        ax.axhline(len(neg) - 0.5, color="#bdc3c7", lw=0.6, ls="--")
+    corr = _CORRECTION_NAME.get(key.attrs.get("correction", "none"), "未校正")
     a = key.attrs.get("alpha", alpha)
+    conf = key.attrs.get("confidence", 0.95)
+    unit = key.attrs.get("unit", "token")
+    stat = (
+        "精确条件二项区间（Clopper–Pearson）与同一二项检验"
+        if unit == "token"
+        else "按条目计：使用该词的条目比例之比，Wald 区间与同一 z 检验"
+    )
+    mtc = key.attrs.get("min_testable_count")
     ax.set_xlabel(
-        f"G²（右：目标更常用；左：参照更常用）；括号内为 log ratio\n"
-        f"仅显示 {corr}后 p < {a:g} 的词（共检验 {key.attrs.get('n_tests', len(key))} 个词）"
-        + (f"；{n_places} 个地名未显示" if n_places else "")
+        f"log2 频率比（Hardie 2014）与 {conf:.0%} 区间：{stat}；右：目标更常用，左：参照更常用\n"
+        f"● {corr}后 p < {a:g}   ○ 不显著   × 计数太少、不可能显著（Tarone 筛除"
+        + (f"，检验的词计数至少 {mtc}" if mtc else "")
+        + f"）；检验 {key.attrs.get('n_tests', len(key))} 个词\n标签：词  目标:参照次数"
+        + (" · 目标中使用的条目数" if has_items else "")
+        + (f"；{n_places} 个地名未显示" if n_places else ""),
+        fontsize=8,
     )
     ref = key.attrs.get("reference", "rest")
     ref_label = (
@@ -198,7 +258,7 @@ def plot_keyness(key: pd.DataFrame, *, n: int = 15, alpha: float = 0.05, title: 
     )
     ax.set_title(title or f"关键词：{target} 对比 {ref_label}")
     if d.empty:
-        ax.text(0.5, 0.5, "校正后没有显著的词", ha="center", va="center", transform=ax.transAxes)
+        ax.text(0.5, 0.5, "没有可比较的词", ha="center", va="center", transform=ax.transAxes)
     return fig
 
 
@@ -285,7 +345,12 @@ def _tick_colors(ax_ticks, matrix: pd.DataFrame) -> None:
 
 
 def plot_similarity_heatmap(
-    matrix: pd.DataFrame, *, title: str | None = None, annotate: bool | None = None
+    matrix: pd.DataFrame,
+    *,
+    title: str | None = None,
+    annotate: bool | None = None,
+    intervals: pd.DataFrame | None = None,
+    alpha: float = 0.05,
 ) -> Figure:
     """Heatmap of a square similarity matrix from :func:`analysis.similarity.similarity_matrix`.
 
@@ -293,12 +358,19 @@ def plot_similarity_heatmap(
     colour bar says so), so that differences between pairs show even when all values lie
     close together; the diagonal (always 1) is left blank. The title names the level
     (plans, sections, items) and the measure.
+
+    With ``intervals`` (:func:`analysis.similarity.similarity_intervals`, matched on
+    ``matrix.attrs["doc_ids"]``), each cell shows the value and its interval, and a pair
+    whose similarity does not differ from the shuffled-item baseline (``p_perm >= alpha``)
+    is greyed out and marked "≈": the data cannot tell it from a random mix of items.
     """
     _needs(matrix, "the similarity heatmap", 2, "unit")
     setup()
     n = len(matrix)
     annotate = n <= 12 if annotate is None else annotate
     size = min(7.2, 1.6 + 0.6 * n) if n <= 12 else 7.2
+    if intervals is not None:
+        size = min(8.0, size + 1.0)
     fig, ax = plt.subplots(figsize=(size + 1.4, size))
     diag = np.eye(n, dtype=bool)
     off = matrix.values[~diag]
@@ -325,31 +397,107 @@ def plot_similarity_heatmap(
     else:
         _tick_colors(ax.get_xticklabels(), matrix)
         _tick_colors(ax.get_yticklabels(), matrix)
-    if annotate:
+    note = ""
+    if intervals is not None:
+        ids = matrix.attrs.get("doc_ids") or [str(x) for x in matrix.index]
+        pos = {d: k for k, d in enumerate(ids)}
+        cell: dict[tuple[int, int], tuple] = {}
+        for r in intervals.itertuples():
+            if r.doc_a in pos and r.doc_b in pos:
+                i, j = pos[r.doc_a], pos[r.doc_b]
+                cell[(i, j)] = cell[(j, i)] = (r.low, r.high, r.p_perm)
+        same = np.zeros((n, n), dtype=bool)
+        for (i, j), (_, _, p) in cell.items():
+            same[i, j] = p >= alpha
+        if same.any():
+            ax.imshow(np.where(same, 1.0, np.nan), cmap=plt.matplotlib.colors.ListedColormap(["#ffffff"]),
+                      alpha=0.55, vmin=0, vmax=1)  # fmt: skip
+        if annotate:
+            mid = lo + 0.6 * (hi - lo)
+            for (i, j), (a, b, p) in cell.items():
+                v = matrix.values[i, j]
+                mark = "≈ " if p >= alpha else ""
+                ax.text(j, i, f"{mark}{v:.2f}\n{a:.2f}–{b:.2f}", ha="center", va="center", fontsize=6.5,
+                        color="white" if v > mid and p < alpha else "black")  # fmt: skip
+        conf = intervals.attrs.get("confidence", 0.95)
+        method = {"jackknife": "按条目刀切法", "bootstrap": "按条目自助法"}.get(
+            intervals.attrs.get("interval", ""), ""
+        )
+        note = (
+            f"\n格内：相似度与 {conf:.0%} 区间（{method}）；≈ 与打乱条目的基线无显著差别"
+            f"（置换 p ≥ {alpha:g}，{intervals.attrs.get('n_perm', '')} 次置换）"
+        )
+        if annotate:
+            pass
+    elif annotate:
         mid = lo + 0.6 * (hi - lo)
         _annotate(ax, matrix.values, lambda i, j, v: f"{v:.2f}" if i != j else "—", dark=mid)
     fig.colorbar(im, ax=ax, shrink=0.8, label=f"相似度（色标：非对角线最小 {lo:.2f} 至最大 {hi:.2f}）")
     m = matrix.attrs.get("measure", "")
     level = _LEVEL_TITLE.get(matrix.attrs.get("level", "document"), "相似度")
     ax.set_title(title or f"{level}（{_MEASURE_NAME.get(m, m)}）")
+    if note:
+        ax.set_xlabel(note.strip(), fontsize=8)
     return fig
 
 
-def plot_dendrogram(matrix: pd.DataFrame, *, method: str = "average", title: str | None = None) -> Figure:
-    """Hierarchical clustering (scipy linkage on 1 − similarity) of the rows of a similarity matrix."""
-    from scipy.cluster.hierarchy import dendrogram, linkage
+#: Below this many plans a clustering tree says little; :func:`plot_dendrogram` refuses.
+MIN_DENDROGRAM_PLANS = 10
+
+
+def plot_dendrogram(
+    matrix: pd.DataFrame,
+    *,
+    method: str = "average",
+    title: str | None = None,
+    replicates: np.ndarray | None = None,
+    min_units: int = MIN_DENDROGRAM_PLANS,
+) -> Figure:
+    """Hierarchical clustering (scipy linkage on 1 − similarity) with bootstrap support.
+
+    Each merge is labelled with its support: the share of bootstrap replicates
+    (``replicates``, e.g. ``similarity_intervals(...).attrs["boot"]``) whose tree contains
+    the same cluster (Felsenstein 1985; :func:`analysis.similarity.cluster_support`). Below
+    ``min_units`` plans (default 10) a tree of a handful of plans invites a reading the data
+    cannot carry, so the function raises :class:`analysis.errors.InsufficientDataError`.
+    """
+    from scipy.cluster.hierarchy import dendrogram
+
+    from .similarity import cluster_support
+
+    level_unit = {"document": "plan", "section": "section", "item": "item"}.get(
+        matrix.attrs.get("level", "document"), "unit"
+    )
+    _needs(matrix, "the dendrogram", min_units, level_unit)
+    setup()
+    boot = replicates if replicates is not None else np.empty((0, len(matrix), len(matrix)))
+    sup = cluster_support(matrix, boot, method=method)
+    from scipy.cluster.hierarchy import linkage
     from scipy.spatial.distance import squareform
 
-    _needs(matrix, "the dendrogram", 2, "unit")
-    setup()
     dist = 1 - matrix.values
     np.fill_diagonal(dist, 0)
-    z = linkage(squareform(dist, checks=False), method=method)
+    z = linkage(squareform((dist + dist.T) / 2, checks=False), method=method)
     n = len(matrix)
-    fig, ax = plt.subplots(figsize=(7.2, max(2.6, 0.3 * n + 1)))
-    dendrogram(z, labels=[str(x) for x in matrix.index], orientation="left", ax=ax, color_threshold=0,
-               above_threshold_color="#566573")  # fmt: skip
-    ax.set_xlabel("距离（1 − 相似度）")
+    fig, ax = plt.subplots(figsize=(7.2, max(2.6, 0.3 * n + 1.4)))
+    dn = dendrogram(z, labels=[str(x) for x in matrix.index], orientation="left", ax=ax, color_threshold=0,
+                    above_threshold_color="#566573")  # fmt: skip
+    # leaf k sits at 5 + 10·(its place in dn["leaves"]); a merge sits midway between its children
+    ypos = {leaf: 5 + 10 * k for k, leaf in enumerate(dn["leaves"])}
+    for row, (a, b, h, _) in enumerate(z):
+        ypos[n + row] = (ypos[int(a)] + ypos[int(b)]) / 2
+        if replicates is not None and len(boot):
+            s = float(sup.support.iloc[row])
+            ax.text(h, ypos[n + row], f"{s:.0%}", fontsize=7, ha="right", va="bottom",
+                    color="#1b4f72" if s >= 0.7 else "#a04000")  # fmt: skip
+    ax.set_xlabel(
+        "距离（1 − 相似度）"
+        + (
+            f"；节点数字：{len(boot)} 次按条目自助重抽样中重现该簇的比例（Felsenstein 1985）"
+            if len(boot)
+            else "；未计算自助支持度"
+        )
+    )
     _tick_colors(ax.get_yticklabels(), matrix)
     m = matrix.attrs.get("measure", "")
     level = {"document": "计划", "section": "各部分", "item": "条目"}.get(

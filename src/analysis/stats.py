@@ -475,3 +475,125 @@ def rates_by_year(
     tests.insert(list(tests.columns).index("p") + 1, "p_adj", adjust_p(tests.p.to_numpy(), "bh"))
     plans = pc.assign(rate=pc["count"] / pc.total * per)
     return Trends(years, plans, tests, per)
+
+
+def rate_ratio_exact(a, b, c, d, confidence: float = 0.95):
+    """Exact conditional interval and test of the log2 ratio of two rates ``(a/c) / (b/d)``.
+
+    Conditioned on ``n = a + b``, ``a`` is binomial with ``π = c / (c + d)`` when the rates
+    are equal (two Poisson counts). The Clopper–Pearson interval ``[pL, pU]`` of ``a / n``
+    maps to the rate ratio ``p / (1 − p) · d / c``; the test is the equal-tailed exact
+    binomial test ``min(1, 2 · min(P(X ≤ a), P(X ≥ a)))``, which rejects at ``1 −
+    confidence`` exactly when the interval excludes a ratio of 1. The interval is open
+    (``-inf`` / ``inf``) on the side where a count is 0.
+
+    Returns
+    -------
+    low, high : ndarray
+        Interval of the log2 rate ratio.
+    p : ndarray
+        Two-sided p of the rate ratio being 1.
+    p_min : ndarray
+        Smallest p attainable with this ``n`` (all occurrences on one side), for Tarone's
+        screening: ``min(1, 2 · min(π, 1 − π)^n)``.
+
+    Examples
+    --------
+    >>> lo, hi, p, p_min = rate_ratio_exact([8], [2], [1000], [1000])
+    >>> round(float(p[0]), 4), round(float(p_min[0]), 4)  # 2·P(X ≥ 8 | n=10, π=½) = 2·56/1024
+    (0.1094, 0.002)
+    >>> bool(lo[0] < 0 < hi[0])
+    True
+    """
+    from scipy.stats import beta, binom
+
+    a = np.atleast_1d(np.asarray(a, dtype=float))
+    b = np.atleast_1d(np.asarray(b, dtype=float))
+    c = np.broadcast_to(np.asarray(c, dtype=float), a.shape)
+    d = np.broadcast_to(np.asarray(d, dtype=float), a.shape)
+    n = a + b
+    pi = c / (c + d)
+    tail = (1 - confidence) / 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p_lo = np.where(a > 0, beta.ppf(tail, a, n - a + 1), 0.0)
+        p_hi = np.where(b > 0, beta.ppf(1 - tail, a + 1, n - a), 1.0)
+        ratio = d / c
+        low = np.where(a > 0, np.log2(p_lo / (1 - p_lo) * ratio), -np.inf)
+        high = np.where(b > 0, np.log2(p_hi / (1 - p_hi) * ratio), np.inf)
+    p = np.minimum(1.0, 2 * np.minimum(binom.cdf(a, n, pi), binom.sf(a - 1, n, pi)))
+    p_min = np.minimum(1.0, 2 * np.minimum(pi, 1 - pi) ** n)
+    return low, high, p, p_min
+
+
+def risk_ratio_wald(x1, x2, n1, n2, confidence: float = 0.95):
+    """Wald interval and z test of the log2 ratio of two proportions ``(x1/n1) / (x2/n2)``.
+
+    Katz et al. (1978): ``SE(ln RR) = sqrt(1/x1 − 1/n1 + 1/x2 − 1/n2)``, with 0.5 in place
+    of an empty count (also in the point estimate). Interval and test are the same
+    statistic, so the test rejects at ``1 − confidence`` exactly when the interval excludes
+    0. Approximate: with a handful of units the interval is rough.
+
+    Returns
+    -------
+    low, high, p, p_min : ndarray
+        Interval of the log2 ratio, two-sided p, and the smallest p attainable with
+        ``x1 + x2`` units using the term (all of them on one side).
+
+    Examples
+    --------
+    >>> lo, hi, p, _ = risk_ratio_wald([10], [10], [20], [40])  # RR 2, SE sqrt(.05 + .075)
+    >>> round(float(lo[0]), 3), round(float(hi[0]), 3), round(float(p[0]), 4)
+    (0.0, 2.0, 0.0499)
+    """
+    from scipy.stats import norm
+
+    x1 = np.atleast_1d(np.asarray(x1, dtype=float))
+    x2 = np.atleast_1d(np.asarray(x2, dtype=float))
+    n1 = np.broadcast_to(np.asarray(n1, dtype=float), x1.shape)
+    n2 = np.broadcast_to(np.asarray(n2, dtype=float), x1.shape)
+    z = norm.ppf(0.5 + confidence / 2)
+
+    def stat(u, v):
+        u = np.where(u == 0, 0.5, u)
+        v = np.where(v == 0, 0.5, v)
+        lr = np.log((u / n1) / (v / n2))
+        se = np.sqrt(np.maximum(1 / u - 1 / n1 + 1 / v - 1 / n2, 0.0))
+        return lr, se
+
+    lr, se = stat(x1, x2)
+    low, high = (lr - z * se) / np.log(2), (lr + z * se) / np.log(2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = np.where(se > 0, 2 * norm.sf(np.abs(lr) / se), 1.0)
+    s = x1 + x2
+    e1 = np.minimum(s, n1)  # as many units as possible on the target side
+    e2 = np.minimum(s, n2)
+    p_min = np.ones_like(p)
+    for u, v in ((e1, s - e1), (s - e2, e2)):
+        ok = (v <= n2) & (u <= n1)
+        lr_e, se_e = stat(u, v)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            pe = np.where(se_e > 0, 2 * norm.sf(np.abs(lr_e) / se_e), 1.0)
+        p_min = np.where(ok, np.minimum(p_min, pe), p_min)
+    return low, high, p, p_min
+
+
+def tarone_testable(p_min, alpha: float = 0.05) -> np.ndarray:
+    """Tarone's (1990) screening: which tests can reach significance at all.
+
+    With discrete tests, a test whose smallest attainable p-value ``p_min`` is large can
+    never be significant, yet it counts in the family. Tarone's ``K`` is the smallest ``k``
+    with ``m(k) = #{p_min ≤ alpha / k} ≤ k``; only those ``m(K)`` tests are kept (Gilbert 2005
+    shows the same screening keeps Benjamini–Hochberg's false discovery rate).
+
+    Examples
+    --------
+    >>> tarone_testable([1e-6, 1e-4, 0.2, 0.6]).tolist()  # K = 2: α/2 = 0.025
+    [True, True, False, False]
+    """
+    p_min = np.asarray(p_min, dtype=float)
+    m = p_min.size
+    ordered = np.sort(p_min)
+    for k in range(1, m + 1):
+        if np.searchsorted(ordered, alpha / k, side="right") <= k:
+            return p_min <= alpha / k
+    return np.ones(m, dtype=bool)

@@ -45,7 +45,8 @@ def _write(folder, plans: dict[str, dict], rng: random.Random) -> None:
         title = f"{p['region']}2023年工作要点"
         (folder / f"{doc}.txt").write_text(_plan(title, p["passages"], rng), encoding="utf-8")
         rows.append({"file": f"{doc}.txt", "region": p["region"], "province": p["province"],
-                     "level": p["level"], "year": 2023, "issued_date": p["date"]})  # fmt: skip
+                     "level": p["level"], "year": 2023,
+                     "issued_date": p["date"] if len(p["date"]) > 4 else ""})  # fmt: skip
     pd.DataFrame(rows).to_csv(folder / "manifest.csv", index=False)
 
 

@@ -155,7 +155,8 @@ def dictionary_for(corpus) -> tuple[str, dict[str, list[str]]]:
     return name, shipped_dictionary(name)
 
 
-def _as_dictionary(dictionary) -> dict[str, list[str]]:
+def as_dictionary(dictionary) -> dict[str, list[str]]:
+    """A dictionary from a mapping, a file (:func:`read_dictionary`) or a shipped name (``"gov"``, ``"cyl"``)."""
     if isinstance(dictionary, (str, Path)):
         if str(dictionary) in SHIPPED:
             return shipped_dictionary(str(dictionary))
@@ -220,7 +221,7 @@ def plan_counts(
     ``total`` is the plan's non-whitespace characters in the counted text (``match="text"``)
     or its non-punctuation tokens (``match="tokens"``). See :func:`dictionary_rates`.
     """
-    dictionary = _as_dictionary(dictionary)
+    dictionary = as_dictionary(dictionary)
     rows = []
     if match == "text":
         texts = _texts(corpus, part)
@@ -411,7 +412,7 @@ def dictionary_rates(
     missing = [c for c in by if c not in docs.columns]
     if missing:
         raise KeyError(f"no column {missing[0]!r} in corpus.documents; choose from {list(docs.columns)}")
-    dictionary = _as_dictionary(dictionary)
+    dictionary = as_dictionary(dictionary)
     counts = plan_counts(corpus, dictionary, part=part, match=match)
     keys = docs[["doc_id", *[c for c in by if c != "doc_id"]]]
     counts = counts.merge(keys, on="doc_id", how="left")

@@ -85,10 +85,13 @@ if rates is not None and {"region", "year"} <= set(BY):
     save(fig, "06_panel_heatmap", FIGURES_DIR, caption="Dictionary categories per 10,000 characters (longest-first, non-overlapping substring counts) by region and year; grey: no plan. One colour scale per category.",
          source="06_attention_panel.ipynb", data="documents")
     display(fig)
-    fig = plot_attention_panel(rates, kind="lines", labels=LAB)
-    save(fig, "06_panel_lines", FIGURES_DIR, caption="The same rates as lines per region, with quasi-Poisson intervals over plans where a region and year hold two or more plans.",
-         source="06_attention_panel.ipynb", data="documents")
-    display(fig)
+    if rates.groupby("region", dropna=False).year.nunique().max() >= 2:
+        fig = plot_attention_panel(rates, kind="lines", labels=LAB)
+        save(fig, "06_panel_lines", FIGURES_DIR, caption="The same rates as lines per region, with quasi-Poisson intervals over plans where a region and year hold two or more plans.",
+             source="06_attention_panel.ipynb", data="documents")
+        display(fig)
+    else:
+        print("No region has plans of two or more years: the lines per region are left out (the heatmap shows every rate).")
 elif rates is not None:
     print(f"The panel figures need BY to hold region and year; BY = {BY}. The table above is the result.")
 

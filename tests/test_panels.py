@@ -29,8 +29,12 @@ from .conftest import PLAN
 def naive_count(text: str, terms) -> int:
     """Independent count: walk the text, at each position try the terms longest first, skip what matched."""
     ordered = sorted(set(terms), key=len, reverse=True)
+    first = {t[0] for t in ordered}
     i = n = 0
     while i < len(text):
+        if text[i] not in first:
+            i += 1
+            continue
         for t in ordered:
             if text.startswith(t, i):
                 n += 1
@@ -121,6 +125,21 @@ def test_token_counts_equal_tokens_of_the_table(seeds):
         for cat, terms in d.items():
             assert got.loc[(doc, cat), "count"] == sum(1 for x in t.token if x in terms)
             assert got.loc[(doc, cat), "total"] == len(t)
+
+
+def test_token_counts_in_a_part_are_the_tokens_inside_its_blocks(seeds):
+    d = {"思想": ["思想", "青年"], "团": ["团员", "少先队"]}
+    got = dictionary_rates(seeds, d, by=("doc_id",), match="tokens", part="item").set_index(
+        ["doc_id", "category"]
+    )
+    tok, b = seeds.tokens, seeds.blocks
+    for doc in seeds.documents.doc_id:
+        spans = [(r.start, r.end) for r in b[(b.doc_id == doc) & (b.kind == "item")].itertuples()]
+        inside = [x for x, s, p, i in zip(tok.token, tok.start, tok.punct, tok.doc_id)
+                  if i == doc and not p and any(a <= s < e for a, e in spans)]  # fmt: skip
+        assert got.loc[(doc, "思想"), "total"] == len(inside)
+        for cat, terms in d.items():
+            assert got.loc[(doc, cat), "count"] == sum(1 for x in inside if x in terms)
 
 
 def test_groups_pool_plans_and_one_plan_has_no_interval(seeds):

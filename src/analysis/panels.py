@@ -248,14 +248,26 @@ def plan_counts(
 
 
 def _tokens_in_part(corpus, tok: pd.DataFrame, part) -> pd.DataFrame:
+    """Tokens whose start lies in a block of the chosen part or kind."""
     parts = [part] if isinstance(part, str) else list(part)
     b = corpus.blocks
-    sel = b.kind.isin(parts) | (b.part.isin(parts) if "part" in b else False)
+    sel = b.kind.isin(parts)
+    if "part" in b:
+        sel |= b.part.isin(parts)
+    b = b[sel]
     keep = np.zeros(len(tok), dtype=bool)
+    pos = tok.groupby("doc_id", sort=False).indices if len(tok) else {}  # positions of each plan's tokens
     starts = tok.start.to_numpy()
-    docs = tok.doc_id.to_numpy()
-    for blk in b[sel].itertuples():
-        keep |= (docs == blk.doc_id) & (starts >= blk.start) & (starts < blk.end)
+    for doc, g in b.groupby("doc_id", sort=False):
+        idx = pos.get(doc)
+        if idx is None:
+            continue
+        bs, be = g.start.to_numpy(), g.end.to_numpy()
+        order = np.argsort(bs, kind="stable")
+        bs, be = bs[order], be[order]
+        s = starts[idx]
+        j = np.searchsorted(bs, s, side="right") - 1  # the last block starting at or before the token
+        keep[idx] = (j >= 0) & (s < be[np.clip(j, 0, None)])
     return tok[keep]
 
 
@@ -286,7 +298,7 @@ def quasi_poisson_interval(counts, totals, confidence: float = 0.95) -> tuple[fl
     >>> quasi_poisson_interval([5], [1000])[1]
     nan
     """
-    from scipy import stats
+    from scipy.special import stdtrit  # the t quantile (scipy.stats is slow to import)
 
     c = np.asarray(counts, dtype=float)
     t = np.asarray(totals, dtype=float)
@@ -300,10 +312,10 @@ def quasi_poisson_interval(counts, totals, confidence: float = 0.95) -> tuple[fl
         return r, float("nan"), float("nan")
     alpha = 1 - confidence
     if C == 0:
-        return 0.0, 0.0, float(stats.chi2.ppf(1 - alpha / 2, 2) / 2 / T)
+        return 0.0, 0.0, float(-np.log(alpha / 2) / T)  # exact Poisson upper bound for a zero count
     mu = t * r
     phi = max(1.0, float(((c - mu) ** 2 / mu).sum() / (n - 1)))
-    half = stats.t.ppf(1 - alpha / 2, n - 1) * np.sqrt(phi / C)
+    half = stdtrit(n - 1, 1 - alpha / 2) * np.sqrt(phi / C)
     return r, float(r * np.exp(-half)), float(r * np.exp(half))
 
 

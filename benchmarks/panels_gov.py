@@ -81,7 +81,6 @@ def main() -> None:
     mismatches = sum(
         int(r.count != naive_count(bodies[r.doc_id], d[r.category])) for r in per_plan.itertuples()
     )
-    by_region = dictionary_rates(corpus, d, by=("region",))
     args.out.mkdir(parents=True, exist_ok=True)
     files = export_panel(rates, args.out / "panel_gov")
     figs = args.out / "figures"
@@ -89,9 +88,11 @@ def main() -> None:
         save(plot_attention_panel(rates, cat), f"panel_heatmap_{cat}", figs, close=True)
         save(plot_attention_panel(rates, cat, kind="lines"), f"panel_lines_{cat}", figs, close=True)
     save(plot_attention_panel(rates), "panel_heatmap_all", figs, close=True)
-    save(
-        plot_attention_panel(by_region.assign(year="全部"), kind="lines"), "panel_lines_all", figs, close=True
+    by_year = dictionary_rates(corpus, d, by=("year",)).assign(
+        region=f"{corpus.documents.region.nunique()} 地区合计"
     )
+    save(plot_attention_panel(by_year, kind="lines"), "panel_lines_by_year", figs, close=True)
+    by_year.to_csv(args.out / "by_year.csv", index=False)
     t = time.perf_counter()
     tok = dictionary_rates(corpus, d, by=("doc_id",), match="tokens")
     t_tok = time.perf_counter() - t
@@ -112,7 +113,11 @@ def main() -> None:
         "```", share.to_frame("tokens / substrings").to_string(), "```", "",
         "Rate per 10,000 characters by category over all reports (quasi-Poisson 95% interval, reports as unit),",
         "and cells of the region × year panel (one report each: no interval):", "",
-        "```", by_all.to_string(), "```",
+        "```", by_all.to_string(), "```", "",
+        "Rate by year, all regions pooled (quasi-Poisson 95% interval over the reports of the year):", "",
+        "```", by_year.pivot(index="year", columns="category", values="rate").round(1).to_string(), "```",
+        "```", (by_year.ci_high - by_year.ci_low).groupby(by_year.category, sort=False).median().round(1)
+        .to_frame("median interval width").to_string(), "```",
     ]  # fmt: skip
     (args.out / "summary.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))

@@ -263,6 +263,20 @@ def test_panel_wide_by_hand():
     assert w.category.tolist() == ["生态", "生态", "创新"]
 
 
+def test_wide_and_export_keep_groups_with_a_missing_key(tmp_path):
+    r = pd.DataFrame({"region": ["甲", None, "乙"], "year": [2022, 2023, 2023], "category": "生态",
+                      "count": [1, 0, 3], "total": [10, 0, 30], "rate": [1.0, np.nan, 3.0], "ci_low": np.nan,
+                      "ci_high": np.nan, "n_docs": [1, 0, 1]})  # fmt: skip
+    r.attrs["by"] = ("region", "year")
+    w = panel_wide(r)
+    assert len(w) == 3 and w.region.isna().sum() == 1
+    export_panel(r, tmp_path / "p")
+    for form, n in (("long", 3), ("wide", 3)):
+        a, b = pd.read_csv(tmp_path / f"p_{form}.csv"), pd.read_parquet(tmp_path / f"p_{form}.parquet")
+        pd.testing.assert_frame_equal(a, b)
+        assert len(a) == n
+
+
 def test_export_round_trip(seeds, tmp_path):
     rates = dictionary_rates(seeds, "cyl", by=("region", "year"))
     files = export_panel(rates, tmp_path / "out" / "panel.csv")

@@ -490,15 +490,15 @@ def panel_wide(rates: pd.DataFrame, value: str = "rate", *, columns: str | None 
         columns = "year" if "year" in by else by[-1]
     index = ["category", *[c for c in by if c != columns]]
     keyed = rates.assign(_col=rates[columns].map(lambda v: f"{value}_{_year_name(v)}"))
-    wide = keyed.pivot_table(index=index, columns="_col", values=value, aggfunc="first", dropna=False,
-                             observed=True)  # fmt: skip
-    wide = wide.dropna(how="all")
+    # set_index + unstack keeps groups whose key is missing (pivot_table would drop them)
+    wide = keyed.set_index([*index, "_col"])[value].unstack("_col")
     ordered = sorted(wide.columns, key=lambda s: (s.endswith("_NA"), s))
     wide = wide[ordered].reset_index()
     wide.columns.name = None
     cats = list(dict.fromkeys(rates.category))
     wide["_o"] = wide.category.map({c: i for i, c in enumerate(cats)})
-    wide = wide.sort_values(["_o", *index[1:]], kind="stable").drop(columns="_o").reset_index(drop=True)
+    wide = wide.sort_values(["_o", *index[1:]], kind="stable", na_position="last")
+    wide = wide.drop(columns="_o").reset_index(drop=True)
     return wide
 
 

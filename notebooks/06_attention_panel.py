@@ -47,6 +47,7 @@ from analysis.panels import as_dictionary, dictionary_for, dictionary_rates, exp
 from analysis.plots import plot_attention_panel
 
 pd.set_option("display.max_colwidth", 80)
+BY_COLS = [c.strip() for c in BY.split(",")] if isinstance(BY, str) else list(BY)  # "-p BY region,year" works too
 corpus = load_corpus(RAW_DIR)
 LAB = region_labels(corpus, LABELS)  # display labels; analyses keep taking the keys
 if DICTIONARY is None:
@@ -75,12 +76,12 @@ with skip_if_insufficient("the per-plan counts"):
 # %%
 rates = None
 with skip_if_insufficient("the attention panel"):
-    rates = dictionary_rates(corpus, dictionary, by=list(BY), part=PART, match=MATCH)
+    rates = dictionary_rates(corpus, dictionary, by=BY_COLS, part=PART, match=MATCH)
     print(f"{len(rates)} rows; {int((rates.n_docs < 2).sum())} of them rest on a single plan and have no interval")
     display(rates.head(20).round(2))
 
 # %%
-if rates is not None and {"region", "year"} <= set(BY):
+if rates is not None and {"region", "year"} <= set(BY_COLS):
     fig = plot_attention_panel(rates, labels=LAB)
     save(fig, "06_panel_heatmap", FIGURES_DIR, caption="Dictionary categories per 10,000 characters (longest-first, non-overlapping substring counts) by region and year; grey: no plan. One colour scale per category.",
          source="06_attention_panel.ipynb", data="documents")
@@ -94,6 +95,23 @@ if rates is not None and {"region", "year"} <= set(BY):
         print("No region has plans of two or more years: the lines per region are left out (the heatmap shows every rate).")
 elif rates is not None:
     print(f"The panel figures need BY to hold region and year; BY = {BY}. The table above is the result.")
+
+# %% [markdown]
+# ## All regions pooled, by year
+# With one report per region and year (government work reports) no cell has an interval; pooled over the regions,
+# each year has one, from how much the year's plans differ.
+
+# %%
+by_year = None
+if per_plan is not None and corpus.documents.year.notna().any():
+    by_year = dictionary_rates(corpus, dictionary, by=("year",), part=PART, match=MATCH)
+    display(by_year.round(2))
+if by_year is not None and (by_year.n_docs >= 2).any():
+    pooled = by_year.assign(region=f"{corpus.documents.region.nunique()} 个地区合计")
+    fig = plot_attention_panel(pooled, kind="lines", title="各类词的出现率，所有地区合计（95% 区间，拟泊松，以计划为单位）")
+    save(fig, "06_panel_by_year", FIGURES_DIR, caption="Dictionary categories per 10,000 characters by year, all regions pooled, with quasi-Poisson 95% intervals over the plans of the year (none for a year with one plan).",
+         source="06_attention_panel.ipynb", data="documents")
+    display(fig)
 
 # %% [markdown]
 # ## Substrings or tokens?

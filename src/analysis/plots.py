@@ -860,8 +860,10 @@ def plot_attention_panel(rates: pd.DataFrame, category: str | None = None, *, ki
         r.columns) else None  # fmt: skip
     for ax, g in zip(axes.flat, regions):
         sub = r[r["_region"] == g]
-        for cat, colr in zip(cats, colors):
-            s = sub[sub.category == cat].assign(_x=lambda d: d["_year"].map(yr)).sort_values("_x")
+        for k, (cat, colr) in enumerate(zip(cats, colors)):
+            dodge = (k - (len(cats) - 1) / 2) * min(0.03, 0.25 / len(cats))  # intervals side by side
+            s = sub[sub.category == cat]
+            s = s.assign(_x=s["_year"].map(yr) + dodge).sort_values("_x")
             if len(cats) == 1:
                 lo, hi = (s.rate - s.ci_low).clip(lower=0), (s.ci_high - s.rate).clip(lower=0)
                 ax.errorbar(s._x, s.rate, yerr=[lo.fillna(0), hi.fillna(0)], marker="o", ms=3, capsize=2, lw=1,
@@ -869,6 +871,9 @@ def plot_attention_panel(rates: pd.DataFrame, category: str | None = None, *, ki
             else:
                 ax.plot(s._x, s.rate, marker="o", ms=2.5, lw=1, color=colr, label=str(cat))
                 ax.fill_between(s._x, s.ci_low, s.ci_high, color=colr, alpha=0.15, lw=0)
+                lo, hi = (s.rate - s.ci_low).clip(lower=0), (s.ci_high - s.rate).clip(lower=0)
+                ax.errorbar(s._x, s.rate, yerr=[lo.fillna(0), hi.fillna(0)], fmt="none", ecolor=colr, elinewidth=0.8,
+                            capsize=0, alpha=0.8)  # fmt: skip
             if (
                 pooled is not None and len(regions) > 1 and len(cats) == 1
             ):  # all regions pooled, for reference

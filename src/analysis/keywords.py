@@ -498,3 +498,15 @@ def dispersion_positions(corpus, terms: Sequence[str], *, whole_tokens: bool = F
         rows.append({"doc_id": h.doc_id, "region": h.region, "term": h.term, "start": h.start,
                      "item_no": h.item_no, "position": pos / n_items[h.doc_id]})  # fmt: skip
     return pd.DataFrame(rows, columns=["doc_id", "region", "term", "start", "item_no", "position"])
+
+
+def dictionary_rates(corpus, dictionary, **params):
+    """Dictionary attention rates by group: :func:`analysis.panels.dictionary_rates` (the same function).
+
+    Counts of each category's terms (substrings, longest first, or tokens) per region and
+    year (or any grouping), per 10,000 characters or tokens, with intervals that take the
+    plan as the unit. See :mod:`analysis.panels` for the method and its limits.
+    """
+    from .panels import dictionary_rates as rates
+
+    return rates(corpus, dictionary, **params)

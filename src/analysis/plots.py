@@ -982,3 +982,164 @@ def plot_robustness(shares: pd.DataFrame, *, labels: dict | None = None, default
     fig.supxlabel(wrap("线：各地条目中、经无监督主题映射到该引导主题的比例（横轴 k）；菱形：种子词分类直接给出的比例；"
                        "红虚线：默认 k。", 70), fontsize=7, color="#555555", x=0.01, ha="left")  # fmt: skip
     return fig
+
+
+A4_WIDTH = 8.27  # inches: figures for a report page
+
+
+def _panel_key(v) -> str:
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return "（未知）"
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def plot_attention_panel(rates: pd.DataFrame, category: str | None = None, *, kind: str = "heatmap",
+                         labels: dict | None = None, region: str = "region", year: str = "year",
+                         ncols: int | None = None, title: str | None = None) -> Figure:  # fmt: skip
+    """A region × year attention panel from :func:`analysis.panels.dictionary_rates`, at A4 width.
+
+    Parameters
+    ----------
+    rates : DataFrame
+        Grouped by ``region`` and ``year`` (any two columns of it can stand in for them).
+    category : str, optional
+        One category. None: every category, one facet each.
+    kind : {"heatmap", "lines"}, default "heatmap"
+        ``"heatmap"``: regions in rows, years in columns, the rate written in each cell when the
+        cells are large enough (one category), grey where no plan was counted; one colour scale
+        per category. ``"lines"``: small multiples, one panel per region, the rate by year with
+        its interval (error bars for one category; bands for several). Heatmaps show no
+        intervals: read them from the table, or use ``kind="lines"``.
+    labels : dict, optional
+        Display labels of the regions (:func:`analysis.figures.region_labels`).
+
+    Returns
+    -------
+    Figure
+        At most 8.27 in (A4) wide; the height grows with the number of regions (31 regions fit a page).
+    """
+    _needs(rates, "the attention panel", unit="rate")
+    setup()
+    if kind not in ("heatmap", "lines"):
+        raise ValueError(f"kind must be 'heatmap' or 'lines', not {kind!r}")
+    for col in (region, year):
+        if col not in rates.columns:
+            raise KeyError(f"the panel needs a {col!r} column: group the rates by ({region!r}, {year!r})")
+    cats = list(dict.fromkeys(rates.category))
+    if category is not None:
+        if category not in cats:
+            raise KeyError(f"no category {category!r}; the rates hold {cats}")
+        cats = [category]
+    lab = as_labels(labels)
+    r = rates[rates.category.isin(cats)].copy()
+    r["_region"], r["_year"] = r[region].map(_panel_key), r[year].map(_panel_key)
+    regions = list(dict.fromkeys(r.sort_values(region, na_position="last")["_region"]))
+    keys = dict(zip(r["_region"], r[region]))
+    years = sorted(dict.fromkeys(r["_year"]), key=lambda s: (s == "（未知）", s))
+    per = rates.attrs.get("per", 10_000)
+    unit = {"text": "字", "tokens": "词"}.get(rates.attrs.get("match", "text"), "字")
+    ylabel = f"每{'万' if per == 10_000 else per}{unit}出现次数"
+    names = [_short(lab.text(keys[g]), 8) for g in regions]
+    if kind == "heatmap":
+        n_cat = len(cats)
+        ncols = ncols or (1 if n_cat == 1 else min(n_cat, 4 if len(years) <= 8 else 2))
+        nrows = -(-n_cat // ncols)
+        cell_h = (0.24 if n_cat == 1 else 0.16) if len(regions) > 12 else 0.34
+        width = min(A4_WIDTH, 1.3 + ncols * (0.5 * len(years) + 1.0))
+        height = nrows * (cell_h * len(regions) + 1.0) + 0.6
+        fig, axes = plt.subplots(nrows, ncols, figsize=(width, height), squeeze=False)
+        for ax in axes.flat[n_cat:]:
+            ax.axis("off")
+        for k, (ax, cat) in enumerate(zip(axes.flat, cats)):
+            m = r[r.category == cat].pivot_table(index="_region", columns="_year", values="rate", aggfunc="first",
+                                                  dropna=False).reindex(index=regions, columns=years)  # fmt: skip
+            vals = m.to_numpy(dtype=float)
+            vmax = np.nanmax(vals) if np.isfinite(vals).any() else 1.0
+            cmap = plt.get_cmap("YlGnBu").copy()
+            cmap.set_bad("#eeeeee")
+            im = ax.imshow(np.ma.masked_invalid(vals), cmap=cmap, aspect="auto", vmin=0, vmax=vmax or 1.0)
+            col_w = (width - 1.3) / ncols / max(1, len(years))
+            if n_cat == 1 or col_w >= 0.42:
+                fs = 7 if len(regions) > 12 or len(years) > 8 else 8
+                digits = 0 if vmax >= 100 else 1
+                for (i, j), v in np.ndenumerate(vals):
+                    ax.text(j, i, "–" if np.isnan(v) else f"{v:.{digits}f}", ha="center", va="center",
+                            fontsize=fs, color="white" if v > 0.6 * vmax else "black")  # fmt: skip
+            ax.set_xticks(range(len(years)), years, fontsize=7 if col_w >= 0.3 else 6,
+                          rotation=90 if len(years) > 8 or col_w < 0.42 else 0)  # fmt: skip
+            first = k % ncols == 0
+            ax.set_yticks(range(len(regions)), names if first else [],
+                          fontsize=(7 if n_cat == 1 else 6) if len(regions) > 12 else 8)  # fmt: skip
+            if first:
+                for tick, g in zip(ax.get_yticklabels(), regions):
+                    tick.set_color(lab.color(keys[g]))
+            ax.set_title(_short(str(cat), 12), fontsize=9)
+            cb = fig.colorbar(im, ax=ax, shrink=0.6 if len(regions) > 12 else 0.9, pad=0.02)
+            cb.ax.tick_params(labelsize=7)
+        what = cats[0] if n_cat == 1 else "词典各类"
+        fig.suptitle(title or f"注意力面板：{what}，{ylabel}（地区 × 年份）", x=0.02, ha="left", fontsize=11)
+        how = "最长词优先、不重叠的子串计数" if unit == "字" else "与词典词相同的词"
+        fig.supxlabel(f"每格：该地该年报告中该类词的出现率（{how}）；灰色：无报告。区间见表或折线图。",
+                      fontsize=7, color="#555555", x=0.02, ha="left")  # fmt: skip
+        return fig
+    ncols = ncols or (5 if len(regions) > 12 else min(3, len(regions)))
+    nrows = -(-len(regions) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(A4_WIDTH, 1.45 * nrows + 1.0), squeeze=False, sharex=True,
+                             sharey=True)  # fmt: skip
+    for ax in axes.flat[len(regions) :]:
+        ax.axis("off")
+    colors = [_theme_color(i) for i in range(len(cats))]
+    yr = {y: i for i, y in enumerate(years)}
+    pooled = r.groupby(["category", "_year"], sort=False)[["count", "total"]].sum() if {"count", "total"} <= set(
+        r.columns) else None  # fmt: skip
+    for ax, g in zip(axes.flat, regions):
+        sub = r[r["_region"] == g]
+        for k, (cat, colr) in enumerate(zip(cats, colors)):
+            dodge = (k - (len(cats) - 1) / 2) * min(0.03, 0.25 / len(cats))  # intervals side by side
+            s = sub[sub.category == cat]
+            s = s.assign(_x=s["_year"].map(yr) + dodge).sort_values("_x")
+            if len(cats) == 1:
+                lo, hi = (s.rate - s.ci_low).clip(lower=0), (s.ci_high - s.rate).clip(lower=0)
+                ax.errorbar(s._x, s.rate, yerr=[lo.fillna(0), hi.fillna(0)], marker="o", ms=3, capsize=2, lw=1,
+                            color="#1f4e79")  # fmt: skip
+            else:
+                ax.plot(s._x, s.rate, marker="o", ms=2.5, lw=1, color=colr, label=str(cat))
+                ax.fill_between(s._x, s.ci_low, s.ci_high, color=colr, alpha=0.15, lw=0)
+                lo, hi = (s.rate - s.ci_low).clip(lower=0), (s.ci_high - s.rate).clip(lower=0)
+                ax.errorbar(s._x, s.rate, yerr=[lo.fillna(0), hi.fillna(0)], fmt="none", ecolor=colr, elinewidth=0.8,
+                            capsize=0, alpha=0.8)  # fmt: skip
+            if (
+                pooled is not None and len(regions) > 1 and len(cats) == 1
+            ):  # all regions pooled, for reference
+                ref = pooled.loc[cat].reindex(years)
+                ax.plot(range(len(years)), per * ref["count"] / ref["total"].where(ref["total"] > 0), ls="--",
+                        lw=0.8, color="#999999", zorder=0)  # fmt: skip
+        ax.set_title(_short(lab.text(keys[g]), 10), fontsize=8, color=lab.color(keys[g]))
+        ax.tick_params(labelsize=6)
+    top = np.nanmax(np.r_[r.rate.to_numpy(dtype=float), r.ci_high.to_numpy(dtype=float), 0.0])
+    axes[0][0].set_ylim(0, 1.05 * top if top > 0 else 1.0)
+    step = max(1, -(-len(years) // 4))
+    for k, ax in enumerate(axes.flat):
+        ax.set_xticks(range(0, len(years), step), years[::step])
+        if k < len(regions) and k + ncols >= len(regions):  # the lowest panel of its column
+            ax.xaxis.set_tick_params(labelbottom=True)
+    axes[0][0].set_ylabel(ylabel, fontsize=7)
+    conf = rates.attrs.get("confidence", 0.95)
+    how = {"bootstrap": "报告自助法", "quasi-poisson": "拟泊松，以报告为单位"}.get(
+        rates.attrs.get("interval"), ""
+    )
+    fig.suptitle(title or f"注意力面板：{cats[0] if len(cats) == 1 else '各类'}（{ylabel}，{conf:.0%} 区间，{how}）",
+                 x=0.02, ha="left", fontsize=10)  # fmt: skip
+    single = int((r.n_docs == 1).sum()) if "n_docs" in r else 0
+    note = "虚线：所有地区合计。" if len(regions) > 1 and len(cats) == 1 else ""
+    if single:
+        note += f"{single} 个点只有一份报告，没有区间（一份报告看不出报告之间的差异）。"
+    if len(cats) > 1:
+        handles, labs = axes[0][0].get_legend_handles_labels()
+        fig.legend(handles, labs, loc="outside lower center", ncol=min(len(cats), 4), fontsize=7, frameon=False,
+                   title=note or None, title_fontsize=7)  # fmt: skip
+    elif note:
+        fig.supxlabel(note, fontsize=7, color="#555555", x=0.02, ha="left")
+    return fig

@@ -39,6 +39,11 @@ PLAN_BLOCKS = ("title", "preamble", "heading", "section_text", "item", "unstruct
 
 _PUNCT = re.compile(r"^[\W_]+$")
 _NUMERIC = re.compile(r"^[\d.,%％０-９]+$|^[一二三四五六七八九十百千万〇零两]+$")
+#: Numbers whatever added them (a corpus term, the lexicon): digits with separators, a percent sign or a
+#: unit of magnitude (10, 12345, 3.5%, 24万, 1.2亿), and Chinese numerals with such a unit (三千, 两万).
+_ALWAYS_NUMERIC = re.compile(
+    r"^[\d０-９][\d０-９.,，%％]*[万亿千百]?[%％]?$|^[一二三四五六七八九十〇零两]+[百千万亿]+$"
+)
 _QUOTED = re.compile(r"“([^“”，。、；：！？\s]{2,12})”")
 _CITED = re.compile(r"《([^《》，。、；：！？\s]{2,12})》")
 _EDGE = set("的和与及在是为了等对把将中上下也而并或其之以于从向次项届个名")
@@ -484,7 +489,7 @@ def tokens_table(
     df["item_no"] = df["item_no"].astype("Int64")
     df["start"], df["end"] = df["start"].astype("int64"), df["end"].astype("int64")
     df["punct"] = df.token.str.match(_PUNCT.pattern)
-    df["numeric"] = df.token.str.match(_NUMERIC.pattern) & ~df.token.isin(seg.terms.keys())
+    df["numeric"] = numeric_flags(df.token, seg.terms.keys())
     df["stop"] = df.token.isin(stop)
     df["filler"] = df.token.isin(filler)
     df["placeholder"] = df.token.str.fullmatch(r"[xX×*]+")
@@ -494,7 +499,23 @@ def tokens_table(
     return df
 
 
-TOKENS_VERSION = "4"  # one cut (lcut or jieba-rs) with dictionary POS tags
+def numeric_flags(tokens: pd.Series, terms=()) -> pd.Series:
+    """Flag numbers: digits (10, 12345, 3.5%, 24万) always, whatever added the token.
+
+    Chinese numerals alone (十四五, 两) are numeric unless they are a known term (``terms``:
+    the lexicon and corpus terms), because 十四五 names a plan period; with a unit of
+    magnitude (三千, 两万) they are always numeric.
+
+    Examples
+    --------
+    >>> numeric_flags(pd.Series(["10", "12345", "24万", "十四五", "三千", "青年", "5G"]), {"10", "十四五"}).tolist()
+    [True, True, True, False, True, False, False]
+    """
+    always = tokens.str.match(_ALWAYS_NUMERIC.pattern)
+    return (always | (tokens.str.match(_NUMERIC.pattern) & ~tokens.isin(set(terms)))).astype(bool)
+
+
+TOKENS_VERSION = "5"  # 5: digit tokens flagged numeric even when a corpus term (was 4: one cut with POS tags)
 
 
 def tokens_fingerprint(corpus_fingerprint: str) -> str:

@@ -19,8 +19,9 @@ is **inherited** from member A only when
 
 - B carries A's own changes against the consensus (**shared innovations**: text of at
   least ``min_innovation`` characters that A and B inserted or substituted at the same
-  place and the consensus lacks; shared omissions are not counted, as two copies easily
-  drop the same words independently), or A is a marked source;
+  place and the consensus lacks, held by few members; shared omissions are not counted, as
+  two copies easily drop the same words independently, and a reading many members share is
+  more likely a second common source), or A is a marked source;
 - A could have come first (:func:`analysis.ordering.precedes`: an earlier date, or on an
   equal or unknown date a line of authority — the central plan over all, a province over its
   own cities; never across provinces);
@@ -48,6 +49,7 @@ True
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Sequence
 from typing import NamedTuple
@@ -341,7 +343,7 @@ def _containment(parent: str, child: str, private: int) -> float:
 
 def _members_evidence(
     group: pd.DataFrame, skel: dict[str, str], info: dict[str, dict], *, min_innovation: int,
-    min_containment: float,
+    min_containment: float, max_holders: float = 0.1,
 ) -> tuple[pd.DataFrame, str, str | None]:  # fmt: skip
     """Consensus, changes, parent and relation of every member of one family."""
     rep = group.assign(_len=group.end - group.start).sort_values(["_len", "start"], ascending=[False, True])
@@ -356,6 +358,12 @@ def _members_evidence(
     changes = {d: [v for v in variants(cons, texts[d])] for d in docs}
     # evidence: text a member added or substituted; omissions are too easily independent
     innov = {d: {v for v in changes[d] if len(v.text) >= min_innovation} for d in docs}
+    if anchor is None:
+        # against a majority consensus, a reading many members share is more likely a second
+        # common source (another version of the central text) than copying: only rare ones count
+        held = Counter(v for d in docs for v in innov[d])
+        most = max(2, math.ceil(max_holders * len(docs)))
+        innov = {d: {v for v in innov[d] if held[v] <= most} for d in docs}
     stats = {}
     for d in docs:
         added = sum(len(v.text) for v in changes[d] if v.start == v.end)
@@ -411,7 +419,8 @@ def passage_families(
     common: pd.DataFrame | None = None,
     min_size: int = 2,
     min_overlap: float = 0.5,
-    min_innovation: int = 2,
+    min_innovation: int = 3,
+    max_holders: float = 0.1,
     min_containment: float = 0.8,
     min_content: int = 20,
     boilerplate: str = "exclude",
@@ -434,9 +443,15 @@ def passage_families(
         Minimum number of plans in a family.
     min_overlap : float, default 0.5
         Two spans of one plan join when each covers at least this share of the other.
-    min_innovation : int, default 2
+    min_innovation : int, default 3
         Shortest inserted or substituted text (characters) that counts as an innovation:
-        single-character differences are too often typing or filter noise.
+        one- and two-character differences (其他, 各位, 落实) are too often made independently.
+    max_holders : float, default 0.1
+        In a family without a marked source, an innovation counts only when at most this
+        share of the members (and at least two) hold it: a minority reading many plans share
+        is more likely another common source (a second version of the central text) than
+        copying between them. On the 31 provincial-level reports of 2023 this leaves no
+        direction claimed through 其他列席人员 or 各位代表.
     min_containment : float, default 0.8
         A parent's span must align with at least this share of the member's characters
         (less the member's own changes).
@@ -514,7 +529,7 @@ def passage_families(
             fam_no += 1
             skel = {(d, s, e): Skeleton.of(bodies[d][s:e]).text for d, s, e in zip(g.doc_id, g.start, g.end)}
             ev, cons, anchor = _members_evidence(g, skel, info, min_innovation=min_innovation,
-                                                 min_containment=min_containment)  # fmt: skip
+                                                 min_containment=min_containment, max_holders=max_holders)  # fmt: skip
             ev = ev.set_index("doc_id")
             for d, s, e in zip(g.doc_id, g.start, g.end):
                 text = bodies[d][s:e]

@@ -54,3 +54,30 @@ def test_build_command_writes_parquet_and_prints_summary(tmp_path):
     docs = pd.read_parquet(out / "documents.parquet")
     assert len(docs) == 5
     assert pd.read_parquet(out / "errors.parquet").file.tolist() == ["broken.txt"]
+
+
+def test_run_passes_parameters_to_the_notebooks_that_declare_them(tmp_path):
+    """`run -p NAME VALUE` (papermill's convention): a value reaches each notebook declaring NAME; an
+    unknown NAME is one error line, before any notebook runs."""
+    import nbformat
+    import pytest
+
+    from analysis.errors import AnalysisError
+    from analysis.suite import run_suite
+
+    nbdir = tmp_path / "nbs"
+    nbdir.mkdir()
+    for name, params in (("a.ipynb", "K = 2\nRAW_DIR = None\nFIGURES_DIR = None"), ("b.ipynb", "RAW_DIR = None")):
+        nb = nbformat.v4.new_notebook()
+        cell = nbformat.v4.new_code_cell(params)
+        cell.metadata["tags"] = ["parameters"]
+        nb.cells = [cell, nbformat.v4.new_code_cell("print(repr(globals().get('K')))")]
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        nbformat.write(nb, nbdir / name)
+    results = run_suite(notebooks_dir=nbdir, reports_dir=tmp_path / "rep", figures_dir=tmp_path / "fig",
+                        parameters={"K": "(3, 4)"})  # fmt: skip
+    assert all(r["ok"] for r in results), results
+    html = (tmp_path / "rep" / "a.html").read_text(encoding="utf-8")
+    assert "(3, 4)" in html
+    with pytest.raises(AnalysisError, match="no notebook has a parameter NO_SUCH"):
+        run_suite(notebooks_dir=nbdir, reports_dir=tmp_path / "rep", parameters={"NO_SUCH": "1"})

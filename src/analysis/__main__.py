@@ -216,6 +216,7 @@ def _run_with(args: argparse.Namespace, where: dict, build_args: argparse.Namesp
         raw_dir=args.raw,
         figures_dir=where["figures"],
         timeout=args.timeout,
+        parameters=dict(args.parameters or []),
     )
     failed = [r for r in results if not r["ok"]]
     return 1 if failed else 0
@@ -278,6 +279,17 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--notebooks", default=None, help="notebook folder (default: notebooks/)")
     r.add_argument("--reports", default=None, help="folder for executed HTML copies (default: reports/)")
     r.add_argument("--timeout", type=int, default=900, help="seconds allowed per notebook cell")
+    r.add_argument(
+        "-p",
+        "--parameter",
+        dest="parameters",
+        nargs=2,
+        action="append",
+        metavar=("NAME", "VALUE"),
+        type=str,
+        help="a notebook parameter, as papermill takes it (repeatable; e.g. -p KWIC_TERM 数字经济 -p K 8); "
+        "values are read as Python literals where they parse (numbers, True, None, tuples), else as text",
+    )
     r.add_argument(
         "--force",
         action="store_true",

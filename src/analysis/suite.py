@@ -9,6 +9,7 @@ from pathlib import Path
 import nbformat
 
 from .corpus import project_root
+from .errors import AnalysisError
 
 GLYPH_WARNING = "missing from font"
 
@@ -89,6 +90,24 @@ def glyph_warnings(nb: nbformat.NotebookNode) -> list[str]:
     return found
 
 
+def parameter_value(value):
+    """A notebook parameter given as text (``-p NAME VALUE``), read as a Python literal where it parses.
+
+    Examples
+    --------
+    >>> parameter_value("8"), parameter_value("('生态', '绿色')"), parameter_value("数字经济"), parameter_value("None")
+    (8, ('生态', '绿色'), '数字经济', None)
+    """
+    import ast
+
+    if not isinstance(value, str):
+        return value
+    try:
+        return ast.literal_eval(value)
+    except (ValueError, SyntaxError):
+        return value
+
+
 def run_suite(
     notebooks_dir: str | Path | None = None,
     reports_dir: str | Path | None = None,
@@ -103,11 +122,18 @@ def run_suite(
 
     root = project_root()
     reports = Path(reports_dir) if reports_dir else root / "reports"
-    params = dict(parameters or {})
-    if raw_dir:
-        params["RAW_DIR"] = str(Path(raw_dir).resolve())
-    if figures_dir:
-        params["FIGURES_DIR"] = str(Path(figures_dir).resolve())
+    params = {k: parameter_value(v) for k, v in (parameters or {}).items()}
+    declared: dict[str, set] = {}
+    if params:  # a parameter goes to the notebooks that declare it; one that none declares is an error
+        import papermill
+
+        declared = {p.name: set(papermill.inspect_notebook(str(p))) for p in notebook_paths(notebooks_dir)}
+        unknown = sorted(set(params) - set().union(*declared.values()))
+        if unknown:
+            raise AnalysisError(
+                f"no notebook has a parameter {', '.join(unknown)}; the parameters are: "
+                + ", ".join(sorted(set().union(*declared.values())))
+            )
     from .figures import clear, default_outdir
 
     clear(figures_dir or default_outdir())  # figures of an earlier run, as listed in its index
@@ -117,7 +143,12 @@ def run_suite(
         t0 = time.perf_counter()
         row = {"notebook": path.name, "ok": True, "error": "", "html": str(reports / f"{path.stem}.html")}
         try:
-            nb = execute_notebook(path, parameters=params, html_dir=reports, timeout=timeout)
+            own = {k: v for k, v in params.items() if k in declared.get(path.name, ())} if params else {}
+            if raw_dir:
+                own["RAW_DIR"] = str(Path(raw_dir).resolve())
+            if figures_dir:
+                own["FIGURES_DIR"] = str(Path(figures_dir).resolve())
+            nb = execute_notebook(path, parameters=own, html_dir=reports, timeout=timeout)
             glyphs = glyph_warnings(nb)
             if glyphs:
                 row.update(ok=False, error=f"missing glyphs: {glyphs[0]}")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import sys
@@ -14,6 +13,7 @@ from .corpus import (
     APP_NAME,
     AnalysisError,
     CorpusWarning,
+    _sha256,
     build_corpus,
     default_cache_dir,
     default_raw_dir,
@@ -33,14 +33,6 @@ class OutputError(AnalysisError):
 #: Written in a ``run --out`` folder: the files the tool wrote there, with their SHA-256.
 RUN_MARKER = ".analysis-run.json"
 _RUN_PARTS = ("tables", "figures", "reports")
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _owned(out: Path) -> dict[str, str] | None:

@@ -241,15 +241,16 @@ def plot_keyness(key: pd.DataFrame, *, n: int = 15, alpha: float = 0.05, title: 
         else "按条目计：使用该词的条目比例之比，Wald 区间与同一 z 检验"
     )
     mtc = key.attrs.get("min_testable_count")
-    ax.set_xlabel(
-        f"log2 频率比（Hardie 2014）与 {conf:.0%} 区间：{stat}；右：目标更常用，左：参照更常用\n"
+    lines = [
+        f"log2 频率比（Hardie 2014）与 {conf:.0%} 区间：{stat}；右：目标更常用，左：参照更常用",
         f"● {corr}后 p < {a:g}   ○ 不显著   × 计数太少、不可能显著（Tarone 筛除"
         + (f"，检验的词计数至少 {mtc}" if mtc else "")
-        + f"）；检验 {key.attrs.get('n_tests', len(key))} 个词\n标签：词  目标:参照次数"
+        + f"）；检验 {key.attrs.get('n_tests', len(key))} 个词",
+        "标签：词  目标:参照次数"
         + (" · 目标中使用的条目数" if has_items else "")
         + (f"；{n_places} 个地名未显示" if n_places else ""),
-        fontsize=8,
-    )
+    ]
+    ax.set_xlabel("\n".join(wrap(line, 52) for line in lines), fontsize=8)
     ref = key.attrs.get("reference", "rest")
     ref_label = (
         "其余各地"

@@ -2,7 +2,9 @@
 """Set up and run the project with nothing but Python 3.11+.
 
     python3 tasks.py run     # set up, build the corpus, execute every notebook, write figures
-    python3 tasks.py test    # set up, lint, run the whole test suite (notebooks included)
+    python3 tasks.py test        # set up, lint, run the fast tests (under 4 minutes on two cores)
+    python3 tasks.py test-slow   # the slow tests: every notebook headless, the suite, Dask, a browser
+    python3 tasks.py test-all    # both (what CI runs: .ci/run)
     python3 tasks.py setup   # only create .venv and install the package with its dev tools
 
 The virtual environment lives in .venv/ and is reinstalled when pyproject.toml changes.
@@ -50,7 +52,7 @@ def main(argv: list[str]) -> int:
         return 0
     if cmd == "run":
         return subprocess.run([str(PY), "-m", "analysis", "run", *extra], cwd=ROOT, env=env).returncode
-    if cmd == "test":
+    if cmd in ("test", "test-all"):
         lint = subprocess.run(
             [str(PY), "-m", "ruff", "check", "src", "tests", "benchmarks", "tasks.py"],
             cwd=ROOT,
@@ -58,8 +60,15 @@ def main(argv: list[str]) -> int:
         )
         if lint.returncode:
             return lint.returncode
-        return subprocess.run([str(PY), "-m", "pytest", *extra], cwd=ROOT, env=env).returncode
-    sys.exit(f"unknown command {cmd!r}; use run, test or setup")
+    steps = {"test": ["not slow"], "test-slow": ["slow"], "test-all": ["not slow", "slow"]}
+    if cmd in steps:
+        for marks in steps[cmd]:
+            print(f"+ pytest -m {marks!r}", flush=True)
+            done = subprocess.run([str(PY), "-m", "pytest", "-m", marks, *extra], cwd=ROOT, env=env)
+            if done.returncode:
+                return done.returncode
+        return 0
+    sys.exit(f"unknown command {cmd!r}; use run, test, test-slow, test-all or setup")
 
 
 if __name__ == "__main__":

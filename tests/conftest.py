@@ -18,8 +18,17 @@ def _private_cache_root(tmp_path_factory):
     """Caches of test folders go to a temporary root, never the user's cache directory."""
     import os
 
+    from analysis.fonts import cache_dir
+
+    fonts = cache_dir() / "fonts"  # the user's converted fonts: one conversion, not one per session
     old = os.environ.get("ANALYSIS_CACHE_DIR")
-    os.environ["ANALYSIS_CACHE_DIR"] = str(tmp_path_factory.mktemp("user-cache"))
+    root = tmp_path_factory.mktemp("user-cache")
+    try:
+        fonts.mkdir(parents=True, exist_ok=True)
+        (root / "fonts").symlink_to(fonts, target_is_directory=True)
+    except OSError:  # no writable user cache: convert into the private root
+        pass
+    os.environ["ANALYSIS_CACHE_DIR"] = str(root)
     yield
     if old is None:
         os.environ.pop("ANALYSIS_CACHE_DIR", None)
@@ -57,3 +66,26 @@ def write(folder: Path, name: str, text: str | bytes, encoding: str = "utf-8") -
     path = folder / name
     path.write_bytes(text if isinstance(text, bytes) else text.encode(encoding))
     return path
+
+
+# Tests that execute notebooks, start the command line's `run`, a Dask cluster or a browser:
+# they run in CI's second step (`python3 tasks.py test-slow`), so that the README's test
+# command gives feedback in under four minutes on two cores. `.ci/run` runs both steps.
+SLOW = {
+    "tests/test_notebooks.py": "executes every notebook headless",
+    "tests/test_html_browser.py": "drives Chromium",
+    "tests/test_dask_engine.py": "starts a Dask LocalCluster",
+    "tests/test_small_and_fuzz.py::test_notebooks_degrade_on_small_corpora": "executes notebooks",
+    "tests/test_small_and_fuzz.py::test_papermill_parameters_with_display_labels": "executes a notebook",
+    "tests/test_small_and_fuzz.py::test_run_on_an_empty_folder_changes_no_output": "runs the suite",
+    "tests/test_small_and_fuzz.py::test_cache_list_and_clear": "several command-line processes",
+    "tests/test_cache_cli.py::test_run_passes_parameters_to_the_notebooks_that_declare_them": "runs the suite",
+    "tests/test_hostile.py::test_point7_run_out": "runs the suite",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        nodeid = item.nodeid.replace("\\", "/")
+        if any(nodeid.startswith(prefix) for prefix in SLOW):
+            item.add_marker(pytest.mark.slow)

@@ -64,7 +64,10 @@ def main(argv: list[str]) -> int:
     if cmd in steps:
         for marks in steps[cmd]:
             print(f"+ pytest -m {marks!r}", flush=True)
-            done = subprocess.run([str(PY), "-m", "pytest", "-m", marks, *extra], cwd=ROOT, env=env)
+            # two workers (pytest-xdist) unless the caller chose: the machines have two cores
+            chosen = any(a.startswith(("-n", "--numprocesses")) or a == "no:xdist" for a in extra)
+            workers = [] if chosen else ["-n", "2"]
+            done = subprocess.run([str(PY), "-m", "pytest", "-m", marks, *workers, *extra], cwd=ROOT, env=env)
             if done.returncode:
                 return done.returncode
         return 0

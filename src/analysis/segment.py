@@ -32,6 +32,8 @@ from .patterns import CJK
 
 DATA = Path(__file__).with_name("data")
 LEXICON = DATA / "policy_lexicon.txt"
+#: A lexicon argument: one jieba user dictionary, several read in order, or None.
+LexiconArg = str | Path | Sequence[str | Path] | None
 STOPWORDS = DATA / "stopwords_zh.txt"
 FILLER = DATA / "policy_filler.txt"
 #: Blocks that are tokenised by default: the plan itself, not its cover notice or signature.
@@ -305,7 +307,7 @@ class Segmenter:
     ['深刻', '领悟', '“', '两个确立', '”', '的', '决定性', '意义', '，', '深化', '青年大学习', '行动']
     """
 
-    lexicon: str | Path | Sequence[str | Path] | None = LEXICON
+    lexicon: LexiconArg = LEXICON
     extra_terms: dict[str, str] = field(default_factory=dict)
     hmm: bool = True
     engine: str = "auto"
@@ -346,7 +348,7 @@ class Segmenter:
 
     @classmethod
     def from_corpus(
-        cls, corpus, *, discover: bool = True, lexicon: str | Path | Sequence[str | Path] | None = LEXICON, **kwargs
+        cls, corpus, *, discover: bool = True, lexicon: LexiconArg = LEXICON, **kwargs
     ) -> Segmenter:
         """A segmenter with the lexicon plus quoted names, cited titles and discovered terms of ``corpus``."""
         texts = _plan_texts(corpus)

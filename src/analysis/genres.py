@@ -186,7 +186,7 @@ def document_genres(corpus) -> pd.Series:
     heads = docs.get("title", pd.Series("", index=docs.index)).fillna("").astype(str) + docs.get(
         "body", pd.Series("", index=docs.index)
     ).fillna("").astype(str).str.slice(0, 3000)
-    hinted = heads.map(lambda t: any(h in t for h in _GOV_HINTS))
+    hinted = heads.map(lambda t: any(h in t for h in _GOV_HINTS)).astype(bool)
     unknown = genre.isna() | (genre == "other")
     return genre.where(~(unknown & hinted), "政府工作报告").set_axis(docs.doc_id.tolist())
 
@@ -260,7 +260,7 @@ def genre_defaults(
     ranked = sorted((k for k in counts if k != "unknown"), key=lambda k: (-counts[k], k))
     best = ranked[0]
     if len(counts) == 1:
-        why = f"All {n} documents are of its genres ({_genre_list(genres)})."
+        why = f"{f'All {n} documents are' if n > 1 else 'The one document is'} of its genres ({_genre_list(genres)})."
     else:
         parts = ", ".join(f"{counts[k]} {k}" for k in ranked) + (
             f", {unknown} of unknown genre" if unknown else ""

@@ -264,3 +264,23 @@ def test_cli_build_reports_the_set_and_rejects_a_bad_one(reports, tmp_path, caps
         main(["build", "--raw", str(corpus.source), "--out", str(tmp_path / "u"), "--defaults", "nope"]) == 2
     )
     assert "defaults 'nope': neither a set (cyl, gov) nor a .toml file" in capsys.readouterr().err
+
+
+def test_every_notebook_takes_defaults_and_resolves_them():
+    """Each notebook declares DEFAULTS (so ``run -p DEFAULTS gov`` reaches all) and resolves its Nones from it.
+
+    Running them is test_notebooks' job (on the seeds); on real reports, see benchmarks/genre_gov.md.
+    """
+    import papermill
+
+    from analysis.suite import notebook_paths
+
+    for path in notebook_paths():
+        declared = papermill.inspect_notebook(str(path))
+        assert "DEFAULTS" in declared, path.name
+        assert declared["DEFAULTS"]["default"] == "None", path.name
+        source = path.with_suffix(".py").read_text(encoding="utf-8")
+        assert "D = use_genre_defaults(corpus, DEFAULTS)" in source and "print(D.summary())" in source
+        for name in ("KWIC_TERM", "DISPERSION_TERMS", "TERMS", "GUIDE", "BOILERPLATE_LIST", "DICTIONARY"):
+            if name in declared:
+                assert declared[name]["default"] == "None", (path.name, name)

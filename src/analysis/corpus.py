@@ -121,6 +121,13 @@ class Corpus:
         Tokens and segmenter are dropped only when the files differ from the current ones; the
         token cache on disk is keyed by the lexicon's bytes, so each lexicon has its own tokens.
         A subset passes the lexicon to the corpus it was taken from.
+
+        Examples
+        --------
+        >>> from analysis.segment import LEXICON
+        >>> c = load_corpus()
+        >>> [p.name for p in c.use_lexicon([LEXICON, LEXICON.with_name("lexicon_gov.txt")]).lexicon]
+        ['policy_lexicon.txt', 'lexicon_gov.txt']
         """
         from .segment import lexicon_paths
 

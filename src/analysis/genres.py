@@ -179,6 +179,12 @@ def document_genres(corpus) -> pd.Series:
     A document whose genre is missing or ``"other"`` but whose title or first 3,000 characters
     say 政府工作报告 or 各位代表 (the address that opens every report) counts as a government
     work report, as :func:`analysis.panels.dictionary_for` decides.
+
+    Examples
+    --------
+    >>> from analysis import load_corpus
+    >>> document_genres(load_corpus()).value_counts().to_dict()
+    {'工作要点': 5}
     """
     docs = corpus.documents
     genre = docs["genre"] if "genre" in docs else pd.Series([None] * len(docs), index=docs.index)

@@ -59,10 +59,44 @@ def per_region(corpus, guide: Path, tag: str) -> pd.DataFrame:
     return pd.DataFrame(rows), total
 
 
+def suite_section(run: Path) -> list[str]:
+    """Which defaults each notebook of a ``run`` used (from its HTML report), and the run's summary."""
+    import html
+    import re
+
+    rows = []
+    for f in sorted((run / "reports").glob("*.html")):
+        text = html.unescape(f.read_text(encoding="utf-8"))
+        used = re.search(r"Defaults: '([^']+)'", text)
+        resolved = re.findall(r"^((?:KWIC_TERM|TERMS|GUIDE|BOILERPLATE_LIST) = .+?)$", text, flags=re.M)
+        resolved += re.findall(r"plans; (dictionary: .+?)$", text, flags=re.M)
+        shown = "; ".join(re.sub(r"/\S*/src/", "", r) for r in resolved)
+        rows.append(
+            {"notebook": f.stem, "defaults": used.group(1) if used else "(none printed)", "resolved": shown}
+        )
+    out = ["## The whole suite: `python -m analysis run --raw <folder> --out <run>` with no -p", ""]
+    out += [md(pd.DataFrame(rows)), ""]
+    log = run / "run.log"
+    if log.is_file():
+        summary = [
+            ln.rstrip()
+            for ln in log.read_text(encoding="utf-8").splitlines()
+            if re.match(r"\s+(ok|FAILED) ", ln)
+        ]
+        out += ["```", *summary, "```", ""]
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("folder", type=Path, help="folder of reports (<region>/<year>.md)")
     ap.add_argument("--out", type=Path, default=Path(__file__).with_name("genre_gov.md"))
+    ap.add_argument(
+        "--run",
+        type=Path,
+        help="the --out folder of `python -m analysis run --raw FOLDER --out RUN` (no -p): which set each "
+        "notebook used, from its HTML report, and the run's summary from RUN/run.log if there",
+    )
     args = ap.parse_args()
 
     with warnings.catch_warnings(record=True) as caught:
@@ -168,6 +202,8 @@ def main() -> None:
         f"- peak memory (ru_maxrss): {peak:.0f} MB",
         "",
     ]
+    if args.run:
+        lines += suite_section(args.run)
     args.out.write_text("\n".join(lines), encoding="utf-8")
     print("\n".join(lines))
 

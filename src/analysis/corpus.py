@@ -113,7 +113,7 @@ class Corpus:
             return self._cache["parent"][0].lexicon
         from .segment import LEXICON
 
-        return self._cache.get("lexicon", (LEXICON,))
+        return self._cache.get("lexicon", (LEXICON.resolve(),))
 
     def use_lexicon(self, lexicon) -> Corpus:
         """Segment with these user dictionaries (one path or several, read in order); returns self.
@@ -131,7 +131,7 @@ class Corpus:
         """
         from .segment import lexicon_paths
 
-        paths = lexicon_paths(lexicon)
+        paths = tuple(p.resolve() for p in lexicon_paths(lexicon))
         for path in paths:
             if not path.is_file():
                 raise AnalysisError(f"lexicon {path}: no such file")
@@ -158,8 +158,8 @@ class Corpus:
 
             lexicon = self.lexicon
             self._cache["segmenter"] = Segmenter.from_corpus(
-                self, lexicon=LEXICON if lexicon == (LEXICON,) else lexicon
-            )
+                self, lexicon=LEXICON if lexicon == (LEXICON.resolve(),) else lexicon
+            )  # the default as it always was (same Segmenter.lexicon, same token cache key)
         return self._cache["segmenter"]
 
     @property

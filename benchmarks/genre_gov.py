@@ -7,7 +7,8 @@ with the government guide (``themes_gov.csv``) and with the Youth League guide (
 reports holding each formula of ``boilerplate_gov.txt``; the lexicon terms kept whole; and times as
 ratios to a plain ``jieba.lcut`` pass over the same text in the same process, with peak memory.
 
-    python benchmarks/genre_gov.py /tmp/genre/r31 --out benchmarks/genre_gov.md
+    python -m analysis run --raw /tmp/genre/r31 --out /tmp/genre/run     # optional: the whole suite, no -p
+    python benchmarks/genre_gov.py /tmp/genre/r31 --run /tmp/genre/run --out benchmarks/genre_gov.md
 """
 
 from __future__ import annotations
@@ -69,7 +70,7 @@ def suite_section(run: Path) -> list[str]:
         text = html.unescape(f.read_text(encoding="utf-8"))
         used = re.search(r"Defaults: '([^']+)'", text)
         resolved = re.findall(r"^((?:KWIC_TERM|TERMS|GUIDE|BOILERPLATE_LIST) = .+?)$", text, flags=re.M)
-        resolved += re.findall(r"plans; (dictionary: .+?)$", text, flags=re.M)
+        resolved += re.findall(r"^\d+ plans; (dictionary: [^<\n]+)$", text, flags=re.M)
         shown = "; ".join(re.sub(r"/\S*/src/", "", r) for r in resolved)
         rows.append(
             {"notebook": f.stem, "defaults": used.group(1) if used else "(none printed)", "resolved": shown}
@@ -82,6 +83,10 @@ def suite_section(run: Path) -> list[str]:
             ln.rstrip()
             for ln in log.read_text(encoding="utf-8").splitlines()
             if re.match(r"\s+(ok|FAILED) ", ln)
+        ]
+        out += [
+            "Wall-clock seconds per notebook (shared 2-core machine; a check that each succeeds, not a benchmark):",
+            "",
         ]
         out += ["```", *summary, "```", ""]
     return out

@@ -25,17 +25,21 @@
 RAW_DIR = None       # folder of plan files (None: the repository's data/raw)
 FIGURES_DIR = None   # where figures go (None: figures/)
 LABELS = "zh"        # how regions read in figures: "zh", "zh+pinyin" or "pinyin"
+DEFAULTS = None      # set of defaults: "gov", "cyl" or a .toml file (None: the one most documents' genre calls for)
 
 # %%
 import pandas as pd
 from analysis import load_corpus
 from analysis.errors import skip_if_insufficient
 from analysis.figures import note_omitted, region_labels, save
+from analysis.genres import use_genre_defaults
 from analysis.plots import plot_cleaning_audit, plot_section_profile
 from analysis.structure import section_profile
 
 pd.set_option("display.max_colwidth", 60)
 corpus = load_corpus(RAW_DIR)
+D = use_genre_defaults(corpus, DEFAULTS)  # the genre's defaults (terms, themes, formulae, lexicon); see analysis.genres
+print(D.summary())
 LAB = region_labels(corpus, LABELS)  # display labels; analyses keep taking the region keys
 corpus
 

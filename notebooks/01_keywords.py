@@ -36,14 +36,16 @@ KEY_UNIT = "token"             # keyness counts "token" (exact binomial) or "ite
 KEY_N = 15                     # terms per side in the keyness figure
 MAX_KEY_FIGURES = 12           # figures of the all-groups keyness (one per group, at most this many)
 TOP_N = 12
-KWIC_TERM = "青马工程"
-DISPERSION_TERMS = ["乡村振兴", "志愿服务", "青马工程", "从严治团", "少先队"]
+DEFAULTS = None                # set of defaults: "gov", "cyl" or a .toml file (None: the one most documents' genre calls for)
+KWIC_TERM = None               # keyword-in-context term (None: from the defaults; 青马工程 for League plans, 营商环境 for reports)
+DISPERSION_TERMS = None        # terms of the dispersion plot (None: from the defaults)
 
 # %%
 import pandas as pd
 from analysis import load_corpus
 from analysis.errors import skip_if_insufficient
 from analysis.figures import note_omitted, region_labels, save
+from analysis.genres import resolve, use_genre_defaults
 from analysis.collocations import collocations
 from analysis.entities import cited_documents, programmes, shared, targets
 from analysis.keywords import dispersion_positions, frequency, keyness, keyness_all
@@ -52,6 +54,11 @@ from analysis.plots import plot_dispersion, plot_keyness, plot_shared_matrix, pl
 
 pd.set_option("display.max_colwidth", 80)
 corpus = load_corpus(RAW_DIR)
+D = use_genre_defaults(corpus, DEFAULTS)  # the genre's defaults and lexicon; see analysis.genres
+KWIC_TERM = resolve(KWIC_TERM, D.kwic_term)
+DISPERSION_TERMS = resolve(DISPERSION_TERMS, D.dispersion_terms)
+print(D.summary())
+print(f"KWIC_TERM = {KWIC_TERM!r}; DISPERSION_TERMS = {DISPERSION_TERMS}")
 LAB = region_labels(corpus, LABELS)  # display labels; analyses keep taking the region keys
 groups = corpus.documents[GROUP].dropna().unique().tolist()
 TARGET = TARGET or (groups[0] if groups else None)

@@ -33,6 +33,7 @@ N_BOOT = 200         # bootstrap replicates (items resampled within each plan): 
 N_PERM = 200         # shuffles of items between plans: the baseline a pair is compared with
 INTERVAL = "jackknife"  # interval of each pair: "jackknife" (delete-one-item) or "bootstrap" (bias-shifted percentile)
 MASKS = [None, "boilerplate", "filler", ("boilerplate", "filler")]  # sensitivity variants
+DEFAULTS = None      # set of defaults: "gov", "cyl" or a .toml file (None: the one most documents' genre calls for)
 
 # %%
 import numpy as np
@@ -40,12 +41,15 @@ import pandas as pd
 from analysis import load_corpus
 from analysis.errors import InsufficientDataError, skip_if_insufficient
 from analysis.figures import note_omitted, region_labels, save
+from analysis.genres import use_genre_defaults
 from analysis.plots import plot_dendrogram, plot_similarity_heatmap
 from analysis.similarity import (align_items, pairwise, plan_identity, similarity_intervals, similarity_matrix,
                                  unmatched_items)
 
 pd.set_option("display.max_colwidth", 40)
 corpus = load_corpus(RAW_DIR)
+D = use_genre_defaults(corpus, DEFAULTS)  # the genre's lexicon (tokens of the word measures); see analysis.genres
+print(D.summary())
 LAB = region_labels(corpus, LABELS)  # display labels; analyses keep taking the keys
 PAIR = PAIR or tuple(corpus.plan_ids[:2])
 FOCUS = FOCUS or (corpus.plan_ids[0] if corpus.plan_ids else None)

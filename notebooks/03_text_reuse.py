@@ -34,6 +34,8 @@ MIN_CHARS = 20          # minimum passage length (characters, punctuation ignore
 MIN_SIMILARITY = 0.8    # minimum rapidfuzz Indel similarity
 EXCLUDE_BLOCKS = ("cover", "trailer", "summary")   # cover notices, signatures and last year's summary; () compares everything
 PAIR = None       # pair shown side by side in HTML (None: the pair with most reuse)
+DEFAULTS = None      # set of defaults: "gov", "cyl" or a .toml file (None: the one most documents' genre calls for)
+BOILERPLATE_LIST = None  # reviewed formulae, one per line (None: from the defaults; boilerplate.txt or boilerplate_gov.txt)
 
 # %%
 from pathlib import Path
@@ -42,20 +44,26 @@ import pandas as pd
 from analysis import load_corpus
 from analysis.errors import skip_if_insufficient
 from analysis.figures import default_outdir, region_labels, safe_name, save
+from analysis.genres import resolve, use_genre_defaults
 from analysis.plots import plot_reuse_network
 from analysis.html import Table
 from analysis.reuse import boilerplate_phrases, common_passages, find_reuse, most_reused_pair, reuse_html, reuse_share
 
 pd.set_option("display.max_colwidth", 70)
 corpus = load_corpus(RAW_DIR)
+D = use_genre_defaults(corpus, DEFAULTS)  # the genre's defaults and lexicon; see analysis.genres
+BOILERPLATE_LIST = resolve(BOILERPLATE_LIST, D.boilerplate)
+print(D.summary())
+print(f"BOILERPLATE_LIST = {BOILERPLATE_LIST}")
 LAB = region_labels(corpus, LABELS)  # display labels; analyses keep taking the keys
 
 # %% [markdown]
 # ## Boilerplate
-# Phrases shared by most plans (derived from the corpus) and the reviewable list in `src/analysis/data/boilerplate.txt`.
+# Phrases shared by most plans (derived from the corpus) and the reviewable list `BOILERPLATE_LIST`
+# (`src/analysis/data/boilerplate.txt` for Youth League plans, `boilerplate_gov.txt` for government work reports).
 
 # %%
-phrases = boilerplate_phrases(corpus)
+phrases = boilerplate_phrases(corpus, file=BOILERPLATE_LIST)
 phrases.head(20)
 
 # %% [markdown]
@@ -82,7 +90,7 @@ Table(formulae[["doc_a", "doc_b", "n_chars", "boilerplate_share", "text_a"]].rou
 # paired above and this table is empty.
 
 # %%
-common = common_passages(corpus, min_chars=MIN_CHARS, exclude_blocks=EXCLUDE_BLOCKS)
+common = common_passages(corpus, min_chars=MIN_CHARS, exclude_blocks=EXCLUDE_BLOCKS, phrases=phrases)
 if common.empty:
     print("No passage is set aside as common to most plans (every shared passage is paired above).")
 else:

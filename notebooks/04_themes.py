@@ -18,8 +18,10 @@
 #
 # Which policy areas each plan spends its attention on.
 #
-# **Guided themes first.** The primary instrument is the seed-word guide `src/analysis/data/themes.csv`
-# (eleven policy areas of League work, each with seed words you can review and edit): each item goes to the
+# **Guided themes first.** The primary instrument is the seed-word guide `GUIDE`: `src/analysis/data/themes.csv`
+# (eleven policy areas of League work) for Youth League plans, `themes_gov.csv` (ten areas of government work:
+# 经济发展, 科技创新, 数字经济, 生态环保 …) for government work reports, each with seed words you can review and edit
+# (`DEFAULTS = None` picks the guide from the documents' genre, see `analysis.genres`): each item goes to the
 # theme whose seed words it mentions most, in the manner of keyword-assisted topic models (keyATM; Eshima,
 # Imai & Sasaki 2024), where the analyst names the areas and the data only allocate items.
 #
@@ -39,6 +41,8 @@ K_RANGE = (3, 12)    # smallest and largest k compared (and shown for robustness
 METHOD = "nmf"       # "nmf", "lda" or "kmeans"
 RANDOM_STATE = 0
 GROUP = "region"     # plans without a region are grouped under their doc_id
+DEFAULTS = None      # set of defaults: "gov", "cyl" or a .toml file (None: the one most documents' genre calls for)
+GUIDE = None         # seed-word guide CSV theme,label_en,seed_words (None: from the defaults; themes.csv or themes_gov.csv)
 
 # %%
 import warnings
@@ -47,11 +51,16 @@ import pandas as pd
 from analysis import load_corpus
 from analysis.errors import InsufficientDataError, skip_if_insufficient
 from analysis.figures import note_omitted, region_labels, save
+from analysis.genres import resolve, use_genre_defaults
 from analysis.plots import plot_attention, plot_item_map, plot_k_selection, plot_robustness, plot_theme_terms
 from analysis.themes import attention, classify_items, cluster_items, item_map, map_to_guided, robustness, validate
 
 pd.set_option("display.max_colwidth", 90)
 corpus = load_corpus(RAW_DIR)
+D = use_genre_defaults(corpus, DEFAULTS)  # the genre's defaults and lexicon; see analysis.genres
+GUIDE = resolve(GUIDE, D.themes)
+print(D.summary())
+print(f"GUIDE = {GUIDE}")
 LAB = region_labels(corpus, LABELS)  # display labels; analyses keep taking the region keys
 KS = range(K_RANGE[0], K_RANGE[1] + 1)
 
@@ -62,7 +71,7 @@ KS = range(K_RANGE[0], K_RANGE[1] + 1)
 # exact test for small counts), adjusted for the number of tests (Benjamini–Hochberg).
 
 # %%
-guided = classify_items(corpus)
+guided = classify_items(corpus, GUIDE)
 guided = guided.merge(corpus.documents[["doc_id", GROUP]], on="doc_id").merge(corpus.items[["doc_id", "item_no", "section_no", "n_chars"]], on=["doc_id", "item_no"])
 print(f"{len(guided)} items; {(guided.guided == '其他').sum()} match no seed word")
 display(guided.guided.value_counts().rename("items").to_frame())

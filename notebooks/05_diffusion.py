@@ -42,7 +42,9 @@ PLANS = None             # doc_ids to compare (None: every plan)
 MIN_FAMILY_SIZE = 2      # minimum number of plans sharing a passage
 BOILERPLATE = False      # True adds families of shared political formulae (flagged) to the tables
 CITY = None              # city plan for the province → city uptake (None: the first plan with a provincial plan)
-TERMS = ("青年", "志愿服务", "乡村振兴", "青年发展型城市")   # terms followed over the years
+DEFAULTS = None          # set of defaults: "gov", "cyl" or a .toml file (None: the one most documents' genre calls for)
+TERMS = None             # terms followed over the years (None: from the defaults; 青年, 志愿服务 … for League plans)
+BOILERPLATE_LIST = None  # reviewed formulae, one per line (None: from the defaults; boilerplate.txt or boilerplate_gov.txt)
 
 # %%
 import pandas as pd
@@ -51,10 +53,17 @@ from analysis.diffusion import diffusion_edges, flow_table, passage_families, pl
 from analysis.stats import rates_by_year
 from analysis.errors import skip_if_insufficient
 from analysis.figures import region_labels, save
+from analysis.genres import resolve, use_genre_defaults
+from analysis.reuse import boilerplate_phrases
 from analysis.plots import plot_diffusion, plot_trend, plot_uptake
 
 pd.set_option("display.max_colwidth", 60)
 corpus = load_corpus(RAW_DIR)
+D = use_genre_defaults(corpus, DEFAULTS)  # the genre's defaults and lexicon; see analysis.genres
+TERMS = resolve(TERMS, D.trend_terms)
+BOILERPLATE_LIST = resolve(BOILERPLATE_LIST, D.boilerplate)
+print(D.summary())
+print(f"TERMS = {TERMS}; BOILERPLATE_LIST = {BOILERPLATE_LIST}")
 if PLANS:
     corpus = corpus.subset(list(PLANS))
 LAB = region_labels(corpus, LABELS)  # display labels; analyses keep taking the keys
@@ -64,7 +73,8 @@ print(f"{len(corpus.documents)} plans")
 # ## Passage families
 
 # %%
-families = passage_families(corpus, min_size=MIN_FAMILY_SIZE, boilerplate="include" if BOILERPLATE else "exclude")
+families = passage_families(corpus, min_size=MIN_FAMILY_SIZE, boilerplate="include" if BOILERPLATE else "exclude",
+                             phrases=boilerplate_phrases(corpus, file=BOILERPLATE_LIST))
 fams = families.families
 print(f"{len(fams)} families of passages shared by {MIN_FAMILY_SIZE} or more plans; "
       f"{int(fams.n_inherited.sum())} members inherited with textual evidence, {int(fams.n_coderived.sum())} co-derived")

@@ -32,7 +32,8 @@
 RAW_DIR = None             # folder of plan files (None: data/raw)
 FIGURES_DIR = None         # where figures go (None: figures/)
 LABELS = "zh"              # how regions read in figures: "zh", "zh+pinyin" or "pinyin"
-DICTIONARY = None          # dictionary file (category,term CSV or YAML), "gov" or "cyl" (None: chosen by the corpus)
+DEFAULTS = None            # set of defaults: "gov", "cyl" or a .toml file (None: the one most documents' genre calls for)
+DICTIONARY = None          # dictionary file (category,term CSV or YAML), "gov" or "cyl" (None: from the defaults)
 BY = ("region", "year")    # columns of corpus.documents that make the panel's groups
 PART = None                # count only in this part or block kind ("plan", "summary", "item" …; None: whole text)
 MATCH = "text"             # "text": substrings per 10,000 characters; "tokens": tokens per 10,000 tokens
@@ -43,19 +44,18 @@ import pandas as pd
 from analysis import load_corpus
 from analysis.errors import skip_if_insufficient
 from analysis.figures import region_labels, save
-from analysis.panels import as_dictionary, dictionary_for, dictionary_rates, export_panel, panel_wide
+from analysis.genres import resolve, use_genre_defaults
+from analysis.panels import as_dictionary, dictionary_rates, export_panel, panel_wide
 from analysis.plots import plot_attention_panel
 
 pd.set_option("display.max_colwidth", 80)
 BY_COLS = [c.strip() for c in BY.split(",")] if isinstance(BY, str) else list(BY)  # "-p BY region,year" works too
 corpus = load_corpus(RAW_DIR)
+D = use_genre_defaults(corpus, DEFAULTS)  # the genre's defaults and lexicon; see analysis.genres
+print(D.summary())
 LAB = region_labels(corpus, LABELS)  # display labels; analyses keep taking the keys
-if DICTIONARY is None:
-    name, dictionary = dictionary_for(corpus)
-    print(f"{len(corpus.documents)} plans; dictionary: the shipped '{name}' one")
-else:
-    dictionary = as_dictionary(DICTIONARY)
-    print(f"{len(corpus.documents)} plans; dictionary: {DICTIONARY}")
+dictionary = as_dictionary(resolve(DICTIONARY, D.dictionary))
+print(f"{len(corpus.documents)} plans; dictionary: {DICTIONARY or D.dictionary.name}")
 pd.DataFrame({"category": list(dictionary), "terms": [len(t) for t in dictionary.values()],
               "examples": ["、".join(t[:8]) for t in dictionary.values()]})
 

@@ -136,6 +136,10 @@ def _build_corpus(args: argparse.Namespace):
     if getattr(args, "scheduler", None):
         corpus._cache["engine"] = ("dask", args.scheduler)
     if len(corpus.documents):
+        from .genres import use_genre_defaults
+
+        # the genre's lexicon, so that the tokens cached here are those the notebooks use
+        print(use_genre_defaults(corpus, getattr(args, "defaults", None)).summary())
         n_tokens = len(corpus.tokens)  # segments and caches tokens.parquet
         print(
             f"Segmented {n_tokens} tokens; {len(corpus.segmenter.terms)} lexicon/corpus terms added to jieba."
@@ -183,7 +187,8 @@ def _run(args: argparse.Namespace) -> int:
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         record_run_out(out)
-    build_args = argparse.Namespace(raw=args.raw, out=where["tables"], progress=False)
+    defaults = dict(args.parameters or []).get("DEFAULTS")
+    build_args = argparse.Namespace(raw=args.raw, out=where["tables"], progress=False, defaults=defaults)
     try:
         return _run_with(args, where, build_args)
     finally:
@@ -260,6 +265,11 @@ def main(argv: list[str] | None = None) -> int:
         help='how file paths name metadata, e.g. "{collection}/{region}/{year}.md" (folder names that are '
         "exactly a division or a year are used without one)",
     )
+    b.add_argument(
+        "--defaults",
+        help='set of genre defaults whose lexicon segments the tokens: "gov", "cyl" or a .toml file '
+        "(default: the one most documents' genre calls for; see analysis.genres)",
+    )
     b.set_defaults(func=_build)
     r = sub.add_parser("run", help="build the corpus, execute every notebook, write figures and reports")
     r.add_argument("--raw", help="folder of plan files (default: data/raw)")
@@ -280,7 +290,8 @@ def main(argv: list[str] | None = None) -> int:
         metavar=("NAME", "VALUE"),
         type=str,
         help="a notebook parameter, as papermill takes it (repeatable; e.g. -p KWIC_TERM 数字经济 -p K 8); "
-        "values are read as Python literals where they parse (numbers, True, None, tuples), else as text",
+        "values are read as Python literals where they parse (numbers, True, None, tuples), else as text; "
+        "-p DEFAULTS gov|cyl|file.toml forces a set of genre defaults (default: from the documents' genre)",
     )
     r.add_argument(
         "--force",

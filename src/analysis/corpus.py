@@ -107,14 +107,59 @@ class Corpus:
         )
 
     @property
+    def lexicon(self) -> tuple[Path, ...]:
+        """The jieba user dictionaries of the segmenter, in order (default ``data/policy_lexicon.txt``)."""
+        if "parent" in self._cache:
+            return self._cache["parent"][0].lexicon
+        from .segment import LEXICON
+
+        return self._cache.get("lexicon", (LEXICON.resolve(),))
+
+    def use_lexicon(self, lexicon) -> Corpus:
+        """Segment with these user dictionaries (one path or several, read in order); returns self.
+
+        Tokens and segmenter are dropped only when the files differ from the current ones; the
+        token cache on disk is keyed by the lexicon's bytes, so each lexicon has its own tokens.
+        A subset passes the lexicon to the corpus it was taken from.
+
+        Examples
+        --------
+        >>> from analysis.segment import LEXICON
+        >>> c = load_corpus()
+        >>> [p.name for p in c.use_lexicon([LEXICON, LEXICON.with_name("lexicon_gov.txt")]).lexicon]
+        ['policy_lexicon.txt', 'lexicon_gov.txt']
+        """
+        from .segment import lexicon_paths
+
+        paths = tuple(p.resolve() for p in lexicon_paths(lexicon))
+        for path in paths:
+            if not path.is_file():
+                raise AnalysisError(f"lexicon {path}: no such file")
+        if "parent" in self._cache:
+            parent = self._cache["parent"][0]
+            if parent.lexicon != paths:
+                self._cache.pop("tokens", None)
+                self._cache.pop("segmenter", None)
+            parent.use_lexicon(paths)
+            return self
+        if self.lexicon != paths:
+            self._cache["lexicon"] = paths
+            self._cache.pop("tokens", None)
+            self._cache.pop("segmenter", None)
+        return self
+
+    @property
     def segmenter(self):
         """The :class:`analysis.segment.Segmenter` for this corpus (lexicon + quoted + discovered terms)."""
         if "segmenter" not in self._cache and "parent" in self._cache:
             self._cache["segmenter"] = self._cache["parent"][0].segmenter
         if "segmenter" not in self._cache:
-            from .segment import Segmenter
+            from .segment import LEXICON, Segmenter
 
-            self._cache["segmenter"] = Segmenter.from_corpus(self)
+            lexicon = self.lexicon
+            self._cache["segmenter"] = Segmenter.from_corpus(
+                self, lexicon=LEXICON if lexicon == (LEXICON.resolve(),) else lexicon
+            )  # the default as it always was (same Segmenter.lexicon, same token cache key)
         return self._cache["segmenter"]
 
     @property
@@ -131,7 +176,7 @@ class Corpus:
     def _load_tokens(self) -> pd.DataFrame:
         from .segment import tokens_fingerprint, tokens_table
 
-        key = tokens_fingerprint(self.fingerprint) if self.fingerprint else None
+        key = tokens_fingerprint(self.fingerprint, self.lexicon) if self.fingerprint else None
         path = Path(self.cache_dir) / "tokens.parquet" if self.cache_dir else None
         meta = path.with_suffix(".json") if path else None
         if key and path and meta.is_file():

@@ -1059,6 +1059,7 @@ def common_passages(
     max_df: float | int | str | None = "auto",
     boilerplate_share: float = 0.8,
     exclude_blocks: Sequence[str] = DEFAULT_EXCLUDE,
+    phrases: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Widely copied passages: text found in more than ``max_df`` of the plans, reported once each.
 
@@ -1068,7 +1069,8 @@ def common_passages(
     Jaccard). A passage copied top-down into most plans (a central template) is one row per
     plan here, not thousands of pairs. Passages that are mostly boilerplate phrases (short
     political formulae) are flagged ``boilerplate``: only those are formulae; a long passage
-    in many plans is not.
+    in many plans is not. The formulae are ``phrases`` (:func:`boilerplate_phrases`, e.g.
+    with another genre's ``file``), by default :func:`boilerplate_phrases` of the corpus.
 
     Returns
     -------
@@ -1088,7 +1090,7 @@ def common_passages(
     """
     return _find_reuse(
         corpus, doc_ids=doc_ids, k=k, max_gap=max_gap, min_chars=min_chars, max_df=max_df,
-        boilerplate_share=boilerplate_share, exclude_blocks=exclude_blocks, pairs=False,
+        boilerplate_share=boilerplate_share, exclude_blocks=exclude_blocks, pairs=False, phrases=phrases,
     )[1]  # fmt: skip
 
 

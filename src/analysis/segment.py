@@ -32,6 +32,8 @@ from .patterns import CJK
 
 DATA = Path(__file__).with_name("data")
 LEXICON = DATA / "policy_lexicon.txt"
+#: A lexicon argument: one jieba user dictionary, several read in order, or None.
+LexiconArg = str | Path | Sequence[str | Path] | None
 STOPWORDS = DATA / "stopwords_zh.txt"
 FILLER = DATA / "policy_filler.txt"
 #: Blocks that are tokenised by default: the plan itself, not its cover notice or signature.
@@ -67,8 +69,26 @@ def read_wordlist(path: str | Path) -> list[str]:
     return words
 
 
-def read_lexicon(path: str | Path) -> list[tuple[str, int | None, str | None]]:
-    """Entries ``(word, freq, pos)`` of a jieba-style user dictionary (``word [freq] [pos]``)."""
+def lexicon_paths(lexicon) -> tuple[Path, ...]:
+    """The files of a lexicon given as one path, a sequence of paths (read in order) or None.
+
+    >>> [p.name for p in lexicon_paths(LEXICON)], lexicon_paths(None)
+    (['policy_lexicon.txt'], ())
+    """
+    if lexicon is None:
+        return ()
+    if isinstance(lexicon, (str, Path)):
+        return (Path(lexicon),)
+    return tuple(Path(p) for p in lexicon)
+
+
+def read_lexicon(path) -> list[tuple[str, int | None, str | None]]:
+    """Entries ``(word, freq, pos)`` of a jieba-style user dictionary (``word [freq] [pos]``).
+
+    ``path`` may also be a sequence of such files: their entries in order.
+    """
+    if not isinstance(path, (str, Path)):
+        return [e for p in lexicon_paths(path) for e in read_lexicon(p)]
     text = Path(path).read_text(encoding="utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
     out = []
     for line in text.split("\n"):
@@ -266,8 +286,10 @@ class Segmenter:
 
     Parameters
     ----------
-    lexicon : path or None
+    lexicon : path, sequence of paths, or None
         jieba user dictionary (``word [freq] [pos]``); default ``data/policy_lexicon.txt``.
+        Several files are read in order (the genre defaults add ``data/lexicon_gov.txt`` for
+        government work reports, see :mod:`analysis.genres`).
     extra_terms : dict, optional
         ``{term: source}`` added after the lexicon (quoted names, discovered terms …).
     hmm : bool, default True
@@ -285,7 +307,7 @@ class Segmenter:
     ['深刻', '领悟', '“', '两个确立', '”', '的', '决定性', '意义', '，', '深化', '青年大学习', '行动']
     """
 
-    lexicon: str | Path | None = LEXICON
+    lexicon: LexiconArg = LEXICON
     extra_terms: dict[str, str] = field(default_factory=dict)
     hmm: bool = True
     engine: str = "auto"
@@ -326,7 +348,7 @@ class Segmenter:
 
     @classmethod
     def from_corpus(
-        cls, corpus, *, discover: bool = True, lexicon: str | Path | None = LEXICON, **kwargs
+        cls, corpus, *, discover: bool = True, lexicon: LexiconArg = LEXICON, **kwargs
     ) -> Segmenter:
         """A segmenter with the lexicon plus quoted names, cited titles and discovered terms of ``corpus``."""
         texts = _plan_texts(corpus)
@@ -518,9 +540,12 @@ def numeric_flags(tokens: pd.Series, terms=()) -> pd.Series:
 TOKENS_VERSION = "5"  # 5: digit tokens flagged numeric even when a corpus term (was 4: one cut with POS tags)
 
 
-def tokens_fingerprint(corpus_fingerprint: str) -> str:
-    """Cache key of the tokens table: the corpus, the word lists and the tokenizer version."""
+def tokens_fingerprint(corpus_fingerprint: str, lexicon=LEXICON) -> str:
+    """Cache key of the tokens table: the corpus, the word lists and the tokenizer version.
+
+    ``lexicon`` is the segmenter's (one path or several); the default gives the key it always had.
+    """
     h = hashlib.sha256((TOKENS_VERSION + corpus_fingerprint).encode())
-    for path in (LEXICON, STOPWORDS, FILLER, DATA / "divisions.csv"):
+    for path in (*lexicon_paths(lexicon), STOPWORDS, FILLER, DATA / "divisions.csv"):
         h.update(path.read_bytes())
     return h.hexdigest()

@@ -455,15 +455,21 @@ def layout_problems(
         return repr(t.get_text()[:20])
 
     boxes = []  # (box, axes number, label) for tick labels
-    undrawn: set[int] = set()  # tick labels outside the view limits are not drawn
+    undrawn: set[int] = set()  # tick labels outside the view limits, texts of hidden axes: not drawn
     for ax in fig.axes:
+        if not ax.get_visible():
+            undrawn.update(id(t) for t in ax.findobj(Text))
+            continue
+        if not ax.axison:  # ax.axis("off"): no ticks drawn
+            for axis in (ax.xaxis, ax.yaxis):
+                undrawn.update(id(t) for t in axis.findobj(Text))
         for axis_name, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
             lo, hi = sorted(axis.get_view_interval())
             for t in axis.get_ticklabels(which="both"):
                 if not lo - 1e-9 <= t.get_position()[0 if axis_name == "x" else 1] <= hi + 1e-9:
                     undrawn.add(id(t))
     for k, ax in enumerate(fig.axes):
-        if not ax.get_visible():
+        if not ax.get_visible() or not ax.axison:
             continue
         for axis_name, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
             labels = [t for t in axis.get_ticklabels(which="both") if visible(t) and id(t) not in undrawn]

@@ -103,13 +103,13 @@ def plot_section_profile(profile: pd.DataFrame, *, labels: dict | None = None, x
     return fig
 
 
-def plot_cleaning_audit(audit: pd.DataFrame, *, labels: dict | None = None, vmax: float | None = None,
+def plot_cleaning_audit(audit: pd.DataFrame, *, labels: dict | None = None, max_count: int | None = None,
                         title: str = "清洗记录：各类改动的次数") -> Figure:  # fmt: skip
     """Heatmap of cleaning changes (kind × plan), from :meth:`analysis.Corpus.audit`.
 
     Up to 8 plans they are the columns; above, the plans are the rows (0.26 in each) and the
-    kinds the columns, so that 40 plans fit an A4 page (:func:`paged` splits more). ``vmax``
-    fixes the top of the colour scale (the log of 1 + the largest count) across pages.
+    kinds the columns, so that 40 plans fit an A4 page (:func:`paged` splits more). ``max_count``
+    (the largest count of the whole audit) fixes the top of the colour scale across pages.
     """
     _needs(audit, "the cleaning audit figure", unit="recorded change")
     setup()
@@ -120,7 +120,7 @@ def plot_cleaning_audit(audit: pd.DataFrame, *, labels: dict | None = None, vmax
     if plans_in_rows:
         table = table.T
     logs = np.log1p(table.values)
-    top = float(vmax if vmax is not None else (logs.max() or 1.0))
+    top = float(np.log1p(max_count) if max_count is not None else logs.max()) or 1.0
     names = {d: _short(lab.text(d), 12) for d in audit.doc_id.unique()}
     if plans_in_rows:
         fig, ax = plt.subplots(figsize=(min(A4_WIDTH, 2.6 + 0.75 * table.shape[1]), 0.26 * len(table) + 2.0))

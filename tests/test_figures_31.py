@@ -94,7 +94,9 @@ def _build(name: str, w):
     if name == "keyness":
         return plots.plot_keyness(_keyness(w), n=15, labels=lab, exclude_places=False)
     if name == "keyness_grid":
-        return plots.paged(plots.plot_keyness_grid, _keyness(w, "region"), "region", labels=lab, exclude_places=False)
+        return plots.paged(
+            plots.plot_keyness_grid, _keyness(w, "region"), "region", labels=lab, exclude_places=False
+        )
     if name == "dispersion":
         pos = pd.DataFrame([(t, d, r, float(rng.uniform())) for t in TERMS[:5] for d, r in zip(docs, regions)
                             for _ in range(int(rng.integers(0, 6)))],
@@ -173,7 +175,13 @@ def _build(name: str, w):
         yrs = [2023] if name == "panel_heatmap" and w.n > 5 else list(range(2018, 2024))
         r = pd.DataFrame([(g, y, c, float(rng.uniform(1, 40))) for g in regions for y in yrs for c in cats],
                          columns=["region", "year", "category", "rate"])  # fmt: skip
-        r["ci_low"], r["ci_high"], r["count"], r["total"], r["n_docs"] = r.rate * 0.8, r.rate * 1.2, 10, 10_000, 2
+        r["ci_low"], r["ci_high"], r["count"], r["total"], r["n_docs"] = (
+            r.rate * 0.8,
+            r.rate * 1.2,
+            10,
+            10_000,
+            2,
+        )
         kind = "heatmap" if name == "panel_heatmap" else "lines"
         return plots.plot_attention_panel(r, kind=kind, labels=lab)
     raise KeyError(name)
@@ -233,8 +241,10 @@ def test_reuse_is_a_network_up_to_12_plans_and_an_ordered_matrix_above():
                           if a != b] + [(a, "any", 0.2) for a in w.docs], columns=["doc_id", "other", "share"])  # fmt: skip
     order = [t.get_text() for t in plots.plot_reuse_network(share, w.lab).axes[0].get_yticklabels()]
     assert abs(order.index(w.regions[3]) - order.index(w.regions[20])) == 1
-    small = plots.plot_reuse_network(share[share.doc_id.isin(w.docs[:12]) & share.other.isin(w.docs[:12] + ["any"])])
-    assert not small.axes[0].images and "网络" in small.axes[0].get_title()
+    small = plots.plot_reuse_network(
+        share[share.doc_id.isin(w.docs[:12]) & share.other.isin(w.docs[:12] + ["any"])]
+    )
+    assert not small.axes[0].images and "网络" in small.axes[0].get_title(loc="left")
     plt.close("all")
 
 
@@ -243,8 +253,8 @@ def test_layout_checker_catches_what_it_should():
     fig, ax = plt.subplots(figsize=(7, 3))
     ax.set_yticks(range(31), REGIONS, fontsize=10)  # 31 labels in 2 inches
     assert any(p.startswith("overlapping tick labels") for p in layout_problems(fig))
-    fig, ax = plt.subplots(figsize=(8, 3))
-    ax.set_xticks(range(31), REGIONS, rotation=45, fontsize=9)  # rotated: boxes overlap, glyphs too
+    fig, ax = plt.subplots(figsize=(5, 3))
+    ax.set_xticks(range(31), REGIONS, rotation=45, fontsize=11)  # rotated 45°, 0.13 in apart: glyphs overlap
     assert any(p.startswith("overlapping tick labels") for p in layout_problems(fig))
     fig, ax = plt.subplots(figsize=(8, 3))
     ax.set_xticks(range(5), REGIONS[:5], rotation=45)  # rotated and well apart: fine
@@ -261,7 +271,9 @@ def test_wrapped_caption_fits_the_width_and_keeps_words():
     text = "▲/▼：与其余各地相比显著偏高/偏低（G² 或 Fisher 精确检验，Benjamini–Hochberg 校正后 p < 0.05）" * 3
     lines = wrap_to_width(text, 3.0, 8).split("\n")
     assert len(lines) > 3 and "".join(lines).replace(" ", "") == text.replace(" ", "")
-    assert all(figures.text_em(line) * 8 / 72 <= 3.0 + 8 / 72 for line in lines)  # at most one closing mark over
+    assert all(
+        figures.text_em(line) * 8 / 72 <= 3.0 + 8 / 72 for line in lines
+    )  # at most one closing mark over
     assert not any(line.startswith(("，", "）", "。")) for line in lines)
     assert all("Benjamini–Hochberg" in line for line in lines if "Benjamini" in line)
 

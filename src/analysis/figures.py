@@ -266,6 +266,7 @@ def region_labels(corpus, style: str = "zh") -> Labels:
 
 
 _NO_LINE_START = set("，。、；：？！）》」』】〕”’,.;:?!)%·…")
+_NO_LINE_END = set("（《「『【〔“‘(")
 
 
 def text_em(text: str) -> float:
@@ -304,8 +305,11 @@ def wrap_to_width(text: str, width: float, fontsize: float = MIN_FONTSIZE) -> st
         for u in units:
             w = text_em(u)
             if line and used + w > room and not u.isspace() and u[0] not in _NO_LINE_START:
+                carry = ""
+                while line and line[-1] in _NO_LINE_END and len(carry) < 3:  # "（" goes with what it opens
+                    carry, line = line[-1] + carry, line[:-1]
                 out.append(line.rstrip())
-                line, used = "", 0.0
+                line, used = carry, text_em(carry)
             if not line and u.isspace():
                 continue
             if w > room and not line:  # a single unit wider than a line: cut it

@@ -372,8 +372,8 @@ def plot_keyness_grid(key: pd.DataFrame, by: str | None = None, *, n: int = 8, n
     """Small multiples of keyness, one panel per target: its top ``n`` terms with intervals.
 
     For :func:`analysis.keywords.keyness_all` (every group against the rest, one family of
-    tests): each panel shows the terms the group uses more than the others, ranked by
-    ``log_ratio_bound`` as in :func:`plot_keyness`, with the log ratio (filled dot: significant
+    tests): each panel shows the terms the group uses more than the others, the significant
+    ones first, each part ranked by ``log_ratio_bound`` as in :func:`plot_keyness`, with the log ratio (filled dot: significant
     after the table's correction; open: not; cross: screened out as too rare) and its interval.
     Eight groups (four rows of two) fit an A4 page; :func:`paged` splits more, so that every
     group of a large corpus is shown (``PER_PAGE["plot_keyness_grid"]`` a page). For the
@@ -395,7 +395,9 @@ def plot_keyness_grid(key: pd.DataFrame, by: str | None = None, *, n: int = 8, n
     for ax, g in zip(axes.flat, groups):
         d = key[(key[by] == g) & (key.direction == "target")]
         bound = d.log_ratio_bound if "log_ratio_bound" in d else d.log_ratio
-        d = d.assign(_b=bound).sort_values(["_b", "term"], ascending=[False, True]).head(n).iloc[::-1]
+        sig_first = d.significant.astype(bool) if "significant" in d else False
+        d = d.assign(_s=sig_first, _b=bound).sort_values(["_s", "_b", "term"], ascending=[False, False, True])
+        d = d.head(n).iloc[::-1]
         y = np.arange(len(d))
         lr = d.log_ratio.to_numpy(dtype=float)
         lo = d.get("log_ratio_low", d.log_ratio).to_numpy(dtype=float)
@@ -439,8 +441,8 @@ def plot_keyness_grid(key: pd.DataFrame, by: str | None = None, *, n: int = 8, n
     fig.suptitle(title, x=0.01, ha="left", fontsize=11)
     from .figures import fig_note
 
-    fig_note(fig, f"横轴：log2 频率比（Hardie 2014）与 {conf:.0%} 区间，右为该地更常用；每格为该地相对其余各地最可靠地偏多的 {n} 个词"
-             f"（按区间靠近 0 的一端排序）；● {corr}后显著（所有地区、所有词为一个检验族，共 {key.attrs.get('n_tests', len(key))} 个检验）"
+    fig_note(fig, f"横轴：log2 频率比（Hardie 2014）与 {conf:.0%} 区间，右为该地更常用；每格为该地相对其余各地偏多的 {n} 个词"
+             f"（显著者在前，再按区间靠近 0 的一端排序）；● {corr}后显著（所有地区、所有词为一个检验族，共 {key.attrs.get('n_tests', len(key))} 个检验）"
              "  ○ 不显著  × 计数太少、不可能显著；标签：词  该地:其余各地次数。")  # fmt: skip
     return fig
 
@@ -731,8 +733,13 @@ def plot_dendrogram(
             s = float(sup.support.iloc[row])
             ax.text(h, ypos[n + row], f"{s:.0%}", fontsize=7, ha="right", va="bottom",
                     color="#1b4f72" if s >= 0.7 else "#a04000")  # fmt: skip
+    lo_h, hi_h = float(z[:, 2].min()), float(z[:, 2].max())
+    zoom = lo_h > 0.3 * hi_h  # every merge far from 0: the axis starts near the lowest merge
+    if zoom:
+        ax.set_xlim(hi_h + 0.04 * (hi_h - lo_h) + 1e-9, max(0.0, lo_h - 0.25 * (hi_h - lo_h)))
     ax.set_xlabel(wrap_to_width(
         "距离（1 − 相似度）"
+        + (f"，横轴从 {max(0.0, lo_h - 0.25 * (hi_h - lo_h)):.2f} 起" if zoom else "")
         + (
             f"；节点数字：{len(boot)} 次按条目自助重抽样中重现该簇的比例（Felsenstein 1985）"
             if len(boot)
@@ -1093,8 +1100,9 @@ def plot_diffusion(order: pd.DataFrame, edges: pd.DataFrame, labels: dict[str, s
         (x1, y1), (x2, y2) = pos[e.source], pos[e.target]
         ev = getattr(e, "n_evidence", 0)
         ev = int(ev) if pd.notna(ev) else 0
-        ax.annotate(f"证据{ev}" if ev else "源", ((x1 + x2) / 2, (y1 + y2) / 2), fontsize=7, color="#a04000",
-                    ha="center", va="center", bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"})  # fmt: skip
+        if n <= max_coderived_plans:  # above, the labels would sit on the plans' names: the table has them
+            ax.annotate(f"证据{ev}" if ev else "源", ((x1 + x2) / 2, (y1 + y2) / 2), fontsize=7, color="#a04000",
+                        ha="center", va="center", bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"})  # fmt: skip
     for r in order.itertuples():
         x, y = pos[r.doc_id]
         color = lab.color(r.doc_id)
@@ -1119,7 +1127,7 @@ def plot_diffusion(order: pd.DataFrame, edges: pd.DataFrame, labels: dict[str, s
             "灰色虚线：共享段落但文本不能判定谁承接谁（可能同源）；日期与级别本身不作为方向证据；"
             "方块加横条：只知年份的计划，横条覆盖全年")  # fmt: skip
     if hidden:
-        note += f"；计划超过{max_coderived_plans}份，{hidden}条同源连线未画出"
+        note += f"；计划超过{max_coderived_plans}份，{hidden}条同源连线与箭头上的证据数未画出（见表）"
     if (~dated).any():
         note += f"；无日期计划置于左侧：{'、'.join(order.doc_id[~order.x0.ne(undated_x)].map(lab.text))}"
     ax.set_xlabel(wrap(note, 62), fontsize=7.5)
@@ -1260,7 +1268,7 @@ def plot_k_selection(selection: pd.DataFrame, *, title: str = "主题数的选�
                 ls="--",
                 label="打乱词语（零模型）",
             )
-            ax.legend(fontsize=7, loc="upper right")
+            ax.legend(fontsize=7, loc="best")
         else:
             ax.plot(sel.k, sel[col], marker="o", ms=3.5, color="#1f4e79", lw=1.2)
         for r in chosen.itertuples():

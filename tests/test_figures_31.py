@@ -262,6 +262,11 @@ def test_layout_checker_catches_what_it_should():
     fig, ax = plt.subplots(figsize=(5, 3))
     ax.text(0.5, 0.5, "小字", fontsize=5)
     assert any("below 7 pt" in p for p in layout_problems(fig))
+    fig, ax = plt.subplots(figsize=(6, 3))
+    ax.plot([1, 2], [1, 2], label="北京")
+    fig.legend(loc="outside lower center")
+    figures.fig_note(fig, "线：各地条目中的比例" * 8)  # the old robustness figure: legend on the note
+    assert any(p.startswith("a legend overlaps") for p in layout_problems(fig))
     fig, ax = plt.subplots(figsize=(18.5, 3))
     assert layout_problems(fig)[0].startswith("larger than a page: 18.50")
     plt.close("all")

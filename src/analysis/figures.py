@@ -415,6 +415,7 @@ def layout_problems(
       than 0 or 90°, parallel boxes: the distance between neighbours times the sine of the
       angle must reach the line height), and no tick label overlaps a label of another
       axes, a title or the figure's title and note;
+    - no legend overlaps the figure's title or its note (``supxlabel``);
     - every visible text (ticks, titles, labels, annotations, legends) is at least
       ``min_fontsize`` points (figures are printed at 100 %) and lies inside the figure.
 
@@ -520,6 +521,14 @@ def layout_problems(
             if _overlap(boxes[i][0], ob) and reported < 5:
                 problems.append(f"a tick label overlaps a title or label: {name(boxes[i][2])} and {name(t)}")
                 reported += 1
+    legends = list(fig.legends) + [ax.get_legend() for ax in fig.axes if ax.get_visible() and ax.get_legend()]
+    fig_texts = [t for t in (getattr(fig, "_suptitle", None), getattr(fig, "_supxlabel", None))
+                 if t is not None and visible(t)]  # fmt: skip
+    for leg in legends:
+        lb = leg.get_window_extent(renderer)
+        for t in fig_texts:
+            if _overlap(lb, t.get_window_extent(renderer), tol=1.0):
+                problems.append(f"a legend overlaps the figure's title or note {name(t)}")
     small, outside = [], []
     for t in fig.findobj(Text):
         if not visible(t) or id(t) in undrawn or (t.axes is not None and not t.axes.get_visible()):

@@ -1362,13 +1362,13 @@ def plot_robustness(shares: pd.DataFrame, *, labels: dict | None = None, default
         handles = [
             plt.Line2D([], [], color=lab.color(g), lw=1.5, label=_short(lab.text(g), 8)) for g in groups
         ]
-        fig.legend(
-            handles=handles, loc="outside lower center", fontsize=7, ncol=min(5, len(handles)), frameon=False
-        )
-        fig_note(
-            fig,
-            "线：各地条目中、经无监督主题映射到该引导主题的比例（横轴 k）；菱形：种子词分类直接给出的比例；红虚线：默认 k。",
-        )
+        note = "线：各地条目中、经无监督主题映射到该引导主题的比例（横轴 k）；菱形：种子词分类直接给出的比例；红虚线：默认 k。"
+        if len(themes) < rows * cols:  # a free panel: the legend goes there, the note under the figure
+            axes.flat[len(themes)].legend(handles=handles, loc="center", fontsize=8, frameon=False)
+            fig_note(fig, note)
+        else:  # the note as the legend's title, so that the two never overlap
+            fig.legend(handles=handles, loc="outside lower center", fontsize=7, ncol=min(5, len(handles)),
+                       frameon=False, title=wrap_to_width(note, A4_WIDTH - 0.5, 7), title_fontsize=7)  # fmt: skip
     else:
         at_what = (
             f"默认 k = {default}" if default is not None and default in set(shares.k) else "各 k 的中位数"

@@ -60,7 +60,10 @@ def _keyness(w, by: str | None = None):
 def _similarity(w, level="document"):
     per = 1 if level == "document" else 7
     ids = [d for d in w.docs for _ in range(per)]
-    idx = [w.lab.text(d) if per == 1 else f"{w.lab.text(d)}·{k % per + 1}" for k, d in enumerate(ids)]
+    idx = [
+        w.lab.text(d) if per == 1 else f"{w.lab.text(d)}·{k % per + 1}坚持以学习宣传贯彻"
+        for k, d in enumerate(ids)
+    ]
     a = w.rng.uniform(0.2, 0.8, (len(ids), len(ids)))
     m = (a + a.T) / 2
     np.fill_diagonal(m, 1)
@@ -111,7 +114,7 @@ def _build(name: str, w):
     if name == "similarity":
         mat, iv = _similarity(w)
         return plots.plot_similarity_heatmap(mat, intervals=iv)
-    if name == "similarity_sections":
+    if name == "similarity_sections":  # 7 sections a plan: 35 units labelled one by one, 217 by plan
         return plots.plot_similarity_heatmap(_similarity(w, "section")[0])
     if name == "dendrogram":
         if w.n < plots.MIN_DENDROGRAM_PLANS:

@@ -574,10 +574,31 @@ def plot_similarity_heatmap(
     setup()
     n = len(matrix)
     annotate = n <= 12 if annotate is None else annotate
-    size = min(6.4, 1.6 + 0.6 * n)  # the square, in inches: the colour bar and labels go beside it
+    regions = matrix.attrs.get("regions", [None] * n)
+    doc_ids = matrix.attrs.get("doc_ids") or [str(x) for x in matrix.index]
+    blocks = _blocks(doc_ids)
+    by_plan = n > 40 and len(blocks) < n  # many units of fewer plans: one label per plan, lines between plans
+    if by_plan:
+        step = max(1, -(-len(blocks) // 40))
+        shownb = blocks[::step]
+        idx = [a for a, _ in shownb]
+        pos = [(a + b - 1) / 2 for a, b in shownb]
+        names = [_short(str(matrix.index[a]).split("·")[0], 10) for a in idx]
+        fs, rot = 7, 90
+    else:
+        step = max(1, -(-n // 60))  # above 60 units, every step-th label (7 pt needs 0.1 in)
+        idx = list(range(0, n, step))
+        pos = idx
+        names = [_short(str(matrix.index[i]), 16) for i in idx]
+        fs, rot = (9, 45) if n <= 12 else (7, 90)
+    # the labels' length decides how much of the page the square gets
+    label_in = max(text_em(t) for t in names) * fs / 72 + 0.15
+    below = label_in * (0.75 if rot == 45 else 1.0)
+    size = min(6.4, 1.6 + 0.6 * n, A4_WIDTH - label_in - 1.5, A4[1] - below - 1.6)
     if intervals is not None and n <= 12:
-        size = min(6.4, size + 1.0)
-    fig, ax = plt.subplots(figsize=(min(A4_WIDTH, size + 1.8), size + (0.5 if intervals is not None else 0)))
+        size = min(size + 1.0, A4_WIDTH - label_in - 1.5)
+    fig, ax = plt.subplots(figsize=(min(A4_WIDTH, size + label_in + 1.5),
+                                    size + below + 0.7 + (0.5 if intervals is not None else 0)))  # fmt: skip
     diag = np.eye(n, dtype=bool)
     off = matrix.values[~diag]
     lo, hi = float(off.min()), float(off.max())
@@ -587,36 +608,19 @@ def plot_similarity_heatmap(
     cmap = plt.get_cmap("YlGnBu").copy()
     cmap.set_bad("#f2f3f4")
     im = ax.imshow(shown, cmap=cmap, vmin=lo, vmax=hi)
-    regions = matrix.attrs.get("regions", [None] * n)
-    doc_ids = matrix.attrs.get("doc_ids") or [str(x) for x in matrix.index]
-    blocks = _blocks(doc_ids)
-    if n > 40 and len(blocks) < n:  # many units of fewer plans: one label per plan, lines between plans
-        step = max(1, -(-len(blocks) // 40))
-        shownb = blocks[::step]
-        pos = [(a + b - 1) / 2 for a, b in shownb]
-        names = [_short(str(matrix.index[a]).split("·")[0], 10) for a, _ in shownb]
-        ax.set_xticks(pos, names, rotation=90, fontsize=7)
-        ax.set_yticks(pos, names, fontsize=7)
+    if rot == 45:
+        ax.set_xticks(pos, names, rotation=45, ha="right", rotation_mode="anchor", fontsize=fs)
+    else:
+        ax.set_xticks(pos, names, rotation=90, fontsize=fs)
+    ax.set_yticks(pos, names, fontsize=fs)
+    if by_plan:
         for a, _ in blocks[1:]:
             ax.axhline(a - 0.5, color="white", lw=0.4)
             ax.axvline(a - 0.5, color="white", lw=0.4)
-        for ticks in (ax.get_xticklabels(), ax.get_yticklabels()):
-            for tick, (a, _) in zip(ticks, shownb):
-                if regions[a] is not None and not pd.isna(regions[a]):
-                    tick.set_color(region_color(str(regions[a])))
-    else:
-        step = max(1, -(-n // 60))  # above 60 units, every step-th label (7 pt needs 0.1 in)
-        labels = [_short(str(x), 16) for x in matrix.index]
-        fs = 9 if n <= 12 else 7
-        idx = list(range(0, n, step))
-        ax.set_xticks(idx, [labels[i] for i in idx], rotation=45 if n <= 12 else 90,
-                      ha="right" if n <= 12 else "center", rotation_mode="anchor" if n <= 12 else "default",
-                      fontsize=fs)  # fmt: skip
-        ax.set_yticks(idx, [labels[i] for i in idx], fontsize=fs)
-        for ticks in (ax.get_xticklabels(), ax.get_yticklabels()):
-            for tick, i in zip(ticks, idx):
-                if regions[i] is not None and not pd.isna(regions[i]):
-                    tick.set_color(region_color(str(regions[i])))
+    for ticks in (ax.get_xticklabels(), ax.get_yticklabels()):
+        for tick, i in zip(ticks, idx):
+            if regions[i] is not None and not pd.isna(regions[i]):
+                tick.set_color(region_color(str(regions[i])))
     note = ""
     if intervals is not None:
         ids = matrix.attrs.get("doc_ids") or [str(x) for x in matrix.index]

@@ -68,13 +68,19 @@ profile = section_profile(corpus)
 profile
 
 # %%
+from analysis.figures import save_pages
+from analysis.plots import paged
+
 with skip_if_insufficient("the section profile"):
-    fig = plot_section_profile(profile, labels=LAB)
-    note = note_omitted(fig, sorted(set(corpus.doc_ids) - set(profile.doc_id)), "无编号部分", LAB)
-    save(fig, "00_section_profile", FIGURES_DIR,
-         caption=f"Characters per top-level section of each plan (numbers: section and item count). {note}",
-         source="00_corpus_overview.ipynb", data="sections, items")
-    display(fig)
+    # one page up to 32 plans (A4); more are split into pages 00_section_profile_p1, _p2 … on one scale
+    figs = paged(plot_section_profile, profile, "doc_id", labels=LAB,
+                 xmax=profile.groupby("doc_id").n_chars.sum().max())
+    note = note_omitted(figs[0], sorted(set(corpus.doc_ids) - set(profile.doc_id)), "无编号部分", LAB)
+    save_pages(figs, "00_section_profile", FIGURES_DIR,
+               caption=f"Characters per top-level section of each plan (numbers: section and item count, where they fit). {note}",
+               source="00_corpus_overview.ipynb", data="sections, items")
+    for fig in figs:
+        display(fig)
 
 # %%
 corpus.items[['doc_id', 'item_no', 'path', 'title', 'n_chars', 'truncated']].head(10)
@@ -86,11 +92,14 @@ corpus.items[['doc_id', 'item_no', 'path', 'title', 'n_chars', 'truncated']].hea
 # %%
 audit = corpus.audit()
 with skip_if_insufficient("the cleaning audit figure"):
-    fig = plot_cleaning_audit(audit, labels=LAB)
-    save(fig, "00_cleaning_audit", FIGURES_DIR,
-         caption="Cleaning changes by kind and plan (whitespace normalisation not shown).",
-         source="00_corpus_overview.ipynb", data="removed")
-    display(fig)
+    # plans in rows above 8 plans; pages of 40 plans, on one colour scale
+    figs = paged(plot_cleaning_audit, audit, "doc_id", labels=LAB,
+                 max_count=int(audit.groupby(["doc_id", "kind"]).n.sum().max()))
+    save_pages(figs, "00_cleaning_audit", FIGURES_DIR,
+               caption="Cleaning changes by kind and plan (whitespace normalisation not shown).",
+               source="00_corpus_overview.ipynb", data="removed")
+    for fig in figs:
+        display(fig)
 
 # %%
 removed = corpus.removed[corpus.removed.kind != "whitespace"]

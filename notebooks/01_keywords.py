@@ -85,11 +85,16 @@ freq = frequency(corpus, by=GROUP, exclude=EXCLUDE, n=30)
 freq.groupby(GROUP).head(5)
 
 # %%
+from analysis.figures import pages, save_pages
+from analysis.plots import paged, plot_keyness_grid
+
 with skip_if_insufficient("the top-terms figure"):
-    fig = plot_top_terms(freq, by=GROUP, n=TOP_N, labels=LAB)
-    save(fig, "01_top_terms", FIGURES_DIR, caption=f"Top {TOP_N} terms per {GROUP}, per 10,000 tokens; excluded: {', '.join(EXCLUDE)}.",
-         source="01_keywords.ipynb", data="tokens")
-    display(fig)
+    # 12 groups a page (A4): 01_top_terms, or 01_top_terms_p1, _p2 … for more
+    figs = paged(plot_top_terms, freq, GROUP, by=GROUP, n=TOP_N, labels=LAB)
+    save_pages(figs, "01_top_terms", FIGURES_DIR, caption=f"Top {TOP_N} terms per {GROUP}, per 10,000 tokens; excluded: {', '.join(EXCLUDE)}.",
+               source="01_keywords.ipynb", data="tokens")
+    for fig in figs:
+        display(fig)
 
 # %% [markdown]
 # ## Keyness
@@ -130,7 +135,22 @@ with skip_if_insufficient("keyness of every group"):
     print(f"{int(key_all.significant.sum())} significant of {key_all.attrs['n_tests']} testable (group, term) pairs")
     display(key_all.groupby(GROUP).agg(terms=("term", "size"), testable=("testable", "sum"),
                                        significant=("significant", "sum")))
-    for g in key_all[GROUP].unique()[:MAX_KEY_FIGURES]:
+    # every group, small multiples (8 a page): 01_keyness_grid, or 01_keyness_grid_p1, _p2 …
+    figs = paged(plot_keyness_grid, key_all, GROUP, by=GROUP, labels=LAB)
+    save_pages(figs, "01_keyness_grid", FIGURES_DIR,
+               caption=f"Keywords of every {GROUP} against the others (top 8 per {GROUP}), corrected in one family "
+                       f"({key_all.attrs['n_tests']} tests); log ratio with 95% interval, filled dots significant.",
+               source="01_keywords.ipynb", data="tokens")
+    for fig in figs:
+        display(fig)
+    # and a full figure (both sides, item counts) per group, up to MAX_KEY_FIGURES
+    all_groups = list(key_all[GROUP].unique())
+    if len(all_groups) > MAX_KEY_FIGURES:
+        left = all_groups[MAX_KEY_FIGURES:]
+        print(f"Full keyness figures for the first {MAX_KEY_FIGURES} of {len(all_groups)} groups; {len(left)} left out "
+              f"({'、'.join(map(LAB.text, left))}): every group is in the 01_keyness_grid pages above; "
+              f"set MAX_KEY_FIGURES = {len(all_groups)} for all, or TARGET = <group> for one.")
+    for g in all_groups[:MAX_KEY_FIGURES]:
         fig = plot_keyness(key_all[key_all[GROUP] == g], n=KEY_N, labels=LAB)
         save(fig, f"01_keyness_all_{g}", FIGURES_DIR,
              caption=f"Keywords of {LAB.text(g)} against the other plans, corrected in one family with every other group "
@@ -156,11 +176,14 @@ collocations(corpus, size=(2, 3), min_count=3).head(25)
 
 # %%
 pos = dispersion_positions(corpus, DISPERSION_TERMS)
-fig = plot_dispersion(pos, DISPERSION_TERMS, labels=LAB)
-note = note_omitted(fig, sorted(set(corpus.doc_ids) - set(corpus.items.doc_id)), "无编号条目", LAB)
-save(fig, "01_dispersion", FIGURES_DIR, caption=f"Occurrences of chosen terms along each plan's item sequence. {note}",
-     source="01_keywords.ipynb", data="documents, items")
-fig
+# a panel per term (5 a page), a row per plan (40 a page): 01_dispersion, or 01_dispersion_p1, _p2 …
+plan_pages = pages(sorted(pos.doc_id.unique()), 40) if len(pos) else [[]]
+figs = [plot_dispersion(pos, t, labels=LAB, docs=d or None) for d in plan_pages for t in pages(DISPERSION_TERMS, 5)]
+note = note_omitted(figs[0], sorted(set(corpus.doc_ids) - set(corpus.items.doc_id)), "无编号条目", LAB)
+save_pages(figs, "01_dispersion", FIGURES_DIR, caption=f"Occurrences of chosen terms along each plan's item sequence. {note}",
+           source="01_keywords.ipynb", data="documents, items")
+for fig in figs:
+    display(fig)
 
 # %% [markdown]
 # ## Programmes, cited documents, quantitative targets
@@ -175,10 +198,14 @@ prog_shared[prog_shared.unique_to.notna()].groupby('unique_to').head(3)[['name',
 
 # %%
 with skip_if_insufficient("the shared-programmes figure"):
-    fig = plot_shared_matrix(prog_shared, "name", n=30, labels=LAB)
-    save(fig, "01_shared_programmes", FIGURES_DIR, caption="Programme and brand names (“…”) shared by several plans; slogans and formulae left out.",
-         source="01_keywords.ipynb", data="documents")
-    display(fig)
+    # 36 groups a page (A4): 01_shared_programmes, or 01_shared_programmes_p1, _p2 …
+    meta = {"name", "n_groups", "total", "groups", "unique_to"}
+    figs = [plot_shared_matrix(prog_shared, "name", n=30, labels=LAB, groups=g)
+            for g in pages([c for c in prog_shared.columns if c not in meta], 36)]
+    save_pages(figs, "01_shared_programmes", FIGURES_DIR, caption="Programme and brand names (“…”) shared by several plans; slogans and formulae left out.",
+               source="01_keywords.ipynb", data="documents")
+    for fig in figs:
+        display(fig)
 
 # %%
 shared(cited_documents(corpus), 'title', by=GROUP).head(10)

@@ -106,9 +106,16 @@ share = reuse_share(corpus, reuse, common[~common.boilerplate])
 share.pivot(index="doc_id", columns="other", values="share").round(3)
 
 # %%
+from analysis.plots import MAX_NETWORK_PLANS
+
 with skip_if_insufficient("the reuse network"):
+    # a network up to MAX_NETWORK_PLANS (12) plans; above, a plans × plans matrix ordered by clustering
     fig = plot_reuse_network(share, LAB)
-    save(fig, "03_reuse_network", FIGURES_DIR, caption="Share of each plan's characters in passages reused with another plan (boilerplate excluded).",
+    n_plans = share.doc_id.nunique()
+    drawn = (f"drawn as a {n_plans} × {n_plans} matrix (rows: the plan whose characters are counted; ordered so that plans "
+             f"reusing each other sit together; bars: share reused with any plan), since more than {MAX_NETWORK_PLANS} plans "
+             "make a network unreadable" if n_plans > MAX_NETWORK_PLANS else "drawn as a network (edge width: share)")
+    save(fig, "03_reuse_network", FIGURES_DIR, caption=f"Share of each plan's characters in passages reused with another plan (boilerplate excluded), {drawn}.",
          source="03_text_reuse.ipynb", data="documents")
     display(fig)
 

@@ -13,6 +13,7 @@ import hashlib
 import os
 import re
 import unicodedata
+import warnings
 import zlib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -31,6 +32,10 @@ FORMATS = ("png", "svg", "pdf")
 #: ``sha256`` is the hash of the file as :func:`save` wrote it: :func:`clear` deletes a file only
 #: when it still has that hash, so an ``index.csv`` the tool did not write deletes nothing.
 INDEX_COLUMNS = ("file", "name", "title", "caption", "source", "data", "sha256")
+#: A4 portrait in inches (width, height): no page of a figure is larger.
+A4 = (8.27, 11.69)
+#: Smallest font size (points, at print size) a figure may use.
+MIN_FONTSIZE = 7.0
 
 #: Fixed colours for the seed regions; other regions get a stable colour from their name.
 REGION_COLORS = {
@@ -260,11 +265,98 @@ def region_labels(corpus, style: str = "zh") -> Labels:
     return Labels(labels, regions=regions)
 
 
+_NO_LINE_START = set("，。、；：？！）》」』】〕”’,.;:?!)%·…")
+_NO_LINE_END = set("（《「『【〔“‘(")
+
+
+def text_em(text: str) -> float:
+    """Width of ``text`` in em (font sizes): CJK and full-width characters 1, others about 0.55.
+
+    An estimate that needs no renderer, good to a few per cent for Noto Sans CJK and the
+    Latin fonts it falls back on; :func:`wrap_to_width` uses it.
+
+    >>> text_em("共青团"), text_em("ab")
+    (3.0, 1.1)
+    """
+    return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.55 for c in text)
+
+
+def wrap_to_width(text: str, width: float, fontsize: float = MIN_FONTSIZE) -> str:
+    """Wrap mixed Chinese and Latin text to lines that fit ``width`` inches at ``fontsize`` points.
+
+    Lines break between Chinese characters or at spaces, never inside a Latin word (unless the
+    word alone is wider than a line) and never before closing punctuation (，。）…). Existing
+    line breaks are kept. Widths come from :func:`text_em`, so no figure needs to be drawn.
+
+    Examples
+    --------
+    >>> print(wrap_to_width("各计划的篇章结构：各部分字数", 0.8, 10))
+    各计划的篇
+    章结构：各
+    部分字数
+    >>> wrap_to_width("short words stay whole", 1.0, 10).split("\\n")
+    ['short words', 'stay whole']
+    """
+    room = max(1.0, width * 72.0 / fontsize)
+    out: list[str] = []
+    for para in str(text).split("\n"):
+        units = re.findall(r"[A-Za-z0-9_.%+\-–/()=:,<>≥≤]+|\s+|.", para)
+        line, used = "", 0.0
+        for u in units:
+            w = text_em(u)
+            if line and used + w > room and not u.isspace() and u[0] not in _NO_LINE_START:
+                carry = ""
+                while line and line[-1] in _NO_LINE_END and len(carry) < 3:  # "（" goes with what it opens
+                    carry, line = line[-1] + carry, line[:-1]
+                out.append(line.rstrip())
+                line, used = carry, text_em(carry)
+            if not line and u.isspace():
+                continue
+            if w > room and not line:  # a single unit wider than a line: cut it
+                for c in u:
+                    cw = text_em(c)
+                    if line and used + cw > room:
+                        out.append(line)
+                        line, used = "", 0.0
+                    line, used = line + c, used + cw
+                continue
+            line, used = line + u, used + w
+        out.append(line.rstrip())
+    return "\n".join(out)
+
+
+def fig_note(fig: Figure, text: str, *, fontsize: float = MIN_FONTSIZE, append: bool = True) -> str:
+    """Write a caption-like note under a figure, wrapped to the figure's width; return the text.
+
+    The note is the figure's ``supxlabel`` (constrained layout makes room for it), left-aligned
+    at the figure's edge. With ``append`` a note already there is kept and the new one follows
+    on a new line, so :func:`note_omitted` and a plotting function's own note do not replace
+    each other.
+
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots(figsize=(2, 2))
+    >>> print(fig_note(fig, "一二三四五六七八九十一二三四五六七八九十"))
+    一二三四五六七八九十一二三四五六七八九十
+    >>> print(fig._supxlabel.get_text())  # 2 in less a margin, at 7 pt: 18 characters a line
+    一二三四五六七八九十一二三四五六七八
+    九十
+    """
+    if not text:
+        return ""
+    old = fig._supxlabel.get_text() if append and getattr(fig, "_supxlabel", None) else ""
+    width = fig.get_size_inches()[0] - 0.25
+    wrapped = wrap_to_width(text, width, fontsize)
+    fig.supxlabel(f"{old}\n{wrapped}" if old else wrapped, fontsize=fontsize, x=0.01, ha="left",
+                  color="#555555", linespacing=1.3)  # fmt: skip
+    return text
+
+
 def note_omitted(fig: Figure, omitted, reason: str, labels: dict | None = None) -> str:
     """Write on ``fig`` which plans it leaves out and why; return the note ("" if none).
 
-    The note sits under the axes (``fig.supxlabel``, so the layout makes room for it) and
-    names each plan by its label. Use the returned text in the caption too.
+    The note sits under the axes (see :func:`fig_note`: wrapped to the figure's width, after
+    any note already there) and names each plan by its label. Use the returned text in the
+    caption too.
 
     Examples
     --------
@@ -282,8 +374,184 @@ def note_omitted(fig: Figure, omitted, reason: str, labels: dict | None = None) 
     names = [lab.text(d) for d in omitted]
     shown = "、".join(names[:12]) + (f" 等 {len(names)} 份" if len(names) > 12 else "")
     note = f"未显示（{reason}）：{shown}"
-    fig.supxlabel(note, fontsize=7, x=0.01, ha="left", color="#555555")
-    return note
+    return fig_note(fig, note)
+
+
+def pages(keys: Sequence, per_page: int) -> list[list]:
+    """Split ``keys`` into the fewest pages of at most ``per_page``, as even as possible, in order.
+
+    31 plans at 12 a page give pages of 11, 10 and 10 (not 12, 12, 7), so every page of a
+    figure has about the same layout.
+
+    >>> [len(p) for p in pages(range(31), 12)], pages("abc", 5)
+    ([11, 10, 10], [['a', 'b', 'c']])
+    """
+    keys = list(keys)
+    if per_page < 1:
+        raise ValueError(f"per_page must be at least 1, not {per_page}")
+    n = max(1, -(-len(keys) // per_page))
+    size, extra = divmod(len(keys), n)
+    out, start = [], 0
+    for k in range(n):
+        stop = start + size + (1 if k < extra else 0)
+        out.append(keys[start:stop])
+        start = stop
+    return out
+
+
+class PageSizeWarning(UserWarning):
+    """A figure is larger than an A4 page (:data:`A4`)."""
+
+
+def layout_problems(
+    fig: Figure, *, page: tuple[float, float] = A4, min_fontsize: float = MIN_FONTSIZE
+) -> list[str]:
+    """What keeps a figure from reading on a printed page: one sentence per problem (empty: none).
+
+    Draws the figure once (``fig.canvas.draw()``) and checks
+
+    - the size: at most ``page`` (A4 portrait by default) in both directions;
+    - tick labels: no two labels of one axis overlap (for labels rotated by an angle other
+      than 0 or 90°, parallel boxes: the distance between neighbours times the sine of the
+      angle must reach the line height), and no tick label overlaps a label of another
+      axes, a title or the figure's title and note;
+    - no legend overlaps the figure's title or its note (``supxlabel``);
+    - every visible text (ticks, titles, labels, annotations, legends) is at least
+      ``min_fontsize`` points (figures are printed at 100 %) and lies inside the figure.
+
+    Bounding boxes come from ``fig.canvas.get_renderer()``; a label drawn with an empty string
+    is not a label. Limits: texts inside the axes (cell annotations) are not checked against
+    each other, and glyph overlap is judged from boxes.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> _ = setup()
+    >>> fig, ax = plt.subplots(figsize=(3, 2))
+    >>> _ = ax.set_xticks(range(30), [f"第{i}个计划" for i in range(30)], fontsize=8)
+    >>> [p.split(":")[0] for p in layout_problems(fig)][:1]
+    ['overlapping tick labels']
+    >>> fig, ax = plt.subplots(figsize=(9, 2))
+    >>> layout_problems(fig)
+    ['larger than a page: 9.00 × 2.00 in (page 8.27 × 11.69 in)']
+    """
+    import math
+
+    from matplotlib.text import Text
+
+    problems: list[str] = []
+    w, h = fig.get_size_inches()
+    if w > page[0] + 1e-6 or h > page[1] + 1e-6:
+        problems.append(f"larger than a page: {w:.2f} × {h:.2f} in (page {page[0]:.2f} × {page[1]:.2f} in)")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    fig_box = fig.bbox
+    dpi = fig.dpi
+
+    def visible(t) -> bool:
+        if not t.get_visible() or not t.get_text().strip():
+            return False
+        parent = t.axes
+        return parent is None or parent.get_visible()
+
+    def name(t) -> str:
+        return repr(t.get_text()[:20])
+
+    boxes = []  # (box, axes number, label) for tick labels
+    undrawn: set[int] = set()  # tick labels outside the view limits, texts of hidden axes: not drawn
+    for ax in fig.axes:
+        if not ax.get_visible():
+            undrawn.update(id(t) for t in ax.findobj(Text))
+            continue
+        if not ax.axison:  # ax.axis("off"): no ticks drawn
+            for axis in (ax.xaxis, ax.yaxis):
+                undrawn.update(id(t) for t in axis.findobj(Text))
+        for axis_name, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
+            lo, hi = sorted(axis.get_view_interval())
+            for t in axis.get_ticklabels(which="both"):
+                if not lo - 1e-9 <= t.get_position()[0 if axis_name == "x" else 1] <= hi + 1e-9:
+                    undrawn.add(id(t))
+    for k, ax in enumerate(fig.axes):
+        if not ax.get_visible() or not ax.axison:
+            continue
+        for axis_name, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
+            labels = [t for t in axis.get_ticklabels(which="both") if visible(t) and id(t) not in undrawn]
+            ext = [(t, t.get_window_extent(renderer)) for t in labels]
+            rot = {round(t.get_rotation()) % 180 for t in labels}
+            if rot and not rot <= {0, 90}:
+                angle = math.radians(max(rot))
+                pos = sorted((b.x0 if axis_name == "x" else b.y0, t) for t, b in ext)
+                for (a, ta), (b, tb) in zip(pos, pos[1:]):
+                    gap = abs(b - a) * abs(math.sin(angle))
+                    line = 1.15 * max(ta.get_fontsize(), tb.get_fontsize()) * dpi / 72
+                    if gap < 0.9 * line:
+                        problems.append(
+                            f"overlapping tick labels: {name(ta)} and {name(tb)} ({axis_name}-axis of axes {k})"
+                        )
+                        break
+            else:
+                for i in range(len(ext)):
+                    for j in range(i + 1, len(ext)):
+                        if _overlap(ext[i][1], ext[j][1]):
+                            problems.append(
+                                f"overlapping tick labels: {name(ext[i][0])} and {name(ext[j][0])} ({axis_name}-axis of axes {k})"
+                            )
+                            break
+                    else:
+                        continue
+                    break
+            boxes += [(b, k, t) for t, b in ext]
+    # tick labels of different axes, and against titles and the figure's own texts
+    others = [t for ax in fig.axes if ax.get_visible() for t in (ax.title, ax._left_title, ax._right_title,
+              ax.xaxis.label, ax.yaxis.label) if visible(t)]  # fmt: skip
+    others += [t for t in (getattr(fig, "_suptitle", None), getattr(fig, "_supxlabel", None),
+                           getattr(fig, "_supylabel", None)) if t is not None and visible(t)]  # fmt: skip
+    other_boxes = [(t.get_window_extent(renderer), t) for t in others]
+    reported = 0
+    for i in range(len(boxes)):
+        for j in range(i + 1, len(boxes)):
+            if boxes[i][1] != boxes[j][1] and _overlap(boxes[i][0], boxes[j][0]) and reported < 5:
+                problems.append(
+                    f"tick labels of two axes overlap: {name(boxes[i][2])} and {name(boxes[j][2])}"
+                )
+                reported += 1
+        for ob, t in other_boxes:
+            if _overlap(boxes[i][0], ob) and reported < 5:
+                problems.append(f"a tick label overlaps a title or label: {name(boxes[i][2])} and {name(t)}")
+                reported += 1
+    legends = list(fig.legends) + [ax.get_legend() for ax in fig.axes if ax.get_visible() and ax.get_legend()]
+    fig_texts = [t for t in (getattr(fig, "_suptitle", None), getattr(fig, "_supxlabel", None))
+                 if t is not None and visible(t)]  # fmt: skip
+    for leg in legends:
+        lb = leg.get_window_extent(renderer)
+        for t in fig_texts:
+            if _overlap(lb, t.get_window_extent(renderer), tol=1.0):
+                problems.append(f"a legend overlaps the figure's title or note {name(t)}")
+    small, outside = [], []
+    for t in fig.findobj(Text):
+        if not visible(t) or id(t) in undrawn or (t.axes is not None and not t.axes.get_visible()):
+            continue
+        if t.get_fontsize() < min_fontsize - 1e-6:
+            small.append(f"{name(t)} at {t.get_fontsize():g} pt")
+        b = t.get_window_extent(renderer)
+        if b.x0 < fig_box.x0 - 1 or b.y0 < fig_box.y0 - 1 or b.x1 > fig_box.x1 + 1 or b.y1 > fig_box.y1 + 1:
+            outside.append(name(t))
+    if small:
+        problems.append(
+            f"text below {min_fontsize:g} pt: "
+            + ", ".join(small[:5])
+            + (f" and {len(small) - 5} more" if len(small) > 5 else "")
+        )
+    if outside:
+        problems.append("text outside the figure: " + ", ".join(outside[:5]))
+    return problems
+
+
+def _overlap(a, b, tol: float = 0.5) -> bool:
+    """Two display-space boxes overlap by more than ``tol`` pixels in both directions."""
+    return min(a.x1, b.x1) - max(a.x0, b.x0) > tol and min(a.y1, b.y1) - max(a.y0, b.y0) > tol
 
 
 def default_outdir() -> Path:
@@ -333,6 +601,10 @@ def save(
     out = Path(outdir) if outdir is not None else default_outdir()
     name = safe_name(name)
     out.mkdir(parents=True, exist_ok=True)
+    w, h = fig.get_size_inches()
+    if w > A4[0] + 1e-6 or h > A4[1] + 1e-6:
+        warnings.warn(f"figure {name!r} is {w:.2f} × {h:.2f} in, larger than an A4 page ({A4[0]} × {A4[1]} in); "
+                      "split it into pages (save_pages)", PageSizeWarning, stacklevel=2)  # fmt: skip
     metadata = {
         "png": {"Software": None},
         "svg": {"Date": None, "Creator": None},
@@ -351,6 +623,88 @@ def save(
     if close:
         plt.close(fig)
     return written
+
+
+def save_pages(
+    figs: Figure | Sequence[Figure],
+    name: str,
+    outdir: str | Path | None = None,
+    *,
+    caption: str = "",
+    close: bool = False,
+    **kwargs,
+) -> list[Path]:
+    """Save the pages of one figure through :func:`save`: ``name`` for one page, else ``name_p1``, ``name_p2`` ….
+
+    Each page's caption ends with "(page i of n)". Pages of the same ``name`` that an earlier
+    run wrote and this one does not (31 plans on three pages, then 5 plans on one) are deleted,
+    as :func:`clear` deletes: only files the index lists with the hash they still have; so are
+    ``name`` itself when there are now several pages, and ``name_p1`` … when there is one.
+
+    Parameters
+    ----------
+    figs : Figure or sequence of Figure
+        The pages, in order (e.g. from :func:`analysis.plots.paged`).
+    name, outdir, caption, close, **kwargs
+        As for :func:`save` (``title``, ``source``, ``data``, ``formats``).
+
+    Returns
+    -------
+    list of Path
+        Every file written, page by page.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt, tempfile
+    >>> out = tempfile.mkdtemp()
+    >>> figs = [plt.subplots(figsize=(2, 2))[0] for _ in range(2)]
+    >>> sorted({p.stem for p in save_pages(figs, "demo", out, formats=("png",))})
+    ['demo_p1', 'demo_p2']
+    >>> [p.stem for p in save_pages(figs[:1], "demo", out, formats=("png",))]
+    ['demo']
+    >>> sorted(p.name for p in Path(out).glob("*.png"))
+    ['demo.png']
+    """
+    figs = [figs] if isinstance(figs, Figure) else list(figs)
+    if not figs:
+        return []
+    out = Path(outdir) if outdir is not None else default_outdir()
+    stem = safe_name(name)
+    n = len(figs)
+    names = [stem] if n == 1 else [f"{stem}_p{i}" for i in range(1, n + 1)]
+    _drop_stale_pages(out, stem, keep=set(names))
+    written: list[Path] = []
+    for i, (fig, page_name) in enumerate(zip(figs, names), start=1):
+        cap = caption if n == 1 else f"{caption} (page {i} of {n})".strip()
+        written += save(fig, page_name, out, caption=cap, close=close, **kwargs)
+    return written
+
+
+def _drop_stale_pages(out: Path, stem: str, keep: set[str]) -> None:
+    """Delete earlier pages of ``stem`` that are not in ``keep`` (only the tool's own, unchanged files)."""
+    index = out / "index.csv"
+    if not index.is_file() or index.is_symlink():
+        return
+    try:
+        with index.open(encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return
+    page = re.compile(re.escape(stem) + r"(_p\d+)?")
+    kept = []
+    for r in rows:
+        name, file, digest = r.get("name") or "", r.get("file") or "", r.get("sha256") or ""
+        path = out / file
+        if page.fullmatch(name) and name not in keep:
+            if (digest and file == Path(file).name and path.is_file() and not path.is_symlink()
+                    and _sha256(path) == digest):  # fmt: skip
+                path.unlink()
+                continue
+            if not path.exists():
+                continue
+        kept.append(r)
+    if len(kept) != len(rows):
+        _write_index(index, kept)
 
 
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")

@@ -81,6 +81,7 @@ SLOW = {
     "tests/test_small_and_fuzz.py::test_cache_list_and_clear": "several command-line processes",
     "tests/test_cache_cli.py::test_run_passes_parameters_to_the_notebooks_that_declare_them": "runs the suite",
     "tests/test_hostile.py::test_point7_run_out": "runs the suite",
+    "tests/test_suite_parallel.py::test_summary_keeps_notebook_order": "executes notebooks",
 }
 
 

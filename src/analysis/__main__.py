@@ -214,6 +214,7 @@ def _run_with(args: argparse.Namespace, where: dict, build_args: argparse.Namesp
         figures_dir=where["figures"],
         timeout=args.timeout,
         parameters=dict(args.parameters or []),
+        jobs=args.jobs,
     )
     failed = [r for r in results if not r["ok"]]
     return 1 if failed else 0
@@ -281,6 +282,12 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--notebooks", default=None, help="notebook folder (default: notebooks/)")
     r.add_argument("--reports", default=None, help="folder for executed HTML copies (default: reports/)")
     r.add_argument("--timeout", type=int, default=900, help="seconds allowed per notebook cell")
+    r.add_argument(
+        "--jobs",
+        type=int,
+        default=2,
+        help="notebooks executed at once, each in its own kernel (default 2; 1 for very large corpora)",
+    )
     r.add_argument(
         "-p",
         "--parameter",

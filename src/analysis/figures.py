@@ -16,6 +16,7 @@ import unicodedata
 import warnings
 import zlib
 from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -802,7 +803,37 @@ def _write_index(index: Path, rows: list[dict]) -> None:
         w.writerows(rows)
 
 
+@contextmanager
+def _folder_lock(folder: Path):
+    """An exclusive lock on a folder itself (``flock`` on its descriptor; no lock file is left).
+
+    Notebooks of the suite run in parallel processes and share one figure index: its
+    read-modify-write happens under this lock. Where ``flock`` is missing (Windows) or the
+    folder cannot be opened for it, nothing is locked.
+    """
+    try:
+        import fcntl
+
+        fd = os.open(folder, os.O_RDONLY)
+    except (ImportError, OSError):
+        yield
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
 def _update_index(
+    out: Path, name: str, files: list[str], title: str, caption: str, source: str, data: str
+) -> None:
+    with _folder_lock(out):
+        _update_index_locked(out, name, files, title, caption, source, data)
+
+
+def _update_index_locked(
     out: Path, name: str, files: list[str], title: str, caption: str, source: str, data: str
 ) -> None:
     index = out / "index.csv"

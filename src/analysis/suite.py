@@ -115,9 +115,22 @@ def run_suite(
     figures_dir: str | Path | None = None,
     timeout: int = 900,
     parameters: dict | None = None,
+    jobs: int = 2,
 ) -> list[dict]:
-    """Execute every notebook, write HTML copies to ``reports/``; print and return a summary."""
-    from papermill.exceptions import PapermillExecutionError
+    """Execute every notebook, write HTML copies to ``reports/``; print and return a summary.
+
+    Parameters
+    ----------
+    jobs : int, default 2
+        Notebooks executed at once, each in its own process and kernel (the notebooks are
+        independent: each loads the corpus from its cache and writes its own figures; the
+        figure index is written under a lock). ``1`` runs them one after another. Each
+        kernel holds its own copy of the corpus, so lower this for very large corpora.
+        The summary lists the notebooks in order whatever order they finish in.
+    """
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from multiprocessing import get_context
+
     from tqdm.auto import tqdm
 
     root = project_root()
@@ -137,28 +150,51 @@ def run_suite(
     from .figures import clear, default_outdir
 
     clear(figures_dir or default_outdir())  # figures of an earlier run, as listed in its index
-    results = []
     paths = notebook_paths(notebooks_dir)
-    for path in tqdm(paths, desc="Executing notebooks", unit="nb"):
-        t0 = time.perf_counter()
-        row = {"notebook": path.name, "ok": True, "error": "", "html": str(reports / f"{path.stem}.html")}
-        try:
-            own = {k: v for k, v in params.items() if k in declared.get(path.name, ())} if params else {}
-            if raw_dir:
-                own["RAW_DIR"] = str(Path(raw_dir).resolve())
-            if figures_dir:
-                own["FIGURES_DIR"] = str(Path(figures_dir).resolve())
-            nb = execute_notebook(path, parameters=own, html_dir=reports, timeout=timeout)
-            glyphs = glyph_warnings(nb)
-            if glyphs:
-                row.update(ok=False, error=f"missing glyphs: {glyphs[0]}")
-        except PapermillExecutionError as exc:
-            last = f"{exc.ename}: {exc.evalue}"
-            row.update(ok=False, error=re.sub(r"\x1b\[[0-9;]*m", "", last)[:300])
-        row["seconds"] = round(time.perf_counter() - t0, 1)
-        results.append(row)
+    jobs_list = []
+    for path in paths:
+        own = {k: v for k, v in params.items() if k in declared.get(path.name, ())} if params else {}
+        if raw_dir:
+            own["RAW_DIR"] = str(Path(raw_dir).resolve())
+        if figures_dir:
+            own["FIGURES_DIR"] = str(Path(figures_dir).resolve())
+        jobs_list.append((path, own, reports, timeout))
+    bar = tqdm(total=len(paths), desc="Executing notebooks", unit="nb")
+    if jobs <= 1 or len(paths) <= 1:
+        results = []
+        for job in jobs_list:
+            results.append(_run_notebook(job))
+            bar.update()
+    else:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(paths)), mp_context=get_context("spawn")) as pool:
+            futures = {pool.submit(_run_notebook, job): i for i, job in enumerate(jobs_list)}
+            done: dict[int, dict] = {}
+            for future in as_completed(futures):
+                done[futures[future]] = future.result()
+                bar.update()
+        results = [done[i] for i in range(len(jobs_list))]
+    bar.close()
     _print_summary(results, figures_dir or root / "figures", reports)
     return results
+
+
+def _run_notebook(job: tuple) -> dict:
+    """Execute one notebook of the suite; a row of the summary (module level: runs in a worker)."""
+    from papermill.exceptions import PapermillExecutionError
+
+    path, own, reports, timeout = job
+    t0 = time.perf_counter()
+    row = {"notebook": path.name, "ok": True, "error": "", "html": str(reports / f"{path.stem}.html")}
+    try:
+        nb = execute_notebook(path, parameters=own, html_dir=reports, timeout=timeout)
+        glyphs = glyph_warnings(nb)
+        if glyphs:
+            row.update(ok=False, error=f"missing glyphs: {glyphs[0]}")
+    except PapermillExecutionError as exc:
+        last = f"{exc.ename}: {exc.evalue}"
+        row.update(ok=False, error=re.sub(r"\x1b\[[0-9;]*m", "", last)[:300])
+    row["seconds"] = round(time.perf_counter() - t0, 1)
+    return row
 
 
 def _print_summary(results: list[dict], figures_dir: Path | str, reports: Path) -> None:

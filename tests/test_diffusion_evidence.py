@@ -364,3 +364,25 @@ def test_two_widely_copied_passages_sharing_a_formula_stay_apart(tmp_path):
     assert sizes[:2] == [40, 40], sizes
     members = common.groupby("passage").doc_id.apply(frozenset)
     assert frozenset(f"p{i:02d}" for i in range(40)) in set(members)
+
+
+def test_year_only_plans_beside_one_month_do_not_crowd_the_dated_plans():
+    """26 reports dated across three weeks of January and 5 known only by their year (the 31
+    provincial reports of 2023): a bar across 2023 would squeeze the dated plans into one
+    column at the left; the year-only plans stand apart and the dated plans use the axis."""
+    from analysis.plots import plot_diffusion
+
+    dates = [f"2023-01-{8 + i % 21:02d}" for i in range(26)] + ["2023"] * 5
+    order = pd.DataFrame({"doc_id": [f"p{i:02d}" for i in range(31)], "date": dates, "level": "province"})
+    edges = pd.DataFrame(
+        [("p00", "p20", "inherited", 1, 3, 120, None)],
+        columns=["source", "target", "relation", "n_families", "n_evidence", "n_chars", "basis"],
+    )
+    fig = plot_diffusion(order, edges, {f"p{i:02d}": f"某省{i}" for i in range(31)})
+    ax = fig.axes[0]
+    x0, x1 = ax.get_xlim()
+    points = np.concatenate([c.get_offsets() for c in ax.collections if len(c.get_offsets())])
+    dated, year_only = points[:26, 0], points[26:, 0]
+    assert (dated.max() - dated.min()) / (x1 - x0) > 0.5  # was 0.06 with the year drawn as a bar
+    assert (year_only > dated.max()).all() and (year_only < x1).all()
+    assert "只知年份" in ax.get_xlabel().replace("\n", "")

@@ -1060,19 +1060,43 @@ def plot_diffusion(order: pd.DataFrame, edges: pd.DataFrame, labels: dict[str, s
     order["x0"], order["x1"], order["year_only"] = start, stop, is_year
     order["x"] = start + (stop - start) / 2
     dated = order.x.notna()
-    if dated.any():
-        lo, hi = order.loc[dated, "x0"].min(), order.loc[dated, "x1"].max()
+    exact = dated & ~is_year
+    # Year-only plans next to exactly dated plans of less than a year: a bar across the year
+    # would stretch the axis and crowd the dated plans into one column; they stand apart.
+    years_apart = bool(
+        is_year.any()
+        and exact.any()
+        and (stop[exact].max() - start[exact].min()).days < 366
+        and set(date[is_year].astype(int)) <= set(start[exact].dt.year)
+    )
+    span = exact if years_apart else dated
+    if span.any():
+        lo, hi = order.loc[span, "x0"].min(), order.loc[span, "x1"].max()
     else:
         lo = hi = pd.Timestamp("2020-01-01")
-    pad = max((hi - lo) * 0.06, pd.Timedelta(days=20))
+    pad = max((hi - lo) * 0.06, pd.Timedelta(days=3 if years_apart else 20))
     undated_x = lo - 3 * pad
+    year_x = hi + 2 * pad
     order.loc[~dated, ["x", "x0", "x1"]] = undated_x
+    if years_apart:
+        order.loc[is_year, ["x", "x0", "x1"]] = year_x
     order["row"] = order.level.map(_LEVEL_ROW).fillna(len(_LEVEL_ROWS)).astype(int)
     # plans of one row close in time get their own lines: rows grow with their crowding
     order = order.sort_values(["row", "x", "doc_id"], na_position="last").reset_index(drop=True)
-    bin_days = max((hi - lo).days / 12, 1)
-    order["bin"] = ((order.x - undated_x).dt.days // bin_days).astype(int)
-    order["slot"] = order.groupby(["row", "bin"]).cumcount()
+    # greedy lines: a plan goes to the first line of its row whose last plan is at least a
+    # label's width to its left (a label of ~6 characters is about a tenth of the axis)
+    x_lo = undated_x if (~dated).any() else lo
+    x_hi = year_x if years_apart else hi
+    gap = ((x_hi - x_lo) + 3 * pad) * 0.1
+    slots: list[int] = []
+    last: dict[tuple[int, int], pd.Timestamp] = {}
+    for r in order.itertuples():
+        k = 0
+        while (r.row, k) in last and r.x - last[(r.row, k)] < gap:
+            k += 1
+        last[(r.row, k)] = r.x
+        slots.append(k)
+    order["slot"] = slots
     height = order.groupby("row").slot.max() + 1
     offset, y0 = {}, 0.0
     for r in sorted(height.index):
@@ -1110,7 +1134,7 @@ def plot_diffusion(order: pd.DataFrame, edges: pd.DataFrame, labels: dict[str, s
     for r in order.itertuples():
         x, y = pos[r.doc_id]
         color = lab.color(r.doc_id)
-        if r.year_only:
+        if r.year_only and not years_apart:
             ax.plot([_date_num(r.x0), _date_num(r.x1)], [y, y], lw=5, color=color, alpha=0.35,
                     solid_capstyle="butt", zorder=2)  # fmt: skip
         ax.scatter([x], [y], s=45, color=color, zorder=3, edgecolors="white", linewidths=0.6,
@@ -1121,7 +1145,12 @@ def plot_diffusion(order: pd.DataFrame, edges: pd.DataFrame, labels: dict[str, s
     names = dict(enumerate([n for _, n in _LEVEL_ROWS] + ["级别不明"]))
     ax.set_yticks([offset[r] + (height[r] - 1) / 2 for r in rows_used], [names[r] for r in rows_used])
     ax.set_ylim(y0 - 0.3, -0.9)
-    ax.set_xlim(_date_num(min(lo, undated_x) - pad), _date_num(hi + 2 * pad))
+    left = undated_x if (~dated).any() else lo
+    ax.set_xlim(_date_num(left - pad), _date_num(year_x + pad if years_apart else hi + 2 * pad))
+    if years_apart:
+        ax.axvline(_date_num(hi + pad), color="#bbbbbb", lw=0.6, ls=":")
+        ax.annotate("只知年份", (_date_num(year_x), 0), xycoords=("data", "axes fraction"), xytext=(0, 3),
+                    textcoords="offset points", ha="center", va="bottom", fontsize=7.5, color="#555555")  # fmt: skip
     locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
@@ -1129,12 +1158,13 @@ def plot_diffusion(order: pd.DataFrame, edges: pd.DataFrame, labels: dict[str, s
     ax.set_title(title)
     note = ("箭头：文本证据（共有的改动，或标为来源的文件）支持的承接方向，数字为共有改动数；"
             "灰色虚线：共享段落但文本不能判定谁承接谁（可能同源）；日期与级别本身不作为方向证据；"
-            "方块加横条：只知年份的计划，横条覆盖全年")  # fmt: skip
+            + ("方块：只知年份的计划，置于右侧一列（不画在日期轴上）" if years_apart
+               else "方块加横条：只知年份的计划，横条覆盖全年"))  # fmt: skip
     if hidden:
         note += f"；计划超过{max_coderived_plans}份，{hidden}条同源连线与箭头上的证据数未画出（见表）"
     if (~dated).any():
         note += f"；无日期计划置于左侧：{'、'.join(order.doc_id[~order.x0.ne(undated_x)].map(lab.text))}"
-    ax.set_xlabel(wrap(note, 62), fontsize=7.5)
+    ax.set_xlabel(wrap(note, 62), fontsize=7.5, labelpad=12)  # below the axis' year offset
     return fig
 
 

@@ -67,7 +67,10 @@ def test_run_passes_parameters_to_the_notebooks_that_declare_them(tmp_path):
 
     nbdir = tmp_path / "nbs"
     nbdir.mkdir()
-    for name, params in (("a.ipynb", "K = 2\nRAW_DIR = None\nFIGURES_DIR = None"), ("b.ipynb", "RAW_DIR = None")):
+    for name, params in (
+        ("a.ipynb", "K = 2\nRAW_DIR = None\nFIGURES_DIR = None"),
+        ("b.ipynb", "RAW_DIR = None"),
+    ):
         nb = nbformat.v4.new_notebook()
         cell = nbformat.v4.new_code_cell(params)
         cell.metadata["tags"] = ["parameters"]

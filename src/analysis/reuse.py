@@ -212,6 +212,8 @@ def shingle_index(
 _JOIN_CHUNK = 4_000_000
 #: Bytes of working memory per seed row of a chunk (the join, the chaining filter, the sort by pair).
 BYTES_PER_SEED = 160
+#: Seed rows of a chunk below which the work is not split further for the progress bar alone.
+PROGRESS_CHUNK_SEEDS = 1_000_000
 #: Fewest seed rows in a chunk, whatever the memory limit (one plan's seeds are never split).
 MIN_CHUNK_SEEDS = 1
 
@@ -296,7 +298,9 @@ class _SeedPlan:
         # rows of each plan (kept rows sorted by plan, then position in the hash order)
         self.by_doc = np.argsort(self.doc, kind="stable")
         self.doc_bounds = np.searchsorted(self.doc[self.by_doc], np.arange(self.n_docs + 1))
-        self.seeds_per_doc = np.bincount(self.doc, weights=self.n_right, minlength=self.n_docs).astype(np.int64)
+        self.seeds_per_doc = np.bincount(self.doc, weights=self.n_right, minlength=self.n_docs).astype(
+            np.int64
+        )
 
     @property
     def n_seeds(self) -> int:
@@ -388,9 +392,7 @@ class _SeedPlan:
         if len(pa) == 0:
             return empty, joined, grouped
         top = int(max(pa.max(initial=0), pb.max(initial=0))) + 1
-        order = _argsort_rows(
-            (pair, len(docs) ** 2), (pa.astype(np.int64), top), (pb.astype(np.int64), top)
-        )
+        order = _argsort_rows((pair, len(docs) ** 2), (pa.astype(np.int64), top), (pb.astype(np.int64), top))
         da, db, pa, pb, pair = da[order], db[order], pa[order], pb[order], pair[order]
         del order
         bounds = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1], True])
@@ -1412,7 +1414,9 @@ def _find_reuse(
         del hot, first
         runs = _common_groups(index, limit, min_chars=min_chars, max_gap=max_gap, doc_freq=df)
         del df
-        common = _common_table(runs, index.docs, skels, bodies, phrase_list, boilerplate_share=boilerplate_share)
+        common = _common_table(
+            runs, index.docs, skels, bodies, phrase_list, boilerplate_share=boilerplate_share
+        )
         set_aside["common_passages"] = int(common.passage.nunique())
         set_aside["common_rows"] = len(common)
     if not pairs:
@@ -1431,6 +1435,8 @@ def _find_reuse(
             stacklevel=3,
         )
     budget_rows = plan.n_seeds if free is None else max(MIN_CHUNK_SEEDS, int(free // BYTES_PER_SEED))
+    # and at most a twentieth of the work per chunk from 1 M seed rows on: the progress bar moves
+    budget_rows = min(budget_rows, max(PROGRESS_CHUNK_SEEDS, plan.n_seeds // 20))
     chunks = plan.chunks(budget_rows)
     set_aside["chunks"] = len(chunks)
     workers = n_jobs if n_jobs is not None else (os.cpu_count() or 1)
@@ -1458,7 +1464,9 @@ def _find_reuse(
                                    executor=executor if use_pool else None)  # fmt: skip
                 del cand
                 if exclude_blocks:
-                    part = split_at_breaks(part, skels, texts, min_chars=min_chars, min_similarity=min_similarity)
+                    part = split_at_breaks(
+                        part, skels, texts, min_chars=min_chars, min_similarity=min_similarity
+                    )
                 spans.extend(merge_overlapping(part, texts))
                 bar.update(joined)
                 bar.set_postfix(pairs=n_pairs, passages=len(spans), refresh=False)

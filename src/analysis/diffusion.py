@@ -392,6 +392,7 @@ def _consensus_sample(n: int, size: int | None) -> list[int]:
 def _evidence(
     doc_ids: list[str], starts: list[int], ends: list[int], skel, info: dict[str, dict], *,
     min_innovation: int, min_containment: float, max_holders: float = 0.1, max_consensus: int | None = None,
+    max_candidates: int | None = None,
 ) -> tuple[pd.DataFrame, str, str | None]:  # fmt: skip
     """:func:`_members_evidence` on the spans of one family given as lists.
 
@@ -442,6 +443,7 @@ def _evidence(
         best = None
         # candidates: the plans sharing one of b's innovations, and the marked sources
         cands = {a for v in innov[b] for a in holders[v]} | set(sources)
+        ranked = []
         for a in sorted(cands):
             if a == b:
                 continue
@@ -451,6 +453,18 @@ def _evidence(
             shared = innov[a] & innov[b]
             if not shared and info[a]["role"] != "source":
                 continue
+            ranked.append((-len(shared), a, shared, basis))
+        # the parent shares the most innovations (then the best containment): candidates are read
+        # by shared innovations, most first, and the search stops after the first group with a
+        # parent (fewer shared innovations can never win); at most ``max_candidates`` alignments
+        ranked.sort(key=lambda x: (x[0], x[1]))
+        aligned = 0
+        for neg, a, shared, basis in ranked:
+            if best is not None and -neg < best[3]:
+                break
+            if max_candidates is not None and aligned >= max_candidates:
+                break
+            aligned += 1
             private = sum(v.size for v in innov[b] - shared if v.text)
             cont = _containment(texts[a], texts[b], private)
             if cont < min_containment:
@@ -486,6 +500,7 @@ def passage_families(
     boilerplate: str = "exclude",
     exclude_blocks: Sequence[str] = ("cover", "trailer", "summary"),
     max_consensus: int | None = 200,
+    max_candidates: int | None = 50,
     progress: bool | None = None,
     **reuse_params,
 ) -> Families:
@@ -532,6 +547,11 @@ def passage_families(
         The consensus of a family of more plans than this is read from this many members,
         evenly spread over it (sorted by plan), which bounds the work of the majority vote;
         every member is still compared with it for its changes and evidence. None: all.
+    max_candidates : int or None, default 50
+        Most candidate parents aligned per member. Candidates are read by shared
+        innovations, most first, and the search stops after the first group yielding a
+        parent (fewer shared innovations never win), so the cap only matters when more than
+        this many plans share a member's best-shared innovations. None: no cap.
     progress : bool, optional
         Show a progress bar (tqdm) over the families (and of :func:`analysis.reuse.find_reuse`
         when the reuse is computed here); default only on a terminal; False never.
@@ -626,7 +646,7 @@ def passage_families(
         skel = {key: skel_of(key) for key in keys}
         ev, cons, anchor = _evidence(g_doc, g_start, g_end, skel, info, min_innovation=min_innovation,
                                      min_containment=min_containment, max_holders=max_holders,
-                                     max_consensus=max_consensus)  # fmt: skip
+                                     max_consensus=max_consensus, max_candidates=max_candidates)  # fmt: skip
         by_doc = {r[0]: r for r in ev.itertuples(index=False)}
         for d, s_, e_ in keys:
             r = by_doc[d]

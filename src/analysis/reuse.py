@@ -7,8 +7,11 @@ The method follows passim and R's textreuse, adapted to unsegmented Chinese:
    or a line break never hides reuse.
 2. **Candidates.** An inverted index of character ``k``-shingles (default 8) finds the
    positions two plans share; no sentence is compared with every other sentence, and only
-   pairs of plans that share a shingle are looked at (shingles in more than ``max_df``
-   plans are not used as seeds).
+   pairs of plans that share a shingle are looked at. Shingles in more than ``max_df``
+   plans are not used as seeds: their runs form **common passages**, each reported once with
+   its member list (:func:`common_passages`), and seeds whose two copies lie in one common
+   passage are not paired. The self-join is built in chunks of plans sized to
+   ``memory_limit`` and streamed through the alignment.
 3. **Chaining.** Shared shingles are chained along the alignment diagonal, allowing gaps
    of up to ``max_gap`` characters on either side, so a passage with a clause inserted, a
    word swapped or a clause dropped stays one passage, across sentence boundaries.

@@ -136,10 +136,6 @@ def plan_order(corpus) -> pd.DataFrame:
 # step 1: families
 
 
-def _n_chars(text: str) -> int:
-    return sum(1 for ch in text if not ch.isspace())
-
-
 def _overlap_links(code: np.ndarray, start: np.ndarray, end: np.ndarray, min_overlap: float,
                    chunk: int = 2_000_000) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
     """Pairs of spans of one plan that overlap by at least ``min_overlap`` of **each** (sorted arrays).

@@ -266,7 +266,7 @@ class _SeedPlan:
 
     def __init__(self, index: ShingleIndex, limit: float, passage_at: np.ndarray | None = None) -> None:
         h, doc = index.hash, index.doc
-        self.index, self.n_docs = index, len(index.docs)
+        self.index, self.docs, self.n_docs = index, index.docs, len(index.docs)
         self.counts = np.bincount(doc, minlength=self.n_docs).astype(np.int64)
         self.base = np.r_[0, np.cumsum(self.counts)[:-1]].astype(np.int64)
         self.passage_at = passage_at
@@ -343,19 +343,25 @@ class _SeedPlan:
             out[s] = (x >= 0) & (x == self.passage_at[self.base[db[s]] + pb[s]])
         return out
 
+    def prepare(self) -> None:
+        """Hash and use of every shingle by position (for :meth:`next_shared`), built once from the index."""
+        if hasattr(self, "_hpos"):
+            return
+        ix = self.index
+        at = self.base[ix.doc] + ix.pos
+        self._hpos = np.empty(len(at), dtype=np.uint64)
+        self._hpos[at] = ix.hash
+        self._used = np.zeros(len(at), dtype=bool)
+        self._used[at] = self.keep
+        del self.keep  # only needed here
+
     def next_shared(self, da, db, pa, pb) -> np.ndarray:
         """Seeds whose next or previous shingle is a seed of the same pair too (a run of shared text).
 
         Looked up by position, without sorting the seeds: the shingle after ``(pa, pb)`` is a
         seed when both plans have the same hash at ``pa + 1`` and ``pb + 1`` and that hash is used.
         """
-        if not hasattr(self, "_hpos"):
-            ix = self.index
-            at = self.base[ix.doc] + ix.pos
-            self._hpos = np.empty(len(at), dtype=np.uint64)
-            self._hpos[at] = ix.hash
-            self._used = np.zeros(len(at), dtype=bool)
-            self._used[at] = self.keep
+        self.prepare()
         hpos, used, counts, base = self._hpos, self._used, self.counts, self.base
         out = np.zeros(len(pa), dtype=bool)
         last = len(hpos) - 1
@@ -374,7 +380,7 @@ class _SeedPlan:
                    max_gap: int | None = None) -> tuple[CandidatePairs, int, int]:  # fmt: skip
         """Candidate pairs with ``lo <= doc_a < hi`` (see :func:`candidate_pairs`), seed rows joined, and
         seed rows set aside because both copies lie in one common passage."""
-        docs = self.index.docs
+        docs = self.docs
         z = np.zeros(0, dtype=np.int32)
         empty = CandidatePairs(docs, z, z, z, z, np.zeros(1, dtype=np.int64))
         da, db, pa, pb = self.join(lo, hi)
@@ -1397,12 +1403,12 @@ def _find_reuse(
     bodies = dict(zip(docs.doc_id, docs.body))
     texts = {d: s.text for d, s in skels.items()}
     limit = _max_df_limit(max_df, len(skels))
+    same_skeletons = doc_ids is None and not exclude_blocks and k == 8
+    if phrases is None and not same_skeletons:  # its own index, freed before this one is built
+        phrases = boilerplate_phrases(corpus)
     index = shingle_index(texts, k, engine=engine, scheduler=scheduler)
-    if phrases is None:
-        if doc_ids is None and not exclude_blocks and k == 8:  # the same skeletons: reuse the index
-            phrases = _phrases_of(texts, index)
-        else:
-            phrases = boilerplate_phrases(corpus)
+    if phrases is None:  # the same skeletons: reuse the index
+        phrases = _phrases_of(texts, index)
     phrase_list = list(phrases.phrase)
     set_aside = {"shingles": 0, "seed_rows": 0, "limit": limit, "common_passages": 0, "common_rows": 0,
                  "grouped_seeds": 0, "joined_seeds": 0, "chunks": 0}  # fmt: skip
@@ -1428,6 +1434,9 @@ def _find_reuse(
     # two seeds, so seeds that cannot be chained are dropped before alignment
     chained = k < min_chars
     plan = _SeedPlan(index, limit, runs.passage_at(index) if runs is not None and len(runs.doc) else None)
+    if chained:
+        plan.prepare()
+    plan.index = index = None  # the plan holds what pairing needs: the index arrays can go
     # chunks of plans (as doc_a) whose seed rows fit in what the memory limit leaves
     free = None if budget_bytes is None else budget_bytes - _rss_bytes()
     if free is not None and free < MIN_FREE_BYTES:

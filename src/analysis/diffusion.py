@@ -136,27 +136,45 @@ def plan_order(corpus) -> pd.DataFrame:
 # step 1: families
 
 
-class _UnionFind:
-    def __init__(self, n: int):
-        self.parent = np.arange(n)
+def _overlap_links(code: np.ndarray, start: np.ndarray, end: np.ndarray, min_overlap: float,
+                   chunk: int = 2_000_000) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """Pairs of spans of one plan that overlap by at least ``min_overlap`` of **each** (sorted arrays).
 
-    def find(self, x: int) -> int:
-        p = self.parent
-        root = x
-        while p[root] != root:
-            root = p[root]
-        while p[x] != root:
-            p[x], x = root, p[x]
-        return int(root)
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-
-def _n_chars(text: str) -> int:
-    return sum(1 for ch in text if not ch.isspace())
+    Identical spans are linked to their first copy; each distinct span is compared only with
+    the spans of its plan starting at or after it and early enough to overlap it by
+    ``min_overlap`` of its length (``start_j <= end_i - min_overlap * len_i``), in chunks.
+    """
+    n = len(code)
+    if n < 2:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    span = int(max(end.max(), 1)) + 2
+    order = np.lexsort((end, start, code))
+    c, s, e = code[order], start[order], end[order]
+    same = np.r_[False, (c[1:] == c[:-1]) & (s[1:] == s[:-1]) & (e[1:] == e[:-1])]
+    first = np.maximum.accumulate(np.where(~same, np.arange(n), 0))  # first copy of each span
+    la, lb = [order[same]], [order[first[same]]]
+    u = np.flatnonzero(~same)  # distinct spans, still sorted by (plan, start, end)
+    cu, su, eu = c[u], s[u], e[u]
+    key = cu * span + su
+    length = eu - su
+    reach = np.floor(eu - min_overlap * length).astype(np.int64) if min_overlap > 0 else eu
+    hi = np.searchsorted(key, cu * span + np.minimum(reach, eu), side="right")
+    lo = np.arange(len(u)) + 1
+    cnt = np.maximum(hi - lo, 0)
+    cum = np.cumsum(cnt)
+    i0 = 0
+    while i0 < len(u):
+        i1 = max(i0 + 1, int(np.searchsorted(cum, (cum[i0 - 1] if i0 else 0) + chunk, side="right")))
+        i1 = min(i1, len(u))
+        cc = cnt[i0:i1]
+        i = np.repeat(np.arange(i0, i1), cc)
+        j = np.repeat(lo[i0:i1] - (np.cumsum(cc) - cc), cc) + np.arange(int(cc.sum()))
+        ov = np.minimum(eu[i], eu[j]) - su[j]
+        ok = (ov > 0) & (ov >= min_overlap * np.maximum(length[i], length[j]))
+        la.append(order[u[i[ok]]])
+        lb.append(order[u[j[ok]]])
+        i0 = i1
+    return np.concatenate(la), np.concatenate(lb)
 
 
 def family_spans(
@@ -171,12 +189,15 @@ def family_spans(
     passage, or when two spans of one plan overlap by at least ``min_overlap`` of **each**
     (reciprocal overlap: a long passage and a short formula inside it do not join). Pass
     only non-boilerplate passages to keep formulae from chaining families together.
+    Families are the connected components of these links
+    (:func:`scipy.sparse.csgraph.connected_components`); the links within a plan come from
+    sorted arrays (:func:`_overlap_links`), so millions of spans take seconds.
 
     Returns
     -------
     DataFrame
         ``family, doc_id, start, end`` (overlapping spans of one plan merged), families
-        numbered from 0 in order of their first span.
+        numbered from 0 in order of their first plan and first start.
 
     Examples
     --------
@@ -185,55 +206,61 @@ def family_spans(
     >>> family_spans(r).values.tolist()
     [[0, 'a', 0, 42], [0, 'b', 0, 40], [0, 'c', 10, 50]]
     """
-    docs, starts, ends, links = [], [], [], []
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    docs, starts, ends = [], [], []
+    la, lb = [], []
     n = len(reuse)
     if n:
-        docs += list(reuse.doc_a) + list(reuse.doc_b)
-        starts += list(reuse.start_a) + list(reuse.start_b)
-        ends += list(reuse.end_a) + list(reuse.end_b)
-        links += [(i, n + i) for i in range(n)]
+        docs += [reuse.doc_a.to_numpy(object), reuse.doc_b.to_numpy(object)]
+        starts += [reuse.start_a.to_numpy(np.int64), reuse.start_b.to_numpy(np.int64)]
+        ends += [reuse.end_a.to_numpy(np.int64), reuse.end_b.to_numpy(np.int64)]
+        la.append(np.arange(n))
+        lb.append(np.arange(n) + n)
     if common is not None and len(common):
-        base = len(docs)
-        docs += list(common.doc_id)
-        starts += list(common.start)
-        ends += list(common.end)
+        base = 2 * n
+        docs.append(common.doc_id.to_numpy(object))
+        starts.append(common.start.to_numpy(np.int64))
+        ends.append(common.end.to_numpy(np.int64))
         ids = common.passage.to_numpy()
-        for p_ in np.unique(ids):
-            rows = base + np.flatnonzero(ids == p_)
-            links += [(int(rows[0]), int(j)) for j in rows[1:]]
+        order = np.argsort(ids, kind="stable")
+        new = np.r_[True, ids[order][1:] != ids[order][:-1]]
+        first = order[np.maximum.accumulate(np.where(new, np.arange(len(order)), 0))]
+        la.append(base + first)  # every member of a common passage linked to its first row
+        lb.append(base + order)
     if not docs:
         return pd.DataFrame(columns=["family", "doc_id", "start", "end"])
-    uf = _UnionFind(len(docs))
-    for a, b in links:
-        uf.union(a, b)
-    frame = pd.DataFrame({"doc": docs, "start": np.asarray(starts, np.int64), "end": np.asarray(ends, np.int64),
-                          "node": np.arange(len(docs))})  # fmt: skip
-    for _, g in frame.sort_values(["doc", "start", "end"]).groupby("doc", sort=False):
-        active: list[tuple[int, int, int]] = []  # (end, start, node)
-        for s, e, node in zip(g.start.tolist(), g.end.tolist(), g.node.tolist()):
-            active = [a for a in active if a[0] > s]
-            for ae, as_, anode in active:
-                overlap = min(ae, e) - max(as_, s)
-                if overlap > 0 and overlap >= min_overlap * max(ae - as_, e - s):
-                    uf.union(node, anode)
-            active.append((e, s, node))
-    frame["comp"] = [uf.find(i) for i in range(len(docs))]
-    spans = []
-    for c, g in frame.groupby("comp"):
-        for d, gd in g.sort_values(["doc", "start"]).groupby("doc", sort=True):
-            cur = None
-            for s, e in zip(gd.start.tolist(), gd.end.tolist()):
-                if cur and s <= cur[1]:
-                    cur[1] = max(cur[1], e)
-                else:
-                    if cur:
-                        spans.append((c, d, *cur))
-                    cur = [s, e]
-            spans.append((c, d, *cur))
-    out = pd.DataFrame(spans, columns=["comp", "doc_id", "start", "end"])
-    first = out.groupby("comp").apply(lambda g: (g.doc_id.min(), g.start.min()), include_groups=False)
-    rank = {c: i for i, c in enumerate(sorted(first.index, key=lambda c: first[c]))}
-    out["family"] = out.comp.map(rank)
+    doc = np.concatenate(docs)
+    start, end = np.concatenate(starts), np.concatenate(ends)
+    code, names = pd.factorize(doc, sort=True)
+    oa, ob = _overlap_links(code.astype(np.int64), start, end, min_overlap)
+    a, b = np.concatenate(la + [oa]), np.concatenate(lb + [ob])
+    m = len(doc)
+    graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(m, m))
+    _, comp = connected_components(graph, directed=False)
+    # each component labelled by its first node (the order of the links above)
+    root = np.full(comp.max() + 1, m, dtype=np.int64)
+    np.minimum.at(root, comp, np.arange(m))
+    comp = root[comp]
+    # overlapping (or touching) spans of one plan in one family merged
+    o = np.lexsort((start, code, comp))
+    c_, d_, s_, e_ = comp[o], code[o], start[o], end[o]
+    grp = np.r_[True, (c_[1:] != c_[:-1]) | (d_[1:] != d_[:-1])]
+    gid = np.cumsum(grp) - 1
+    run_end = pd.Series(e_).groupby(gid).cummax().to_numpy()
+    prev = np.r_[-1, run_end[:-1]]
+    new = grp | (s_ > prev)
+    seg = np.cumsum(new) - 1
+    seg_start = s_[new]
+    seg_end = np.zeros(int(seg[-1]) + 1, dtype=np.int64)
+    np.maximum.at(seg_end, seg, e_)
+    out = pd.DataFrame({"comp": c_[new], "doc": d_[new], "start": seg_start, "end": seg_end})
+    first = out.groupby("comp").agg(d=("doc", "min"), s=("start", "min"))
+    first = first.reset_index().sort_values(["d", "s", "comp"])
+    rank = pd.Series(np.arange(len(first)), index=first.comp.to_numpy())
+    out["family"] = rank.reindex(out.comp.to_numpy()).to_numpy()
+    out["doc_id"] = np.asarray(names, dtype=object)[out.doc.to_numpy()]
     return out.sort_values(["family", "doc_id", "start"], ignore_index=True)[
         ["family", "doc_id", "start", "end"]
     ]
@@ -343,18 +370,48 @@ def _containment(parent: str, child: str, private: int) -> float:
 
 def _members_evidence(
     group: pd.DataFrame, skel: dict[str, str], info: dict[str, dict], *, min_innovation: int,
-    min_containment: float, max_holders: float = 0.1,
+    min_containment: float, max_holders: float = 0.1, max_consensus: int | None = None,
 ) -> tuple[pd.DataFrame, str, str | None]:  # fmt: skip
     """Consensus, changes, parent and relation of every member of one family."""
-    rep = group.assign(_len=group.end - group.start).sort_values(["_len", "start"], ascending=[False, True])
-    rep = rep.drop_duplicates("doc_id").sort_values("doc_id")
-    docs = rep.doc_id.tolist()
-    texts = {d: skel[(d, s, e)] for d, s, e in zip(rep.doc_id, rep.start, rep.end)}
+    return _evidence(group.doc_id.tolist(), group.start.tolist(), group.end.tolist(), skel, info,
+                     min_innovation=min_innovation, min_containment=min_containment, max_holders=max_holders,
+                     max_consensus=max_consensus)  # fmt: skip
+
+
+def _consensus_sample(n: int, size: int | None) -> list[int]:
+    """At most ``size`` members, evenly spread over the family (deterministic)."""
+    if size is None or n <= size:
+        return list(range(n))
+    return sorted({int(i) for i in np.linspace(0, n - 1, size).round()})
+
+
+def _evidence(
+    doc_ids: list[str], starts: list[int], ends: list[int], skel, info: dict[str, dict], *,
+    min_innovation: int, min_containment: float, max_holders: float = 0.1, max_consensus: int | None = None,
+    max_candidates: int | None = None,
+) -> tuple[pd.DataFrame, str, str | None]:  # fmt: skip
+    """:func:`_members_evidence` on the spans of one family given as lists.
+
+    Each plan is represented by its longest span (of two equally long, the first);
+    ``skel[(doc, start, end)]`` is a span's skeleton text. With ``max_consensus``, the
+    consensus of a larger family is read from that many members evenly spread over it
+    (sorted by plan); every member is still compared with it.
+    """
+    best: dict[str, tuple[int, int, int]] = {}
+    for d, s_, e_ in zip(doc_ids, starts, ends):
+        key = (-(e_ - s_), s_, e_)
+        if d not in best or key < best[d]:
+            best[d] = key
+    docs = sorted(best)
+    texts = {d: skel[(d, best[d][1], best[d][2])] for d in docs}
     sources = [d for d in docs if info[d]["role"] == "source"]
     anchor = None
     if sources:
         anchor = min(sources, key=lambda d: (sort_key(info[d]), d))
-    cons = family_consensus([texts[d] for d in docs], docs.index(anchor) if anchor else None)
+    if anchor is not None:
+        cons = texts[anchor]
+    else:
+        cons = family_consensus([texts[docs[i]] for i in _consensus_sample(len(docs), max_consensus)])
     changes = {d: [v for v in variants(cons, texts[d])] for d in docs}
     # evidence: text a member added or substituted; omissions are too easily independent
     innov = {d: {v for v in changes[d] if len(v.text) >= min_innovation} for d in docs}
@@ -382,6 +439,7 @@ def _members_evidence(
         best = None
         # candidates: the plans sharing one of b's innovations, and the marked sources
         cands = {a for v in innov[b] for a in holders[v]} | set(sources)
+        ranked = []
         for a in sorted(cands):
             if a == b:
                 continue
@@ -391,6 +449,18 @@ def _members_evidence(
             shared = innov[a] & innov[b]
             if not shared and info[a]["role"] != "source":
                 continue
+            ranked.append((-len(shared), a, shared, basis))
+        # the parent shares the most innovations (then the best containment): candidates are read
+        # by shared innovations, most first, and the search stops after the first group with a
+        # parent (fewer shared innovations can never win); at most ``max_candidates`` alignments
+        ranked.sort(key=lambda x: (x[0], x[1]))
+        aligned = 0
+        for neg, a, shared, basis in ranked:
+            if best is not None and -neg < best[3]:
+                break
+            if max_candidates is not None and aligned >= max_candidates:
+                break
+            aligned += 1
             private = sum(v.size for v in innov[b] - shared if v.text)
             cont = _containment(texts[a], texts[b], private)
             if cont < min_containment:
@@ -425,6 +495,9 @@ def passage_families(
     min_content: int = 20,
     boilerplate: str = "exclude",
     exclude_blocks: Sequence[str] = ("cover", "trailer", "summary"),
+    max_consensus: int | None = 200,
+    max_candidates: int | None = 50,
+    progress: bool | None = None,
     **reuse_params,
 ) -> Families:
     """Group reused passages shared by two or more plans into families, with direction where the text shows it.
@@ -466,6 +539,18 @@ def passage_families(
         flagged ``boilerplate``), ``"only"`` returns only those.
     exclude_blocks : sequence of str
         Block kinds left out (default the cover notice, trailer and review of past work).
+    max_consensus : int or None, default 200
+        The consensus of a family of more plans than this is read from this many members,
+        evenly spread over it (sorted by plan), which bounds the work of the majority vote;
+        every member is still compared with it for its changes and evidence. None: all.
+    max_candidates : int or None, default 50
+        Most candidate parents aligned per member. Candidates are read by shared
+        innovations, most first, and the search stops after the first group yielding a
+        parent (fewer shared innovations never win), so the cap only matters when more than
+        this many plans share a member's best-shared innovations. None: no cap.
+    progress : bool, optional
+        Show a progress bar (tqdm) over the families (and of :func:`analysis.reuse.find_reuse`
+        when the reuse is computed here); default only on a terminal; False never.
 
     Returns
     -------
@@ -492,14 +577,18 @@ def passage_families(
     >>> sorted(m.doc_id), sorted(set(m.relation))
     (['chongqing_2023', 'guyuan_2023', 'mianyang_2023'], ['co-derived'])
     """
+    from tqdm.auto import tqdm
+
     from .reuse import DEFAULT_EXCLUDE, Skeleton, _find_reuse
+
+    disable = False if progress else (None if progress is None else True)
 
     if boilerplate not in ("include", "exclude", "only"):
         raise ValueError("boilerplate must be 'include', 'exclude' or 'only'")
     if reuse is None:
         blocks = tuple(dict.fromkeys(tuple(DEFAULT_EXCLUDE) + tuple(exclude_blocks)))
         reuse, found_common = _find_reuse(
-            corpus, boilerplate="include", exclude_blocks=blocks, **reuse_params
+            corpus, boilerplate="include", exclude_blocks=blocks, progress=progress, **reuse_params
         )
         common = found_common if common is None else common
     order = plan_order(corpus).set_index("doc_id")
@@ -520,54 +609,92 @@ def passage_families(
     if boilerplate in ("include", "only"):
         c = common[common.boilerplate.astype(bool)] if common is not None and len(common) else None
         frames.append(("formula", family_spans(reuse[is_bp], c, min_overlap=min_overlap)))
-    members, families = [], []
+    skeletons: dict[str, tuple] = {}
+
+    def skel_of(key: tuple[str, int, int]) -> str:
+        """Skeleton text of body span ``key`` (the plan's skeleton cut at the span: as ``Skeleton.of(span)``)."""
+        d, s_, e_ = key
+        if d not in skeletons:
+            sk = Skeleton.of(bodies[d])
+            skeletons[d] = (sk.text, sk.offsets)
+        text, offs = skeletons[d]
+        lo, hi = np.searchsorted(offs, [s_, e_])
+        return text[lo:hi]
+
+    cols: dict[str, list] = {c: [] for c in ("family", "doc_id", "start", "end", "relation", "parent", "basis",
+                                             "n_evidence", "containment", "added", "removed", "changed")}  # fmt: skip
+    families = []
     fam_no = 0
+    work = []
     for kind, spans in frames:
-        for _, g in spans.groupby("family", sort=True):
-            if g.doc_id.nunique() < min_size:
-                continue
-            fam_no += 1
-            skel = {(d, s, e): Skeleton.of(bodies[d][s:e]).text for d, s, e in zip(g.doc_id, g.start, g.end)}
-            ev, cons, anchor = _members_evidence(g, skel, info, min_innovation=min_innovation,
-                                                 min_containment=min_containment, max_holders=max_holders)  # fmt: skip
-            ev = ev.set_index("doc_id")
-            for d, s, e in zip(g.doc_id, g.start, g.end):
-                text = bodies[d][s:e]
-                it = info[d]
-                r = ev.loc[d]
-                members.append({"family": fam_no, "doc_id": d, "start": int(s), "end": int(e),
-                                "n_chars": _n_chars(text), "text": text, "date": it["date"], "year": it["year"],
-                                "level": it["level"], "region": it["region"], "role": it["role"], "block": None,
-                                "relation": r.relation, "parent": r.parent, "basis": r.basis,
-                                "n_evidence": int(r.n_evidence), "containment": r.containment,
-                                "added": int(r.added), "removed": int(r.removed), "changed": int(r.changed)})  # fmt: skip
-            display = next((bodies[d][s:e].strip() for (d, s, e), t in skel.items() if t == cons), cons)
-            docs = sorted(set(g.doc_id))
-            dated = [info[d]["date"] for d in docs if info[d]["date"]]
-            families.append({"family": fam_no, "kind": kind, "size": len(docs), "n_spans": len(g),
-                             "anchor": anchor, "n_inherited": int((ev.relation == "inherited").sum()),
-                             "n_coderived": int((ev.relation == "co-derived").sum()),
-                             "first_date": min(dated) if dated else None, "last_date": max(dated) if dated else None,
-                             "levels": ",".join(sorted({info[d]["level"] or "?" for d in docs})),
-                             "boilerplate": kind == "formula", "n_chars": len(cons), "text": display})  # fmt: skip
-    mem = pd.DataFrame(members, columns=MEMBER_COLUMNS)
+        if spans.empty:
+            continue
+        f = spans.family.to_numpy()
+        bounds = np.flatnonzero(np.r_[True, f[1:] != f[:-1], True])
+        d_all, s_all, e_all = spans.doc_id.tolist(), spans.start.tolist(), spans.end.tolist()
+        for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
+            if len(set(d_all[lo:hi])) >= min_size:
+                work.append((kind, d_all[lo:hi], s_all[lo:hi], e_all[lo:hi]))
+    for kind, g_doc, g_start, g_end in tqdm(work, desc="passage_families", unit="family", leave=False,
+                                            mininterval=1.0, disable=disable):  # fmt: skip
+        fam_no += 1
+        keys = list(zip(g_doc, g_start, g_end))
+        skel = {key: skel_of(key) for key in keys}
+        ev, cons, anchor = _evidence(g_doc, g_start, g_end, skel, info, min_innovation=min_innovation,
+                                     min_containment=min_containment, max_holders=max_holders,
+                                     max_consensus=max_consensus, max_candidates=max_candidates)  # fmt: skip
+        by_doc = {r[0]: r for r in ev.itertuples(index=False)}
+        for d, s_, e_ in keys:
+            r = by_doc[d]
+            cols["family"].append(fam_no)
+            cols["doc_id"].append(d)
+            cols["start"].append(int(s_))
+            cols["end"].append(int(e_))
+            cols["relation"].append(r.relation)
+            cols["parent"].append(r.parent)
+            cols["basis"].append(r.basis)
+            cols["n_evidence"].append(int(r.n_evidence))
+            cols["containment"].append(r.containment)
+            cols["added"].append(int(r.added))
+            cols["removed"].append(int(r.removed))
+            cols["changed"].append(int(r.changed))
+        display = next((bodies[d][s_:e_].strip() for (d, s_, e_), t in skel.items() if t == cons), cons)
+        docs = sorted(set(g_doc))
+        dated = [info[d]["date"] for d in docs if info[d]["date"]]
+        families.append({"family": fam_no, "kind": kind, "size": len(docs), "n_spans": len(keys),
+                         "anchor": anchor, "n_inherited": int((ev.relation == "inherited").sum()),
+                         "n_coderived": int((ev.relation == "co-derived").sum()),
+                         "first_date": min(dated) if dated else None, "last_date": max(dated) if dated else None,
+                         "levels": ",".join(sorted({info[d]["level"] or "?" for d in docs})),
+                         "boilerplate": kind == "formula", "n_chars": len(cons), "text": display})  # fmt: skip
+    mem = pd.DataFrame(cols)
     if len(mem):
+        mem["text"] = [bodies[d][s_:e_] for d, s_, e_ in zip(mem.doc_id, mem.start, mem.end)]
+        mem["n_chars"] = (mem.text.str.len() - mem.text.str.count(r"\s")).astype(np.int64)
+        for c in ("date", "year", "level", "region", "role"):
+            mem[c] = [info[d][c] for d in mem.doc_id]
         mem["block"] = _block_at(corpus, mem)
-    return Families(mem, pd.DataFrame(families, columns=FAMILY_COLUMNS))
+        mem["containment"] = mem.containment.astype(float)
+    else:
+        mem = pd.DataFrame(columns=MEMBER_COLUMNS)
+    return Families(mem[MEMBER_COLUMNS], pd.DataFrame(families, columns=FAMILY_COLUMNS))
 
 
 def _block_at(corpus, members: pd.DataFrame) -> list[str | None]:
-    blocks = corpus.blocks
-    out = []
-    by_doc = {d: g.sort_values("start") for d, g in blocks.groupby("doc_id")}
-    for d, s in zip(members.doc_id, members.start):
-        g = by_doc.get(d)
-        if g is None:
-            out.append(None)
-            continue
-        i = np.searchsorted(g.start.to_numpy(), s, side="right") - 1
-        out.append(g.kind.iat[i] if i >= 0 else None)
-    return out
+    """Kind of the block each member starts in (None before a plan's first block or without blocks)."""
+    blocks = corpus.blocks.sort_values(["doc_id", "start"], kind="stable")
+    if blocks.empty or members.empty:
+        return [None] * len(members)
+    names = sorted(set(blocks.doc_id) | set(members.doc_id))
+    code = {d: i for i, d in enumerate(names)}
+    bcode = blocks.doc_id.map(code).to_numpy(np.int64)
+    span = int(max(blocks.start.max(), members.start.max())) + 2
+    bkey = bcode * span + blocks.start.to_numpy(np.int64)
+    mcode = members.doc_id.map(code).to_numpy(np.int64)
+    j = np.searchsorted(bkey, mcode * span + members.start.to_numpy(np.int64), side="right") - 1
+    ok = (j >= 0) & (bcode[np.clip(j, 0, None)] == mcode)
+    kinds = blocks.kind.to_numpy(dtype=object)[np.clip(j, 0, None)]
+    return [k if o else None for k, o in zip(kinds.tolist(), ok.tolist())]
 
 
 # ---------------------------------------------------------------------------------------

@@ -7,8 +7,11 @@ The method follows passim and R's textreuse, adapted to unsegmented Chinese:
    or a line break never hides reuse.
 2. **Candidates.** An inverted index of character ``k``-shingles (default 8) finds the
    positions two plans share; no sentence is compared with every other sentence, and only
-   pairs of plans that share a shingle are looked at (shingles in more than ``max_df``
-   plans are not used as seeds).
+   pairs of plans that share a shingle are looked at. Shingles in more than ``max_df``
+   plans are not used as seeds: their runs form **common passages**, each reported once with
+   its member list (:func:`common_passages`), and seeds whose two copies lie in one common
+   passage are not paired. The self-join is built in chunks of plans sized to
+   ``memory_limit`` and streamed through the alignment.
 3. **Chaining.** Shared shingles are chained along the alignment diagonal, allowing gaps
    of up to ``max_gap`` characters on either side, so a passage with a clause inserted, a
    word swapped or a clause dropped stays one passage, across sentence boundaries.
@@ -34,6 +37,7 @@ square of the corpus (``benchmarks/reuse_scale.md``).
 from __future__ import annotations
 
 import math
+import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -46,8 +50,14 @@ from rapidfuzz.distance import Indel
 from .segment import DATA
 
 BOILERPLATE_FILE = DATA / "boilerplate.txt"
-#: From this many plans on, ``max_df="auto"`` drops seeds found in more than half the plans.
+#: From this many plans on, ``max_df="auto"`` sets aside seeds found in more than :data:`AUTO_MAX_DF` plans.
 AUTO_MAX_DF_PLANS = 50
+#: Plans a shingle may occur in and still seed pairs under ``max_df="auto"`` (from 50 plans on).
+AUTO_MAX_DF = 20
+#: Default ``memory_limit`` of :func:`find_reuse`: the pairing join is built in chunks that fit in it.
+DEFAULT_MEMORY_LIMIT = "4GB"
+#: Below this much room under the memory limit, the join is built one plan at a time (with a notice).
+MIN_FREE_BYTES = 64 * 10**6
 #: Longest run of common text (skeleton characters) read as a formula rather than a copied passage.
 FORMULA_MAX_CHARS = 40
 _KEEP_RANGES = [
@@ -196,38 +206,212 @@ def shingle_index(
     h = np.concatenate(hs) if hs else np.zeros(0, dtype=np.uint64)
     d = np.concatenate(ds) if ds else np.zeros(0, dtype=np.int32)
     p = np.concatenate(ps) if ps else np.zeros(0, dtype=np.int32)
-    order = np.lexsort((p, d, h))
+    # rows come ordered by (doc, pos): a stable sort on the hash orders them by (hash, doc, pos)
+    order = np.argsort(h, kind="stable")
     return ShingleIndex(docs, h[order], d[order], p[order], k)
 
 
-#: Largest number of rows of the hash self-join built at once (bounds its memory).
+#: Largest number of rows of temporary arrays built at once (bounds their memory).
 _JOIN_CHUNK = 4_000_000
+#: Bytes of working memory per seed row of a chunk (the join, the chaining filter, the sort by pair).
+BYTES_PER_SEED = 160
+#: Seed rows of a chunk below which the work is not split further for the progress bar alone.
+PROGRESS_CHUNK_SEEDS = 1_000_000
+#: Fewest seed rows in a chunk, whatever the memory limit (one plan's seeds are never split).
+MIN_CHUNK_SEEDS = 1
 
 
-def _self_join(g: np.ndarray, d: np.ndarray, p: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Rows of different plans in the same hash group, paired: ``(doc_a, doc_b, pos_a, pos_b)``.
+def parse_memory(value: int | float | str | None) -> int | None:
+    """Bytes of a memory size: an int (bytes) or a string such as ``"4GB"``, ``"512 MB"``, ``"2GiB"``.
 
-    ``g`` (group), ``d`` and ``p`` are sorted by group, then doc; ``doc_a < doc_b``. Groups
-    are joined a chunk at a time so the temporary arrays stay small.
+    Examples
+    --------
+    >>> parse_memory("4GB"), parse_memory("512 MiB"), parse_memory(1000), parse_memory(None)
+    (4000000000, 536870912, 1000, None)
     """
-    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
-    sizes = np.diff(np.r_[starts, len(g)])
-    work = np.cumsum(sizes.astype(np.int64) ** 2)
-    parts: list[tuple[np.ndarray, ...]] = []
-    lo_group = 0
-    while lo_group < len(starts):
-        done = work[lo_group - 1] if lo_group else 0
-        hi_group = max(lo_group + 1, int(np.searchsorted(work, done + _JOIN_CHUNK, side="right")))
-        st, sz = starts[lo_group:hi_group], sizes[lo_group:hi_group]
-        rep = np.repeat(sz, sz)  # for each row, the size of its group
-        left = np.repeat(np.arange(st[0], st[0] + sz.sum()), rep)
-        first = np.repeat(np.repeat(st, sz), rep)  # first row of each left row's group
-        right = first + (np.arange(len(left)) - np.repeat(np.cumsum(rep) - rep, rep))
-        ok = d[left] < d[right]
-        left, right = left[ok], right[ok]
-        parts.append((d[left], d[right], p[left], p[right]))
-        lo_group = hi_group
-    return tuple(np.concatenate([q[i] for q in parts]).astype(np.int32, copy=False) for i in range(4))
+    if value is None:
+        return None
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+        if value <= 0:
+            raise ValueError(f"memory_limit must be positive, got {value!r}")
+        return int(value)
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmgt]?i?b?)\s*", str(value), flags=re.IGNORECASE)
+    if not m:
+        raise ValueError(f"memory_limit {value!r} is not a size such as 4GB, 512MB or a number of bytes")
+    unit = m.group(2).lower().rstrip("b")
+    scale = {"": 1, "k": 10**3, "m": 10**6, "g": 10**9, "t": 10**12,
+             "ki": 2**10, "mi": 2**20, "gi": 2**30, "ti": 2**40}[unit]  # fmt: skip
+    return int(float(m.group(1)) * scale)
+
+
+def _rss_bytes() -> int:
+    """Resident memory of this process now (0 where ``/proc`` is not available)."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * (os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096)
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+class _SeedPlan:
+    """The rows of a shingle index used as seeds, and for each the rows of later plans it pairs with.
+
+    Rows of shingles found in 2 … ``limit`` plans are kept (sorted by hash, then plan); a
+    kept row pairs with the kept rows of its hash that belong to a later plan:
+    ``right_lo[i] … right_lo[i] + n_right[i] - 1``. :meth:`chunks` splits the plans into
+    ranges whose seed rows fit a budget, so the self-join is built a range at a time.
+    ``passage`` (per skeleton position) marks the common passages each position lies in:
+    a seed whose two copies lie in one common passage is not paired.
+    """
+
+    def __init__(self, index: ShingleIndex, limit: float, passage_at: np.ndarray | None = None) -> None:
+        h, doc = index.hash, index.doc
+        self.index, self.docs, self.n_docs = index, index.docs, len(index.docs)
+        self.counts = np.bincount(doc, minlength=self.n_docs).astype(np.int64)
+        self.base = np.r_[0, np.cumsum(self.counts)[:-1]].astype(np.int64)
+        self.passage_at = passage_at
+        if len(h) < 2:
+            self.rows = np.zeros(0, dtype=np.int64)
+        else:
+            first = np.r_[True, h[1:] != h[:-1]]
+            group = np.cumsum(first) - 1
+            new_doc = first | np.r_[True, doc[1:] != doc[:-1]]
+            n_docs = np.bincount(group, weights=new_doc).astype(np.int64)
+            keep = (n_docs[group] >= 2) & (n_docs[group] <= limit)
+            del n_docs, new_doc, first
+            self.rows = np.flatnonzero(keep)
+            g = group[self.rows]
+            del group
+        self.keep = keep if len(h) >= 2 else np.zeros(len(h), dtype=bool)
+        rows = self.rows
+        if len(rows) == 0:
+            self.doc = self.pos = np.zeros(0, dtype=np.int32)
+            self.right_lo = self.n_right = np.zeros(0, dtype=np.int64)
+        else:
+            d = doc[rows]
+            new_g = np.r_[True, g[1:] != g[:-1]]
+            g_end = np.r_[np.flatnonzero(new_g)[1:], len(g)]
+            g_end = g_end[np.cumsum(new_g) - 1]  # end of each row's group (kept rows)
+            new_d = new_g | np.r_[True, d[1:] != d[:-1]]
+            d_end = np.r_[np.flatnonzero(new_d)[1:], len(g)]
+            self.right_lo = d_end[np.cumsum(new_d) - 1]  # first kept row of a later plan
+            self.n_right = g_end - self.right_lo
+            del g, new_g, g_end, new_d, d_end
+            self.doc, self.pos = d.astype(np.int32), index.pos[rows].astype(np.int32)
+        # rows of each plan (kept rows sorted by plan, then position in the hash order)
+        self.by_doc = np.argsort(self.doc, kind="stable")
+        self.doc_bounds = np.searchsorted(self.doc[self.by_doc], np.arange(self.n_docs + 1))
+        self.seeds_per_doc = np.bincount(self.doc, weights=self.n_right, minlength=self.n_docs).astype(
+            np.int64
+        )
+
+    @property
+    def n_seeds(self) -> int:
+        """Seed rows of the whole self-join (before any filter)."""
+        return int(self.seeds_per_doc.sum())
+
+    def chunks(self, budget: int) -> list[tuple[int, int]]:
+        """Ranges ``(lo, hi)`` of plans (as ``doc_a``) whose seed rows stay within ``budget`` (or one plan)."""
+        out, lo = [], 0
+        cum = np.r_[0, np.cumsum(self.seeds_per_doc)]
+        while lo < self.n_docs:
+            hi = int(np.searchsorted(cum, cum[lo] + max(budget, 1), side="right")) - 1
+            hi = min(max(hi, lo + 1), self.n_docs)
+            out.append((lo, hi))
+            lo = hi
+        return out
+
+    def join(self, lo: int, hi: int) -> tuple[np.ndarray, ...]:
+        """Seeds ``(doc_a, doc_b, pos_a, pos_b)`` with ``lo <= doc_a < hi``, ``doc_a < doc_b``."""
+        left = self.by_doc[self.doc_bounds[lo] : self.doc_bounds[hi]]
+        cnt = self.n_right[left]
+        total = int(cnt.sum())
+        start = np.repeat(self.right_lo[left] - (np.cumsum(cnt) - cnt), cnt)
+        right = start + np.arange(total, dtype=np.int64)
+        del start
+        li = np.repeat(left, cnt)
+        return self.doc[li], self.doc[right], self.pos[li], self.pos[right]
+
+    def same_passage(self, da, db, pa, pb) -> np.ndarray:
+        """Seeds whose two copies lie in one common passage (reported there, not paired)."""
+        if self.passage_at is None:
+            return np.zeros(len(da), dtype=bool)
+        out = np.zeros(len(da), dtype=bool)
+        for c in range(0, len(da), _JOIN_CHUNK):
+            s = slice(c, c + _JOIN_CHUNK)
+            x = self.passage_at[self.base[da[s]] + pa[s]]
+            out[s] = (x >= 0) & (x == self.passage_at[self.base[db[s]] + pb[s]])
+        return out
+
+    def prepare(self) -> None:
+        """Hash and use of every shingle by position (for :meth:`next_shared`), built once from the index."""
+        if hasattr(self, "_hpos"):
+            return
+        ix = self.index
+        at = self.base[ix.doc] + ix.pos
+        self._hpos = np.empty(len(at), dtype=np.uint64)
+        self._hpos[at] = ix.hash
+        self._used = np.zeros(len(at), dtype=bool)
+        self._used[at] = self.keep
+        del self.keep  # only needed here
+
+    def next_shared(self, da, db, pa, pb) -> np.ndarray:
+        """Seeds whose next or previous shingle is a seed of the same pair too (a run of shared text).
+
+        Looked up by position, without sorting the seeds: the shingle after ``(pa, pb)`` is a
+        seed when both plans have the same hash at ``pa + 1`` and ``pb + 1`` and that hash is used.
+        """
+        self.prepare()
+        hpos, used, counts, base = self._hpos, self._used, self.counts, self.base
+        out = np.zeros(len(pa), dtype=bool)
+        last = len(hpos) - 1
+        for c in range(0, len(pa), _JOIN_CHUNK):  # in chunks: the temporary arrays stay small
+            a, b = da[c : c + _JOIN_CHUNK], db[c : c + _JOIN_CHUNK]
+            x, y = pa[c : c + _JOIN_CHUNK].astype(np.int64), pb[c : c + _JOIN_CHUNK].astype(np.int64)
+            ga, gb = base[a] + x, base[b] + y
+            found = np.zeros(len(x), dtype=bool)
+            for step, ok in ((1, (x + 1 < counts[a]) & (y + 1 < counts[b])), (-1, (x >= 1) & (y >= 1))):
+                na, nb = np.clip(ga + step, 0, last), np.clip(gb + step, 0, last)
+                found |= ok & (hpos[na] == hpos[nb]) & used[na]
+            out[c : c + _JOIN_CHUNK] = found
+        return out
+
+    def candidates(self, lo: int, hi: int, min_seeds: int = 1, k: int | None = None,
+                   max_gap: int | None = None) -> tuple[CandidatePairs, int, int]:  # fmt: skip
+        """Candidate pairs with ``lo <= doc_a < hi`` (see :func:`candidate_pairs`), seed rows joined, and
+        seed rows set aside because both copies lie in one common passage."""
+        docs = self.docs
+        z = np.zeros(0, dtype=np.int32)
+        empty = CandidatePairs(docs, z, z, z, z, np.zeros(1, dtype=np.int64))
+        da, db, pa, pb = self.join(lo, hi)
+        joined = len(da)
+        grouped = 0
+        if joined and self.passage_at is not None:
+            inside = self.same_passage(da, db, pa, pb)
+            grouped = int(inside.sum())
+            if grouped:
+                ok = ~inside
+                da, db, pa, pb = da[ok], db[ok], pa[ok], pb[ok]
+        if len(da) == 0:
+            return empty, joined, grouped
+        pair = da.astype(np.int64) * len(docs) + db
+        if max_gap is not None:
+            ok = _linked(pair, pa, pb, max_gap + (k or 0), max_gap, self.next_shared(da, db, pa, pb))
+            da, db, pa, pb, pair = da[ok], db[ok], pa[ok], pb[ok], pair[ok]
+        if len(pa) == 0:
+            return empty, joined, grouped
+        top = int(max(pa.max(initial=0), pb.max(initial=0))) + 1
+        order = _argsort_rows((pair, len(docs) ** 2), (pa.astype(np.int64), top), (pb.astype(np.int64), top))
+        da, db, pa, pb, pair = da[order], db[order], pa[order], pb[order], pair[order]
+        del order
+        bounds = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1], True])
+        big = np.diff(bounds) >= min_seeds
+        if not big.all():  # drop the rows of pairs with too few seeds
+            rows = np.repeat(big, np.diff(bounds))
+            da, db, pa, pb = da[rows], db[rows], pa[rows], pb[rows]
+            bounds = np.r_[0, np.cumsum(np.diff(bounds)[big])]
+        starts = bounds[:-1]
+        return CandidatePairs(docs, da[starts], db[starts], pa, pb, bounds.astype(np.int64)), joined, grouped
 
 
 def _sort_key(*columns: tuple[np.ndarray, int]) -> np.ndarray | None:
@@ -299,36 +483,6 @@ def _linked(
         ok = (da > 0) & (db > 0) & (db <= window) & (np.abs(db - da) <= max_gap)
         linked[order[qi[ok]]] = True
     return linked
-
-
-def _next_shared(
-    index: ShingleIndex, keep: np.ndarray, da: np.ndarray, db: np.ndarray, pa: np.ndarray, pb: np.ndarray
-) -> np.ndarray:
-    """Seeds whose next or previous shingle is a seed of the same pair too (a run of shared text).
-
-    Looked up by position, without sorting the seeds: ``keep`` marks the index rows used
-    as seeds; the shingle after ``(pa, pb)`` is a seed when both plans have the same hash
-    at ``pa + 1`` and ``pb + 1`` and that hash is used.
-    """
-    counts = np.bincount(index.doc, minlength=len(index.docs)).astype(np.int64)
-    base = np.r_[0, np.cumsum(counts)[:-1]].astype(np.int64)
-    at = base[index.doc] + index.pos
-    hpos = np.empty(len(at), dtype=np.uint64)
-    hpos[at] = index.hash
-    used = np.zeros(len(at), dtype=bool)
-    used[at] = keep
-    out = np.zeros(len(pa), dtype=bool)
-    last = len(at) - 1
-    for c in range(0, len(pa), _JOIN_CHUNK):  # in chunks: the temporary arrays stay small
-        a, b = da[c : c + _JOIN_CHUNK], db[c : c + _JOIN_CHUNK]
-        x, y = pa[c : c + _JOIN_CHUNK].astype(np.int64), pb[c : c + _JOIN_CHUNK].astype(np.int64)
-        ga, gb = base[a] + x, base[b] + y
-        found = np.zeros(len(x), dtype=bool)
-        for step, ok in ((1, (x + 1 < counts[a]) & (y + 1 < counts[b])), (-1, (x >= 1) & (y >= 1))):
-            na, nb = np.clip(ga + step, 0, last), np.clip(gb + step, 0, last)
-            found |= ok & (hpos[na] == hpos[nb]) & used[na]
-        out[c : c + _JOIN_CHUNK] = found
-    return out
 
 
 class CandidatePairs(Mapping):
@@ -409,38 +563,7 @@ def candidate_pairs(
     >>> dict(candidate_pairs(ix, k=2, max_gap=0))  # a lone shared shingle cannot start a chain
     {('a', 'b'): [(2, 2), (3, 3)]}
     """
-    z = np.zeros(0, dtype=np.int32)
-    out = CandidatePairs(index.docs, z, z, z, z, np.zeros(1, dtype=np.int64))
-    h, doc, pos = index.hash, index.doc, index.pos
-    if len(h) < 2:
-        return out
-    first = np.r_[True, h[1:] != h[:-1]]
-    group = np.cumsum(first) - 1
-    new_doc = first | np.r_[True, doc[1:] != doc[:-1]]
-    n_docs = np.bincount(group, weights=new_doc).astype(np.int64)
-    keep = (n_docs[group] >= 2) & (n_docs[group] <= max_docs)
-    if not keep.any():
-        return out
-    da, db, pa, pb = _self_join(group[keep], doc[keep], pos[keep])
-    pair = da.astype(np.int64) * len(index.docs) + db
-    if max_gap is not None:
-        ok = _linked(pair, pa, pb, max_gap + (k or 0), max_gap, _next_shared(index, keep, da, db, pa, pb))
-        da, db, pa, pb, pair = da[ok], db[ok], pa[ok], pb[ok], pair[ok]
-    if len(pa) == 0:
-        return out
-    top = int(max(pa.max(initial=0), pb.max(initial=0))) + 1
-    order = _argsort_rows(
-        (pair, len(index.docs) ** 2), (pa.astype(np.int64), top), (pb.astype(np.int64), top)
-    )
-    da, db, pa, pb, pair = da[order], db[order], pa[order], pb[order], pair[order]
-    bounds = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1], True])
-    big = np.diff(bounds) >= min_seeds
-    if not big.all():  # drop the rows of pairs with too few seeds
-        rows = np.repeat(big, np.diff(bounds))
-        da, db, pa, pb = da[rows], db[rows], pa[rows], pb[rows]
-        bounds = np.r_[0, np.cumsum(np.diff(bounds)[big])]
-    starts = bounds[:-1]
-    return CandidatePairs(index.docs, da[starts], db[starts], pa, pb, bounds.astype(np.int64))
+    return _SeedPlan(index, max_docs).candidates(0, len(index.docs), min_seeds, k, max_gap)[0]
 
 
 def _chain(seeds: list[tuple[int, int]], k: int, max_gap: int) -> list[list[tuple[int, int]]]:
@@ -649,8 +772,19 @@ def _covered(text: str, phrases: Sequence[str]) -> np.ndarray:
     return mask
 
 
+_WORKER_TEXTS: dict[str, str] = {}
+
+
+def _init_worker(texts: dict[str, str]) -> None:
+    """Give an alignment process the skeleton texts once (jobs then carry only seed arrays)."""
+    global _WORKER_TEXTS
+    _WORKER_TEXTS = texts
+
+
 def _align_chunk(job: tuple) -> list[tuple]:
     pairs, texts, k, max_gap, min_chars, min_similarity = job
+    if texts is None:
+        texts = _WORKER_TEXTS
     out = []
     for (a, b), seeds in pairs.items():
         sa_text, sb_text = texts[a], texts[b]
@@ -680,18 +814,21 @@ def align_pairs(
     min_chars: int = 20,
     min_similarity: float = 0.8,
     n_jobs: int | None = None,
+    executor=None,
 ) -> list[tuple]:
     """Step 3: passages from the seeds of each pair: chain, extend, score, split failing chains.
 
     Returns ``(doc_a, doc_b, a0, a1, b0, b1, similarity)`` in skeleton offsets, in pair
     order. Pairs are aligned in ``n_jobs`` processes (default: all cores from 2,000 pairs
-    on); the result is the same.
+    on); the result is the same. ``executor``: a process pool started with
+    ``initializer=_init_worker, initargs=(texts,)`` (the texts sent once), used instead of
+    a new pool.
     """
-    import os
-
     if not isinstance(pair_seeds, CandidatePairs):
         pair_seeds = _as_candidates(pair_seeds)
-    if n_jobs is None:
+    if executor is not None:
+        n_jobs = getattr(executor, "_max_workers", None) or os.cpu_count() or 1
+    elif n_jobs is None:
         n_jobs = (os.cpu_count() or 1) if len(pair_seeds) >= 2000 else 1
     if n_jobs <= 1 or len(pair_seeds) < 2:
         return _align_chunk((pair_seeds, texts, k, max_gap, min_chars, min_similarity))
@@ -701,8 +838,13 @@ def align_pairs(
     jobs = []
     for i in range(0, len(pair_seeds), size):
         part = pair_seeds.part(i, min(i + size, len(pair_seeds)))
+        if executor is not None:
+            jobs.append((part, None, k, max_gap, min_chars, min_similarity))
+            continue
         need = {part.docs[j] for j in np.unique(np.r_[part.doc_a, part.doc_b]).tolist()}
         jobs.append((part, {d: texts[d] for d in need}, k, max_gap, min_chars, min_similarity))
+    if executor is not None:
+        return [r for chunk in executor.map(_align_chunk, jobs) for r in chunk]
     with ProcessPoolExecutor(n_jobs) as ex:
         return [r for chunk in ex.map(_align_chunk, jobs) for r in chunk]
 
@@ -821,34 +963,67 @@ def _empty_common() -> pd.DataFrame:
     )
 
 
-def _common_runs(
+def _row_doc_freq(index: ShingleIndex) -> np.ndarray:
+    """For every row of the index, the number of plans its shingle occurs in."""
+    h, d = index.hash, index.doc
+    if len(h) == 0:
+        return np.zeros(0, dtype=np.int32)
+    first = np.r_[True, h[1:] != h[:-1]]
+    group = np.cumsum(first) - 1
+    n = np.bincount(group, weights=first | np.r_[True, d[1:] != d[:-1]]).astype(np.int32)
+    return n[group]
+
+
+@dataclass
+class _CommonRuns:
+    """Runs of widely shared shingles in each plan, grouped across plans (see :func:`_common_groups`).
+
+    ``doc`` (index into the shingle index's ``docs``), ``lo``/``hi`` (skeleton offsets) and
+    ``passage`` (1, 2 … the most widely shared first) of every run kept in a common passage.
+    """
+
+    doc: np.ndarray
+    lo: np.ndarray
+    hi: np.ndarray
+    passage: np.ndarray
+
+    def passage_at(self, index: ShingleIndex) -> np.ndarray:
+        """Passage of every shingle position of the index (``base[doc] + pos``; -1: none)."""
+        counts = np.bincount(index.doc, minlength=len(index.docs)).astype(np.int64)
+        base = np.r_[0, np.cumsum(counts)[:-1]]
+        out = np.full(int(counts.sum()), -1, dtype=np.int32)
+        n = np.maximum(self.hi - index.k - self.lo + 1, 0)  # shingles starting inside the run
+        at = np.repeat(base[self.doc] + self.lo - (np.cumsum(n) - n), n) + np.arange(int(n.sum()))
+        out[at] = np.repeat(self.passage, n)
+        return out
+
+
+def _common_groups(
     index: ShingleIndex,
     limit: float,
-    skeletons: dict[str, Skeleton],
-    bodies: dict[str, str],
-    phrases: Sequence[str],
     *,
     min_chars: int = 20,
     max_gap: int = 12,
-    boilerplate_share: float = 0.8,
     min_overlap: float = 0.5,
     sketch: int = 4,
-) -> pd.DataFrame:
-    """Passages made of shingles found in more than ``limit`` plans, grouped across plans.
+    doc_freq: np.ndarray | None = None,
+) -> _CommonRuns:
+    """Runs of shingles found in more than ``limit`` plans, grouped across plans.
 
     In each plan, shingles in more than ``limit`` plans (set aside from the pairing join)
     form runs (gaps up to ``k + max_gap`` bridged, so a copy's own edits do not break it);
     runs of at least ``min_chars`` characters are grouped across plans by a bottom-``sketch``
     MinHash of their shingle sets: a run joins a group's first run when their shingle sets
-    overlap by at least ``min_overlap`` (Jaccard). Linear in the number of such shingles.
+    overlap by at least ``min_overlap`` (Jaccard). Groups held by one plan only are dropped.
+    Linear in the number of such shingles (sorted arrays; one exact Jaccard per candidate).
     """
     k = index.k
-    uniq, counts = index.doc_freq()
-    hot = uniq[counts > limit]
-    if len(hot) == 0:
-        return _empty_common()
-    rows = np.flatnonzero(np.isin(index.hash, hot))
-    d, pos, h = index.doc[rows], index.pos[rows].astype(np.int64), index.hash[rows]
+    none = _CommonRuns(*(np.zeros(0, dtype=np.int64) for _ in range(4)))
+    df = _row_doc_freq(index) if doc_freq is None else doc_freq
+    rows = np.flatnonzero(df > limit)
+    if len(rows) == 0:
+        return none
+    d, pos, h = index.doc[rows].astype(np.int64), index.pos[rows].astype(np.int64), index.hash[rows]
     order = np.lexsort((pos, d))
     d, pos, h = d[order], pos[order], h[order]
     new = np.r_[True, (d[1:] != d[:-1]) | (np.diff(pos) > k + max_gap)]
@@ -858,7 +1033,7 @@ def _common_runs(
     length = pos[ends] + k - pos[starts]
     long_ = length >= min_chars
     if not long_.any():
-        return _empty_common()
+        return none
     keep_rows = long_[run]
     d, pos, h, run = d[keep_rows], pos[keep_rows], h[keep_rows], run[keep_rows]
     run_ids, run = np.unique(run, return_inverse=True)
@@ -889,9 +1064,8 @@ def _common_runs(
     o = np.lexsort((sk_run, sk_hash))
     sk_run, sk_hash = sk_run[o], sk_hash[o]
     grp = np.flatnonzero(np.r_[True, sk_hash[1:] != sk_hash[:-1], True])
-    for g0, g1 in zip(grp[:-1].tolist(), grp[1:].tolist()):
-        if g1 - g0 < 2:
-            continue
+    multi = np.flatnonzero(np.diff(grp) >= 2)
+    for g0, g1 in zip(grp[multi].tolist(), grp[multi + 1].tolist()):
         rep = int(sk_run[g0])
         rep_set = hs[bounds[rep] : bounds[rep + 1]]
         for other in sk_run[g0 + 1 : g1].tolist():
@@ -902,31 +1076,91 @@ def _common_runs(
             if inter >= min_overlap * (len(rep_set) + len(other_set) - inter):
                 ra, rb = find(rep), find(other)
                 uf[max(ra, rb)] = min(ra, rb)
-    comp = np.array([find(i) for i in range(n_runs)])
-    docs = index.docs
-    records = []
-    for c in np.unique(comp).tolist():
-        members = np.flatnonzero(comp == c)
-        if len({int(x) for x in r_doc[members]}) < 2:
-            continue
-        for m in members.tolist():
-            name = docs[int(r_doc[m])]
-            sk_ = skeletons[name]
-            s, e = sk_.body_span(int(r_lo[m]), int(r_hi[m]))
-            covered = _covered(sk_.text[r_lo[m] : r_hi[m]], phrases)
-            records.append((c, name, s, e, int(r_hi[m] - r_lo[m]), bodies[name][s:e],
-                            float(covered.mean()) if len(covered) else 0.0))  # fmt: skip
-    if not records:
+    comp = uf.copy()
+    while True:  # every run to its root
+        nxt = comp[comp]
+        if (nxt == comp).all():
+            break
+        comp = nxt
+    # groups of two plans or more; numbered by plans (most first), then first plan and start
+    o = np.lexsort((r_doc, comp))
+    c_sorted, d_sorted = comp[o], r_doc[o]
+    new_doc = np.r_[True, (c_sorted[1:] != c_sorted[:-1]) | (d_sorted[1:] != d_sorted[:-1])]
+    n_docs = np.zeros(n_runs, dtype=np.int64)
+    np.add.at(n_docs, c_sorted, new_doc)
+    keep = n_docs[comp] >= 2
+    if not keep.any():
+        return none
+    cs = np.unique(comp[keep])
+    first_doc = np.full(n_runs, np.iinfo(np.int64).max)
+    np.minimum.at(first_doc, comp, r_doc)
+    first_lo = np.full(n_runs, np.iinfo(np.int64).max)
+    at_first = r_doc == first_doc[comp]
+    np.minimum.at(first_lo, comp[at_first], r_lo[at_first])
+    rank = np.lexsort((first_lo[cs], first_doc[cs], -n_docs[cs]))
+    number = np.zeros(n_runs, dtype=np.int64)
+    number[cs[rank]] = np.arange(1, len(cs) + 1)
+    m = np.flatnonzero(keep)
+    m = m[np.lexsort((r_lo[m], r_doc[m], number[comp[m]]))]
+    return _CommonRuns(r_doc[m], r_lo[m], r_hi[m], number[comp[m]])
+
+
+def _common_table(
+    runs: _CommonRuns,
+    docs: list[str],
+    skeletons: dict[str, Skeleton],
+    bodies: dict[str, str],
+    phrases: Sequence[str],
+    *,
+    boilerplate_share: float = 0.8,
+) -> pd.DataFrame:
+    """The common passages as a table, one row per (passage, plan, run): see :func:`common_passages`."""
+    if len(runs.doc) == 0:
         return _empty_common()
-    out = pd.DataFrame(records, columns=["comp", "doc_id", "start", "end", "n_chars", "text",
-                                         "boilerplate_share"])  # fmt: skip
-    out["n_docs"] = out.groupby("comp").doc_id.transform("nunique").astype(np.int64)
-    out["boilerplate"] = out.groupby("comp").boilerplate_share.transform("median") >= boilerplate_share
-    firsts = out.groupby("comp").agg(n=("n_docs", "first"), d=("doc_id", "min"), s=("start", "min"))
+    names = [docs[i] for i in runs.doc.tolist()]
+    starts, ends, texts, shares = [], [], [], []
+    masks: dict[str, np.ndarray] = {}
+    for name, lo, hi in zip(names, runs.lo.tolist(), runs.hi.tolist()):
+        sk_ = skeletons[name]
+        s, e = sk_.body_span(lo, hi)
+        starts.append(s)
+        ends.append(e)
+        texts.append(bodies[name][s:e])
+        if name not in masks:  # characters inside formulae, counted once per plan
+            masks[name] = np.r_[0, np.cumsum(_covered(sk_.text, phrases))]
+        c = masks[name]
+        shares.append(float(c[hi] - c[lo]) / (hi - lo) if hi > lo else 0.0)
+    out = pd.DataFrame({"passage": runs.passage.astype(np.int64), "doc_id": names,
+                        "start": np.asarray(starts, dtype=np.int64), "end": np.asarray(ends, dtype=np.int64),
+                        "n_chars": (runs.hi - runs.lo).astype(np.int64), "text": texts,
+                        "boilerplate_share": np.asarray(shares, dtype=float)})  # fmt: skip
+    out["n_docs"] = out.groupby("passage").doc_id.transform("nunique").astype(np.int64)
+    out["boilerplate"] = out.groupby("passage").boilerplate_share.transform("median") >= boilerplate_share
+    # numbered by plans holding it (most first), then first plan and first start
+    firsts = out.groupby("passage").agg(n=("n_docs", "first"), d=("doc_id", "min"), s=("start", "min"))
     firsts = firsts.sort_values(["n", "d", "s"], ascending=[False, True, True])
-    out["passage"] = out.comp.map({c: i + 1 for i, c in enumerate(firsts.index)}).astype(np.int64)
+    out["passage"] = out.passage.map({c: i + 1 for i, c in enumerate(firsts.index)}).astype(np.int64)
     out = out.sort_values(["passage", "doc_id", "start"], ignore_index=True)
     return out[COMMON_COLUMNS]
+
+
+def _common_runs(
+    index: ShingleIndex,
+    limit: float,
+    skeletons: dict[str, Skeleton],
+    bodies: dict[str, str],
+    phrases: Sequence[str],
+    *,
+    min_chars: int = 20,
+    max_gap: int = 12,
+    boilerplate_share: float = 0.8,
+    min_overlap: float = 0.5,
+    sketch: int = 4,
+) -> pd.DataFrame:
+    """Passages made of shingles found in more than ``limit`` plans, grouped across plans (a table)."""
+    runs = _common_groups(index, limit, min_chars=min_chars, max_gap=max_gap, min_overlap=min_overlap,
+                          sketch=sketch)  # fmt: skip
+    return _common_table(runs, index.docs, skeletons, bodies, phrases, boilerplate_share=boilerplate_share)
 
 
 def _as_candidates(pair_seeds: Mapping[tuple[str, str], Sequence[tuple[int, int]]]) -> CandidatePairs:
@@ -971,6 +1205,8 @@ def find_reuse(
     engine: str = "local",
     scheduler: object = None,
     n_jobs: int | None = None,
+    memory_limit: int | str | None = DEFAULT_MEMORY_LIMIT,
+    progress: bool | None = None,
 ) -> pd.DataFrame:
     """Passages reused between pairs of plans, exact and near-verbatim.
 
@@ -991,11 +1227,19 @@ def find_reuse(
     max_df : float, int, "auto" or None, default "auto"
         Shingles in more than this share of plans (an int: this number of plans, as in
         scikit-learn) are set aside from the pairing join: pairing every plan that has them
-        makes the work grow with the square of the corpus. They are **not lost**: runs of
-        them of at least ``min_chars`` characters are grouped across plans into
-        :func:`common_passages` (one row per plan), which :func:`analysis.diffusion.passage_families`
-        uses; a :class:`ReuseNotice` warning says how many were set aside. ``"auto"`` uses
-        0.5 from 50 plans on and every shingle below that; None uses every shingle.
+        makes the work grow with the square of the corpus, and a passage held by many plans
+        read pair by pair is thousands of rows nobody can read. They are **not lost**: runs
+        of them of at least ``min_chars`` characters are grouped across plans into
+        :func:`common_passages` (one row per plan, each passage reported once), which
+        :func:`analysis.diffusion.passage_families` reads as one family; seeds whose two
+        copies lie in one common passage are not paired either (the pair is in that
+        passage's member list), while what two of its holders share elsewhere is paired as
+        usual. A :class:`ReuseNotice` warning says how many shingles, passages and seed
+        pairs were grouped. ``"auto"``: 20 plans (:data:`AUTO_MAX_DF`) from 50 plans on,
+        every shingle below 50 plans; None uses every shingle. On 886 city government work
+        reports half the plans gave 1.5 M pair rows; 20 plans give 115,619 pair rows and
+        1,274 common passages (``benchmarks/reuse_gov.md``), and on 1,000 generated plans the
+        same recall of passages planted in 2–6 plans (``benchmarks/reuse_scale.md``).
     boilerplate : {"exclude", "include", "only"}
         Whether passages that are mostly boilerplate (see :func:`boilerplate_phrases`) are
         dropped, kept (flagged in column ``boilerplate``) or the only ones returned.
@@ -1015,6 +1259,16 @@ def find_reuse(
     n_jobs : int, optional
         Processes that align candidate pairs (:func:`align_pairs`; default all cores from
         2,000 candidate pairs on).
+    memory_limit : int, str or None, default "4GB"
+        Memory the process may use (bytes, or ``"4GB"``, ``"512MB"``): the pairing join is
+        built in chunks of plans whose seed rows fit in what the limit leaves beyond the
+        memory in use (about :data:`BYTES_PER_SEED` bytes per seed row), so the candidate
+        pairs are streamed through the alignment, never all held at once. The passages
+        are the same for any limit; None builds the join in one piece. The index, the
+        texts and the result itself are not bounded by it.
+    progress : bool, optional
+        Show a progress bar (tqdm) of the seed rows paired, with the pairs and passages so
+        far; default only on a terminal; False never.
 
     The work is done in named steps, each usable on its own: :func:`shingle_index`,
     :func:`candidate_pairs`, :func:`align_pairs`, :func:`split_at_breaks`,
@@ -1033,7 +1287,10 @@ def find_reuse(
         ``block_a``/``block_b`` (cover, preamble, item … where each span starts),
         ``boilerplate_share``, ``boilerplate`` and ``earlier`` (the plan issued first, when
         the dates say so: :func:`analysis.ordering.compare_dates`). ``attrs["set_aside"]``
-        holds the number of shingles and seed rows set aside by ``max_df``.
+        holds the number of shingles and seed rows set aside by ``max_df``, the common
+        passages they form and their plan spans, the seed pairs not paired because both
+        copies lie in one common passage (``grouped_seeds``), the seed rows joined and the
+        number of chunks.
 
     Examples
     --------
@@ -1046,6 +1303,7 @@ def find_reuse(
         corpus, doc_ids=doc_ids, k=k, max_gap=max_gap, min_chars=min_chars, min_similarity=min_similarity,
         max_df=max_df, boilerplate=boilerplate, boilerplate_share=boilerplate_share, phrases=phrases,
         exclude_blocks=exclude_blocks, engine=engine, scheduler=scheduler, n_jobs=n_jobs,
+        memory_limit=memory_limit, progress=progress,
     )[0]  # fmt: skip
 
 
@@ -1078,7 +1336,7 @@ def common_passages(
         ``passage`` (id; the most widely shared first), ``doc_id, start, end`` (body
         offsets), ``n_chars`` (skeleton characters), ``n_docs`` (plans with the passage),
         ``text``, ``boilerplate_share`` and ``boilerplate``. Empty when no shingle was set
-        aside (by default, below 50 plans).
+        aside (by default, below 50 plans; from 50 on, text in more than 20 plans).
 
     Examples
     --------
@@ -1102,6 +1360,19 @@ def _skeletons(corpus, docs: pd.DataFrame, exclude_blocks: Sequence[str]) -> dic
     return {d: Skeleton.of(b) for d, b in zip(docs.doc_id, docs.body)}
 
 
+def _max_df_limit(max_df: float | int | str | None, n: int) -> float:
+    """Plans a shingle may occur in and still seed pairs (``max_df`` of :func:`find_reuse`)."""
+    if max_df == "auto":
+        max_df = AUTO_MAX_DF if n >= AUTO_MAX_DF_PLANS else None
+    if max_df is None:
+        return math.inf
+    if isinstance(max_df, (int, np.integer)) and not isinstance(max_df, bool):
+        return int(max_df)  # a number of plans, as in scikit-learn
+    if isinstance(max_df, str):
+        raise ValueError(f"max_df must be 'auto', None, a share or a number of plans, got {max_df!r}")
+    return n * float(max_df)
+
+
 def _find_reuse(
     corpus,
     *,
@@ -1118,64 +1389,119 @@ def _find_reuse(
     engine: str = "local",
     scheduler: object = None,
     n_jobs: int | None = None,
+    memory_limit: int | str | None = DEFAULT_MEMORY_LIMIT,
+    progress: bool | None = None,
     pairs: bool = True,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """:func:`find_reuse` and :func:`common_passages` from one shingle index."""
     import warnings
 
+    from tqdm.auto import tqdm
+
     if boilerplate not in ("exclude", "include", "only"):
         raise ValueError("boilerplate must be 'exclude', 'include' or 'only'")
+    budget_bytes = parse_memory(memory_limit)
     docs = corpus.documents if doc_ids is None else corpus.documents[corpus.documents.doc_id.isin(doc_ids)]
     docs = docs.sort_values("doc_id")
     skels = _skeletons(corpus, docs, exclude_blocks)
     bodies = dict(zip(docs.doc_id, docs.body))
     texts = {d: s.text for d, s in skels.items()}
-    if max_df == "auto":
-        max_df = 0.5 if len(skels) >= AUTO_MAX_DF_PLANS else None
-    if max_df is None:
-        limit = math.inf
-    elif isinstance(max_df, (int, np.integer)) and not isinstance(max_df, bool):
-        limit = int(max_df)  # a number of plans, as in scikit-learn
-    else:
-        limit = len(skels) * max_df
+    limit = _max_df_limit(max_df, len(skels))
+    same_skeletons = doc_ids is None and not exclude_blocks and k == 8
+    if phrases is None and not same_skeletons:  # its own index, freed before this one is built
+        phrases = boilerplate_phrases(corpus)
     index = shingle_index(texts, k, engine=engine, scheduler=scheduler)
-    if phrases is None:
-        if doc_ids is None and not exclude_blocks and k == 8:  # the same skeletons: reuse the index
-            phrases = _phrases_of(texts, index)
-        else:
-            phrases = boilerplate_phrases(corpus)
+    if phrases is None:  # the same skeletons: reuse the index
+        phrases = _phrases_of(texts, index)
     phrase_list = list(phrases.phrase)
-    set_aside = {"shingles": 0, "seed_rows": 0, "limit": limit}
+    set_aside = {"shingles": 0, "seed_rows": 0, "limit": limit, "common_passages": 0, "common_rows": 0,
+                 "grouped_seeds": 0, "joined_seeds": 0, "chunks": 0}  # fmt: skip
     common = _empty_common()
+    runs = None
     if limit < math.inf:
-        uniq, counts = index.doc_freq()
-        set_aside["shingles"] = int((counts > limit).sum())
-        set_aside["seed_rows"] = int(np.isin(index.hash, uniq[counts > limit]).sum())
-        common = _common_runs(index, limit, skels, bodies, phrase_list, min_chars=min_chars,
-                              max_gap=max_gap, boilerplate_share=boilerplate_share)  # fmt: skip
-        if set_aside["shingles"] and pairs:
-            n_common = common.passage.nunique()
-            warnings.warn(
-                f"{set_aside['shingles']:,} shingles found in more than {limit:g} plans (max_df) were set "
-                f"aside from pairing; they form {n_common} common passage(s) of {min_chars}+ characters "
-                "(see reuse.common_passages), and shorter runs are shared formulae.",
-                ReuseNotice,
-                stacklevel=3,
-            )
+        df = _row_doc_freq(index)
+        hot = df > limit
+        set_aside["seed_rows"] = int(hot.sum())
+        first = np.r_[True, index.hash[1:] != index.hash[:-1]] if len(index.hash) else np.zeros(0, bool)
+        set_aside["shingles"] = int((hot & first).sum())
+        del hot, first
+        runs = _common_groups(index, limit, min_chars=min_chars, max_gap=max_gap, doc_freq=df)
+        del df
+        common = _common_table(
+            runs, index.docs, skels, bodies, phrase_list, boilerplate_share=boilerplate_share
+        )
+        set_aside["common_passages"] = int(common.passage.nunique())
+        set_aside["common_rows"] = len(common)
     if not pairs:
         return pd.DataFrame(columns=_COLUMNS), common
     # a lone k-shingle shared by chance is not a passage when k < min_chars: a chain needs
     # two seeds, so seeds that cannot be chained are dropped before alignment
     chained = k < min_chars
-    cand = candidate_pairs(
-        index, limit, min_seeds=2 if chained else 1, k=k, max_gap=max_gap if chained else None
-    )
-    spans = align_pairs(cand, texts, k=k, max_gap=max_gap, min_chars=min_chars,
-                        min_similarity=min_similarity, n_jobs=n_jobs)  # fmt: skip
-    if exclude_blocks:
-        spans = split_at_breaks(spans, skels, texts, min_chars=min_chars, min_similarity=min_similarity)
-    spans = merge_overlapping(spans, texts)
+    plan = _SeedPlan(index, limit, runs.passage_at(index) if runs is not None and len(runs.doc) else None)
+    if chained:
+        plan.prepare()
+    plan.index = index = None  # the plan holds what pairing needs: the index arrays can go
+    # chunks of plans (as doc_a) whose seed rows fit in what the memory limit leaves
+    free = None if budget_bytes is None else budget_bytes - _rss_bytes()
+    if free is not None and free < MIN_FREE_BYTES:
+        warnings.warn(
+            f"memory_limit {memory_limit!r} leaves {max(free, 0) / 1e6:,.0f} MB beyond what is in use "
+            f"({_rss_bytes() / 1e6:,.0f} MB): pairing one plan at a time.",
+            ReuseNotice,
+            stacklevel=3,
+        )
+    budget_rows = plan.n_seeds if free is None else max(MIN_CHUNK_SEEDS, int(free // BYTES_PER_SEED))
+    # and at most a twentieth of the work per chunk from 1 M seed rows on: the progress bar moves
+    budget_rows = min(budget_rows, max(PROGRESS_CHUNK_SEEDS, plan.n_seeds // 20))
+    chunks = plan.chunks(budget_rows)
+    set_aside["chunks"] = len(chunks)
+    workers = n_jobs if n_jobs is not None else (os.cpu_count() or 1)
+    executor = None
+    spans: list[tuple] = []
+    n_pairs = 0
+    try:
+        with tqdm(total=plan.n_seeds, unit="seed", unit_scale=True, desc="find_reuse: seeds paired",
+                  disable=False if progress else (None if progress is None else True),
+                  leave=False, mininterval=1.0) as bar:  # fmt: skip
+            for lo, hi in chunks:
+                cand, joined, grouped = plan.candidates(
+                    lo, hi, min_seeds=2 if chained else 1, k=k, max_gap=max_gap if chained else None
+                )
+                set_aside["joined_seeds"] += joined
+                set_aside["grouped_seeds"] += grouped
+                n_pairs += len(cand)
+                use_pool = workers > 1 and len(cand) >= 2 and (n_jobs is not None or len(cand) >= 2000)
+                if use_pool and executor is None:
+                    from concurrent.futures import ProcessPoolExecutor
+
+                    executor = ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(texts,))
+                part = align_pairs(cand, texts, k=k, max_gap=max_gap, min_chars=min_chars,
+                                   min_similarity=min_similarity, n_jobs=1,
+                                   executor=executor if use_pool else None)  # fmt: skip
+                del cand
+                if exclude_blocks:
+                    part = split_at_breaks(
+                        part, skels, texts, min_chars=min_chars, min_similarity=min_similarity
+                    )
+                spans.extend(merge_overlapping(part, texts))
+                bar.update(joined)
+                bar.set_postfix(pairs=n_pairs, passages=len(spans), refresh=False)
+    finally:
+        if executor is not None:
+            executor.shutdown()
+    del plan
+    if set_aside["shingles"]:
+        warnings.warn(
+            f"{set_aside['shingles']:,} shingles found in more than {limit:g} plans (max_df) were set aside "
+            f"from pairing; they form {set_aside['common_passages']:,} common passage(s) of {min_chars}+ "
+            f"characters held by {set_aside['common_rows']:,} plan spans (see reuse.common_passages), "
+            f"reported once each instead of pair by pair; {set_aside['grouped_seeds']:,} seed pairs whose "
+            "two copies lie in one common passage were not paired. Shorter runs are shared formulae.",
+            ReuseNotice,
+            stacklevel=3,
+        )
     out = resolve_nesting(passage_table(spans, skels, bodies))
+    del spans
     out = flag_boilerplate(out, skels, phrase_list, share=boilerplate_share)
     out["block_a"] = _block_kinds(corpus, out.doc_a, out.start_a)
     out["block_b"] = _block_kinds(corpus, out.doc_b, out.start_b)

@@ -85,9 +85,9 @@ Table(formulae[["doc_a", "doc_b", "n_chars", "boilerplate_share", "text_a"]].rou
 
 # %% [markdown]
 # ## Passages in most plans
-# Text found in more than half the plans of a large corpus is not paired plan by plan (that work grows
-# with the square of the corpus); it is grouped once across plans here. Below 50 plans every passage is
-# paired above and this table is empty.
+# Text found in more than 20 plans of a corpus of 50 plans or more is not paired plan by plan (that
+# work grows with the square of the corpus); it is grouped once across plans here, as a common passage
+# with its member list. Below 50 plans every passage is paired above and this table is empty.
 
 # %%
 common = common_passages(corpus, min_chars=MIN_CHARS, exclude_blocks=EXCLUDE_BLOCKS, phrases=phrases)

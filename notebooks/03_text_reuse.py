@@ -53,6 +53,7 @@ pd.set_option("display.max_colwidth", 70)
 corpus = load_corpus(RAW_DIR)
 D = use_genre_defaults(corpus, DEFAULTS)  # the genre's defaults and lexicon; see analysis.genres
 BOILERPLATE_LIST = resolve(BOILERPLATE_LIST, D.boilerplate)
+corpus.use_formulae(BOILERPLATE_LIST)  # every step below sets these formulae aside
 print(D.summary())
 print(f"BOILERPLATE_LIST = {BOILERPLATE_LIST}")
 LAB = region_labels(corpus, LABELS)  # display labels; analyses keep taking the keys

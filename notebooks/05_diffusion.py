@@ -62,6 +62,7 @@ corpus = load_corpus(RAW_DIR)
 D = use_genre_defaults(corpus, DEFAULTS)  # the genre's defaults and lexicon; see analysis.genres
 TERMS = resolve(TERMS, D.trend_terms)
 BOILERPLATE_LIST = resolve(BOILERPLATE_LIST, D.boilerplate)
+corpus.use_formulae(BOILERPLATE_LIST)  # every step below sets these formulae aside
 print(D.summary())
 print(f"TERMS = {TERMS}; BOILERPLATE_LIST = {BOILERPLATE_LIST}")
 if PLANS:

@@ -284,3 +284,28 @@ def test_every_notebook_takes_defaults_and_resolves_them():
         for name in ("KWIC_TERM", "DISPERSION_TERMS", "TERMS", "GUIDE", "BOILERPLATE_LIST", "DICTIONARY"):
             if name in declared:
                 assert declared[name]["default"] == "None", (path.name, name)
+
+
+def test_the_genres_formulae_are_set_aside_by_reuse_and_the_similarity_mask(tmp_path):
+    """A phrase in one plan only is no corpus formula; once the chosen set's reviewed list names
+    it, every function that sets formulae aside (boilerplate_phrases, the similarity mask,
+    find_reuse, uptake) does so without being passed the list."""
+    from analysis import load_corpus
+    from analysis.reuse import boilerplate_phrases
+    from analysis.similarity import boilerplate_mask
+
+    corpus = load_corpus()
+    body = corpus.documents.set_index("doc_id").body["chongqing_2023"]
+    phrase = next(line.strip() for line in body.splitlines() if len(line.strip()) > 30)[:20]
+    mine = tmp_path / "formulae.txt"
+    mine.write_text(phrase + "\n", encoding="utf-8")
+    tok = corpus.tokens
+    before = boilerplate_mask(corpus, tok).sum()
+    n_file_before = boilerplate_phrases(corpus).source.eq("file").sum()
+    corpus.use_formulae(mine)
+    after = boilerplate_phrases(corpus)
+    assert after.source.eq("file").sum() == 1  # only our phrase: the shipped list is replaced
+    assert n_file_before > 1
+    assert boilerplate_mask(corpus, tok).sum() != before
+    with pytest.raises(Exception, match="no such file"):
+        corpus.use_formulae(tmp_path / "missing.txt")

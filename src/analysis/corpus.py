@@ -115,6 +115,36 @@ class Corpus:
 
         return self._cache.get("lexicon", (LEXICON.resolve(),))
 
+    @property
+    def formulae(self) -> Path:
+        """The reviewed list of formulae (boilerplate) that reuse, diffusion and the similarity
+        masks set aside with the corpus's own: ``data/boilerplate.txt`` unless
+        :meth:`use_formulae` (or :func:`analysis.genres.use_genre_defaults`) chose another."""
+        if "parent" in self._cache:
+            return self._cache["parent"][0].formulae
+        from .reuse import BOILERPLATE_FILE
+
+        return self._cache.get("formulae", BOILERPLATE_FILE)
+
+    def use_formulae(self, path) -> Corpus:
+        """Set aside the formulae of this list (one per line) by default; returns self.
+
+        Examples
+        --------
+        >>> from analysis.reuse import BOILERPLATE_FILE
+        >>> c = load_corpus()
+        >>> c.use_formulae(BOILERPLATE_FILE.with_name("boilerplate_gov.txt")).formulae.name
+        'boilerplate_gov.txt'
+        """
+        path = Path(path).resolve()
+        if not path.is_file():
+            raise AnalysisError(f"formulae list {path}: no such file")
+        if "parent" in self._cache:
+            self._cache["parent"][0].use_formulae(path)
+        else:
+            self._cache["formulae"] = path
+        return self
+
     def use_lexicon(self, lexicon) -> Corpus:
         """Segment with these user dictionaries (one path or several, read in order); returns self.
 

@@ -926,6 +926,7 @@ def uptake(
     taken_up: float = 0.5,
     min_coverage: float = 0.1,
     min_similarity: float = 0.35,
+    phrases: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """What a city plan takes from its province's plan, priority by priority.
 
@@ -947,6 +948,10 @@ def uptake(
         doc_id of the province plan; default :func:`province_of`.
     reuse : DataFrame, optional
         Output of :func:`analysis.reuse.find_reuse` (boilerplate excluded or flagged).
+    phrases : DataFrame, optional
+        Formulae that do not count as uptake, as :func:`analysis.reuse.boilerplate_phrases`
+        returns them (e.g. with ``file=`` the genre's list, :mod:`analysis.genres`); default:
+        those of the corpus plus the shipped Youth League list. Used when ``reuse`` is not given.
 
     Returns
     -------
@@ -972,7 +977,7 @@ def uptake(
     if reuse is None:
         from .reuse import find_reuse
 
-        reuse = find_reuse(corpus, boilerplate="exclude", exclude_blocks=NOT_PRIORITIES)
+        reuse = find_reuse(corpus, boilerplate="exclude", exclude_blocks=NOT_PRIORITIES, phrases=phrases)
     if "boilerplate" in reuse:
         reuse = reuse[~reuse.boilerplate.astype(bool)]
     bodies = dict(zip(corpus.documents.doc_id, corpus.documents.body))

@@ -282,7 +282,9 @@ def genre_defaults(
 
 
 def use_genre_defaults(corpus, defaults: str | Path | GenreDefaults | None = None) -> GenreDefaults:
-    """:func:`genre_defaults`, and segment ``corpus`` with the set's lexicon (``corpus.use_lexicon``).
+    """:func:`genre_defaults`, and segment ``corpus`` with the set's lexicon (``corpus.use_lexicon``)
+    and set aside the set's formulae by default (``corpus.use_formulae``: reuse, diffusion,
+    uptake and the similarity masks).
 
     This is what every notebook calls after loading the corpus. Tokens already made with
     another lexicon are dropped and made again (and cached per lexicon).
@@ -296,6 +298,7 @@ def use_genre_defaults(corpus, defaults: str | Path | GenreDefaults | None = Non
     """
     d = genre_defaults(corpus, defaults)
     corpus.use_lexicon(d.lexicon)
+    corpus.use_formulae(d.boilerplate)
     return d
 
 

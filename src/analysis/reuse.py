@@ -682,9 +682,14 @@ def boilerplate_phrases(
     min_docs: int = 3,
     k: int = 8,
     max_chars: int = FORMULA_MAX_CHARS,
-    file: str | Path | None = BOILERPLATE_FILE,
+    file: str | Path | None = "corpus",
 ) -> pd.DataFrame:
     """Phrases shared by most plans (political formulae), plus those in a reviewable file.
+
+    ``file`` is the reviewed list: ``"corpus"`` (default) takes the corpus's
+    (``corpus.formulae``: ``data/boilerplate.txt``, or the genre's list once
+    :func:`analysis.genres.use_genre_defaults` or ``corpus.use_formulae`` set it), a path
+    another list, ``None`` none.
 
     A character ``k``-shingle of the skeleton is *common* when it occurs in at least
     ``max(min_docs, ceil(min_share × number of plans))`` plans; runs of overlapping common
@@ -708,9 +713,16 @@ def boilerplate_phrases(
     >>> list(ph.columns), bool((ph.n_docs >= 1).all())
     (['phrase', 'n_docs', 'source'], True)
     """
+    if isinstance(file, str) and file == "corpus":
+        file = _formulae_of(corpus)
     skels = {d: Skeleton.of(b).text for d, b in zip(corpus.documents.doc_id, corpus.documents.body)}
     return _phrases_of(skels, shingle_index(skels, k), min_share=min_share, min_docs=min_docs,
                        max_chars=max_chars, file=file)  # fmt: skip
+
+
+def _formulae_of(corpus) -> Path:
+    """The corpus's reviewed list of formulae (``corpus.formulae``), or the shipped one."""
+    return getattr(corpus, "formulae", BOILERPLATE_FILE)
 
 
 def _phrases_of(
@@ -1412,7 +1424,7 @@ def _find_reuse(
         phrases = boilerplate_phrases(corpus)
     index = shingle_index(texts, k, engine=engine, scheduler=scheduler)
     if phrases is None:  # the same skeletons: reuse the index
-        phrases = _phrases_of(texts, index)
+        phrases = _phrases_of(texts, index, file=_formulae_of(corpus))
     phrase_list = list(phrases.phrase)
     set_aside = {"shingles": 0, "seed_rows": 0, "limit": limit, "common_passages": 0, "common_rows": 0,
                  "grouped_seeds": 0, "joined_seeds": 0, "chunks": 0}  # fmt: skip

@@ -288,11 +288,16 @@ def _masks(mask) -> tuple[str, ...]:
     return masks
 
 
-def boilerplate_mask(corpus, tok: pd.DataFrame) -> np.ndarray:
-    """True for tokens inside a phrase most plans share (:func:`analysis.reuse.boilerplate_phrases`)."""
+def boilerplate_mask(corpus, tok: pd.DataFrame, phrases: pd.DataFrame | None = None) -> np.ndarray:
+    """True for tokens inside a phrase most plans share (:func:`analysis.reuse.boilerplate_phrases`).
+
+    ``phrases`` is such a table (e.g. with the genre's reviewed list, ``file=``); by default the
+    corpus's own formulae plus the shipped Youth League list.
+    """
     from .reuse import Skeleton, boilerplate_phrases
 
-    phrases = [p for p in boilerplate_phrases(corpus).phrase if p]
+    table = boilerplate_phrases(corpus) if phrases is None else phrases
+    phrases = [p for p in table.phrase if p]
     out = np.zeros(len(tok), dtype=bool)
     if not phrases or tok.empty:
         return out

@@ -148,16 +148,20 @@ class Corpus:
                     )
         engine, scheduler = self._cache.get("engine", ("local", None))
         df = tokens_table(self, self.segmenter, engine=engine, scheduler=scheduler)
-        if key and path:
-            try:
-                with cache_lock(path.parent):
-                    _write_atomic(path, lambda tmp: df.to_parquet(tmp, index=False))
-                    info = {"fingerprint": key, "sha256": _sha256(path)}
-                    _write_atomic(meta, lambda tmp: tmp.write_text(json.dumps(info), encoding="utf-8"))
-                df = pd.read_parquet(path)
-            except OSError as exc:  # disk full, read-only: keep the tokens in memory, say so once
-                _cache_failed(path.parent, exc)
-                self.cache_dir = None
+        return self._store_tokens(df)
+
+    def _store_tokens(self, df: pd.DataFrame) -> pd.DataFrame:
+        """Write the tokens to the cache (when there is one) and return them as read back."""
+        if not (self.fingerprint and self.cache_dir):
+            return df
+        path = Path(self.cache_dir) / "tokens.parquet"
+        try:
+            with cache_lock(path.parent):
+                _write_tokens(df, path.parent, self.fingerprint)
+            df = pd.read_parquet(path)
+        except OSError as exc:  # disk full, read-only: keep the tokens in memory, say so once
+            _cache_failed(path.parent, exc)
+            self.cache_dir = None
         return df
 
     @property
@@ -634,6 +638,136 @@ def _parse_job(job: tuple) -> tuple:
     return "ok", parse_decoded(decoded, doc_id, row, rel=rel, path_meta=path_meta), decoded.digest
 
 
+def _parse_quietly(job: tuple) -> tuple:
+    """:func:`_parse_job` with its warnings returned (``[(category, message)]``) to be raised by the caller."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out = _parse_job(job)
+    return (*out, [(w.category, str(w.message)) for w in caught])
+
+
+def _fragment_text(fragments: dict) -> tuple[str, int] | None:
+    """``(doc_id, characters of plan text)`` as :func:`analysis.segment.lexicon_sample` counts them."""
+    from .segment import PLAN_BLOCKS
+
+    b = fragments["blocks"]
+    b = b[b.kind.isin(PLAN_BLOCKS)]
+    return len("\n".join(b.text)) if len(b) else None
+
+
+def _parse_batch(jobs: list[tuple]) -> list[tuple]:
+    """Parse files (the lexicon sample of a one-pass build)."""
+    return [_parse_quietly(j) for j in jobs]
+
+
+def _parse_segment_batch(task: tuple[dict, list[tuple]]) -> list[tuple]:
+    """Read, clean, parse and segment files in one worker, with one fixed lexicon.
+
+    ``task`` is ``(segmenter params, items)``; an item is ``("file", job)`` (parse, then
+    segment) or ``("blocks", blocks)`` (a file parsed already: segment only). Returns, per
+    item, ``(status, fragments, digest, warnings, token columns)``.
+    """
+    from .segment import plan_blocks, segment_blocks, worker_segmenter
+
+    params, items = task
+    seg = worker_segmenter(params)
+    out = []
+    for kind, payload in items:
+        if kind == "blocks":
+            out.append((None, None, None, [], segment_blocks(seg, payload)))
+            continue
+        status, result, digest, caught = _parse_quietly(payload)
+        cols = segment_blocks(seg, plan_blocks(result["blocks"])) if status == "ok" else None
+        out.append((status, result, digest, caught, cols))
+    return out
+
+
+def _chunks(items: list, n: int) -> list[list]:
+    size = max(1, -(-len(items) // n))
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def _one_pass(jobs: list[tuple], *, engine: str, scheduler, n_jobs: int, show: bool, sample_chars):
+    """Parse and segment every file in one pass over the workers; see :func:`build_corpus`.
+
+    1. The plans of the lexicon sample (:func:`analysis.segment.lexicon_sample`: by a hash of
+       their doc_id, up to ``sample_chars`` characters) are parsed first, in parallel, and the
+       segmenter is made from them (:meth:`analysis.segment.Segmenter.from_texts`), exactly as
+       :meth:`~analysis.segment.Segmenter.from_corpus` makes it from the finished corpus.
+    2. Every other file is read, cleaned, parsed and segmented in the same worker with that
+       fixed lexicon; the sample's plans are only segmented.
+
+    Returns ``(results in the order of jobs, {doc_id: token columns}, segmenter)``.
+    """
+    from tqdm.auto import tqdm
+
+    from .engine import document_pool
+    from .segment import Segmenter, _base_dictionary, _sample_key, lexicon_sample, plan_blocks
+
+    _base_dictionary()  # read once here: forked workers inherit it
+    n = len(jobs)
+    order = sorted(range(n), key=lambda i: _sample_key(jobs[i][1]))
+    results: list = [None] * n
+    sizes: dict[str, int] = {}
+    bar = tqdm(total=n, desc="Parsing and segmenting", unit="file", disable=not show)
+    with document_pool(engine, scheduler, n_jobs) as pool:
+        # 1. the lexicon sample, in hash order, in batches sized by the files' bytes (~3 per character)
+        pos, done = 0, False
+        while not done:
+            batch, est = [], 0
+            budget = (
+                float("inf") if sample_chars is None else max(sample_chars * 1.1 - sum(sizes.values()), 1)
+            )
+            while pos < n and est < budget:
+                i = order[pos]
+                batch.append(i)
+                pos += 1
+                with contextlib.suppress(OSError, TypeError):
+                    est += Path(jobs[i][0]).stat().st_size / 3
+            chunks = _chunks(batch, pool.workers * 2)
+            for chunk, res in zip(chunks, pool.map(_parse_batch, [[jobs[i] for i in c] for c in chunks])):
+                for i, r in zip(chunk, res):
+                    results[i] = r
+                    if r[0] == "ok":
+                        size = _fragment_text(r[1])
+                        if size is not None:
+                            sizes[jobs[i][1]] = size
+                bar.update(len(chunk) / 2)
+            total = sum(sizes.values())
+            done = pos >= n or (sample_chars is not None and total >= sample_chars)
+        chosen = lexicon_sample(sizes, sample_chars)
+        texts = {}
+        for i in order[:pos]:
+            if results[i][0] == "ok" and jobs[i][1] in chosen:
+                b = results[i][1]["blocks"]
+                from .segment import PLAN_BLOCKS
+
+                texts[jobs[i][1]] = "\n".join(b[b.kind.isin(PLAN_BLOCKS)].text)
+        seg = Segmenter.from_texts([texts[d] for d in sorted(texts)])
+        params = seg.params()
+        # 2. everything in one pass: parse + segment, or segment the sample's plans
+        items = []
+        for i in range(n):
+            if results[i] is None:
+                items.append((i, ("file", jobs[i])))
+            elif results[i][0] == "ok":
+                items.append((i, ("blocks", plan_blocks(results[i][1]["blocks"]))))
+        chunks = _chunks(items, pool.workers * 8)
+        tokens: dict[str, dict] = {}
+        tasks = [(params, [it for _, it in c]) for c in chunks]
+        for chunk, res in zip(chunks, pool.map(_parse_segment_batch, tasks)):
+            for (i, (kind, _)), (status, result, digest, caught, cols) in zip(chunk, res):
+                if kind == "file":
+                    results[i] = (status, result, digest, caught)
+                    bar.update(1)
+                else:
+                    bar.update(0.5)
+                if cols is not None:
+                    tokens[jobs[i][1]] = cols
+    bar.close()
+    return results, tokens, seg
+
+
 def build_corpus(
     raw_dir: str | Path | None = None,
     *,
@@ -641,6 +775,9 @@ def build_corpus(
     engine: str = "local",
     scheduler=None,
     path_template: str | None = None,
+    tokens: bool = False,
+    n_jobs: int | None = None,
+    sample_chars: int | None = None,
 ) -> Corpus:
     """Parse every plan file in a folder and its sub-folders (no cache).
 
@@ -662,6 +799,18 @@ def build_corpus(
         (:func:`analysis.engine.map_documents`); the tables are the same.
     scheduler : str or distributed.Client, optional
         With ``engine="dask"``, the cluster to use (address or client).
+    tokens : bool, default False
+        Also segment, in the same pass: each worker reads, cleans, parses *and* segments its
+        files, with one lexicon fixed beforehand from a deterministic sample of plans
+        (:func:`analysis.segment.lexicon_sample`, parsed first). ``corpus.tokens`` and
+        ``corpus.segmenter`` are then ready, and equal to what the sequential path gives
+        (``build_corpus`` then ``corpus.tokens``).
+    n_jobs : int, optional
+        With ``tokens=True`` and ``engine="local"``: worker processes; default all cores
+        above 200 files, else one (in this process). The tables do not depend on it.
+    sample_chars : int, optional
+        Characters of plan text read for the corpus terms; default
+        :data:`analysis.segment.LEXICON_SAMPLE_CHARS`.
 
     Returns
     -------
@@ -699,7 +848,22 @@ def build_corpus(
             key = unicodedata.normalize("NFC", path.name)
         row = manifest.loc[key].to_dict() if manifest is not None and key in manifest.index else None
         jobs.append((path, doc_id, row, rel, path_metadata(rel, path_template)))
-    if engine == "local":
+    token_cols, seg = None, None
+    if tokens:
+        from .segment import LEXICON_SAMPLE_CHARS
+
+        if n_jobs is None:
+            n_jobs = (os.cpu_count() or 1) if len(jobs) > 200 else 1
+        done, token_cols, seg = _one_pass(
+            jobs, engine=engine, scheduler=scheduler, n_jobs=n_jobs, show=show,
+            sample_chars=LEXICON_SAMPLE_CHARS if sample_chars is None else sample_chars,
+        )  # fmt: skip
+        results = []
+        for status, result, digest, caught in done:
+            for category, message in caught:
+                warnings.warn(message, category, stacklevel=3)
+            results.append((status, result, digest))
+    elif engine == "local":
         results = (_parse_job(j) for j in tqdm(jobs, desc="Parsing plans", unit="file", disable=not show))
     else:
         from .engine import map_documents
@@ -751,6 +915,13 @@ def build_corpus(
     tables["errors"] = pd.DataFrame(errors + skipped, columns=ERROR_COLUMNS)
     corpus = Corpus(**tables, source=folder)
     corpus._cache["parsed_fingerprint"] = _combine(parsed)  # of the bytes parsed, not re-read
+    if tokens:
+        from .segment import merge_columns, tokens_frame
+
+        present = set(tables["documents"].doc_id)
+        parts = (token_cols[d] for d in sorted(token_cols) if d in present)
+        corpus._cache["tokens"] = tokens_frame(merge_columns(parts), seg.terms.keys())
+        corpus._cache["segmenter"] = seg
     return corpus
 
 
@@ -892,12 +1063,25 @@ def _remove_stale_tmp(folder: Path) -> list[Path]:
     return gone
 
 
+def _write_tokens(df: pd.DataFrame, out: Path, fp: str) -> Path:
+    """``tokens.parquet`` and ``tokens.json`` (its cache key and hash); call under the exclusive lock."""
+    from .segment import tokens_fingerprint
+
+    path = out / "tokens.parquet"
+    _write_atomic(path, lambda tmp: df.to_parquet(tmp, index=False))
+    info = {"fingerprint": tokens_fingerprint(fp), "sha256": _sha256(path)}
+    _write_atomic(path.with_suffix(".json"), lambda tmp: tmp.write_text(json.dumps(info), encoding="utf-8"))
+    return path
+
+
 def save_corpus(corpus: Corpus, out_dir: str | Path, fp: str | None = None) -> list[Path]:
     """Write every table to ``out_dir`` as parquet, then ``build.json`` with a SHA-256 per table.
 
     Each file is written to a temporary name and renamed into place, under an exclusive lock,
     and ``build.json`` is written last: a build killed at any point leaves either the old
-    cache or a cache whose hashes do not match, which :func:`load_corpus` rebuilds.
+    cache or a cache whose hashes do not match, which :func:`load_corpus` rebuilds. Tokens
+    segmented in the same pass as the build (``build_corpus(..., tokens=True)``) are written
+    too, as ``tokens.parquet`` with their cache key.
     """
     out = Path(out_dir)
     written = []
@@ -918,6 +1102,8 @@ def save_corpus(corpus: Corpus, out_dir: str | Path, fp: str | None = None) -> l
         _write_atomic(
             out / "build.json", lambda tmp: tmp.write_text(json.dumps(info, indent=2), encoding="utf-8")
         )
+        if fp and "tokens" in corpus._cache and "parent" not in corpus._cache:
+            written.append(_write_tokens(corpus._cache["tokens"], out, fp))
     return written
 
 
@@ -1072,6 +1258,8 @@ def load_corpus(
     engine: str = "local",
     scheduler=None,
     path_template: str | None = None,
+    tokens: bool | None = None,
+    n_jobs: int | None = None,
 ) -> Corpus:
     """Load a corpus of plans, reusing the parquet cache while the files are unchanged.
 
@@ -1094,6 +1282,13 @@ def load_corpus(
         ``engine="dask"`` parses and segments on a Dask cluster (``scheduler``: its
         address, e.g. ``"tcp://10.0.0.5:8786"``, or a ``distributed.Client``); the tables
         are the same as with the default ``"local"``.
+    tokens : bool, optional
+        When the tables are built (no usable cache), segment in the same parallel pass
+        (:func:`build_corpus` with ``tokens=True``) and cache ``tokens.parquet`` too. Default:
+        for folders of more than 200 files; smaller corpora are segmented when
+        ``corpus.tokens`` is first used. The tokens are the same either way.
+    n_jobs : int, optional
+        Worker processes of that pass (default all cores above 200 files).
 
     Examples
     --------
@@ -1108,7 +1303,7 @@ def load_corpus(
     4    sichuan_2021           5       39
     """
     folder = Path(raw_dir) if raw_dir is not None else default_raw_dir()
-    corpus = _load(folder, cache_dir, use_cache, progress, engine, scheduler, path_template)
+    corpus = _load(folder, cache_dir, use_cache, progress, engine, scheduler, path_template, tokens, n_jobs)
     corpus._cache["engine"] = (engine, scheduler)
     return corpus
 
@@ -1122,9 +1317,19 @@ def _cache_failed(cache_dir, exc: OSError, stacklevel: int = 3) -> None:
 
 
 def _load(
-    folder: Path, cache_dir, use_cache: bool, progress, engine: str, scheduler, path_template=None
+    folder: Path,
+    cache_dir,
+    use_cache: bool,
+    progress,
+    engine: str,
+    scheduler,
+    path_template=None,
+    tokens: bool | None = None,
+    n_jobs: int | None = None,
 ) -> Corpus:
-    build = functools.partial(build_corpus, path_template=path_template)
+    if tokens is None:
+        tokens = len(list_plan_files(folder)) > 200 if folder.is_dir() else False
+    build = functools.partial(build_corpus, path_template=path_template, tokens=tokens, n_jobs=n_jobs)
     if not use_cache:
         return build(folder, progress=progress, engine=engine, scheduler=scheduler)
     if cache_dir is None:
@@ -1152,4 +1357,7 @@ def _load(
         _cache_failed(cache_dir, exc)
         return corpus
     corpus.cache_dir, corpus.fingerprint = Path(cache_dir), fp
+    if "tokens" in corpus._cache:  # written by save_corpus: the same table as a later load reads
+        with contextlib.suppress(OSError):
+            corpus._cache["tokens"] = pd.read_parquet(Path(cache_dir) / "tokens.parquet")
     return corpus

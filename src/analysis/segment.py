@@ -37,6 +37,11 @@ FILLER = DATA / "policy_filler.txt"
 #: Blocks that are tokenised by default: the plan itself, not its cover notice or signature.
 PLAN_BLOCKS = ("title", "preamble", "heading", "section_text", "item", "unstructured")
 
+#: Plan text read for corpus terms (quoted names, cited titles, discovered terms); above it a
+#: deterministic sample of whole plans is read (:func:`lexicon_sample`).
+LEXICON_SAMPLE_CHARS = 2_000_000
+
+
 _PUNCT = re.compile(r"^[\W_]+$")
 _NUMERIC = re.compile(r"^[\d.,%％０-９]+$|^[一二三四五六七八九十百千万〇零两]+$")
 #: Numbers whatever added them (a corpus term, the lexicon): digits with separators, a percent sign or a
@@ -326,10 +331,39 @@ class Segmenter:
 
     @classmethod
     def from_corpus(
-        cls, corpus, *, discover: bool = True, lexicon: str | Path | None = LEXICON, **kwargs
+        cls,
+        corpus,
+        *,
+        discover: bool = True,
+        lexicon: str | Path | None = LEXICON,
+        sample_chars: int | None = LEXICON_SAMPLE_CHARS,
+        **kwargs,
     ) -> Segmenter:
-        """A segmenter with the lexicon plus quoted names, cited titles and discovered terms of ``corpus``."""
-        texts = _plan_texts(corpus)
+        """A segmenter with the lexicon plus quoted names, cited titles and discovered terms of ``corpus``.
+
+        The corpus terms come from the plans of :func:`lexicon_sample` (all of them up to
+        ``sample_chars`` characters of plan text; above, a deterministic sample of whole plans,
+        chosen by a hash of their ids), so that a parallel build can fix the lexicon before
+        segmenting (:func:`analysis.corpus.build_corpus` with ``tokens=True``) and give the
+        same tokens as this sequential path.
+        """
+        texts = _plan_text_map(corpus)
+        chosen = lexicon_sample({d: len(t) for d, t in texts.items()}, sample_chars)
+        return cls.from_texts([texts[d] for d in chosen], discover=discover, lexicon=lexicon, **kwargs)
+
+    @classmethod
+    def from_texts(
+        cls, texts: Sequence[str], *, discover: bool = True, lexicon: str | Path | None = LEXICON, **kwargs
+    ) -> Segmenter:
+        """A segmenter with the lexicon plus quoted names, cited titles and discovered terms of ``texts``.
+
+        Examples
+        --------
+        >>> seg = Segmenter.from_texts(["开展“护河行动”。", "推广“护河行动”经验。"], discover=False)
+        >>> seg.terms["护河行动"], seg.tokens("护河行动")
+        ('quoted', ['护河行动'])
+        """
+        texts = list(texts)
         extra: dict[str, str] = {}
         known = [w for w, _, _ in read_lexicon(lexicon)] if lexicon is not None else []
 
@@ -351,6 +385,11 @@ class Segmenter:
                 if t not in probe.terms and len(pieces) > 1 and min(map(len, pieces)) == 1:
                     extra.setdefault(t, "discovered")
         return cls(lexicon=lexicon, extra_terms=extra, **kwargs)
+
+    def params(self) -> dict:
+        """Keyword arguments that rebuild this segmenter elsewhere (a worker process, a Dask worker)."""
+        return {"lexicon": self.lexicon, "hmm": self.hmm, "engine": self.engine,
+                "extra_terms": {t: src for t, src in self.terms.items() if src != "lexicon"}}  # fmt: skip
 
     def tokens(self, text: str) -> list[str]:
         """Tokens of ``text`` (the one cut: :meth:`cut` gives the same words)."""
@@ -391,32 +430,150 @@ def _plan_texts(corpus) -> list[str]:
     return b.groupby("doc_id", sort=True).text.agg("\n".join).tolist()
 
 
+def _plan_text_map(corpus) -> dict[str, str]:
+    """``{doc_id: plan text}`` (plan blocks joined by line breaks), by doc_id."""
+    b = corpus.blocks
+    b = b[b.kind.isin(PLAN_BLOCKS)]
+    return b.groupby("doc_id", sort=True).text.agg("\n".join).to_dict()
+
+
+def _sample_key(doc_id: str) -> str:
+    return hashlib.sha256(doc_id.encode("utf-8")).hexdigest()
+
+
+def lexicon_sample(sizes: dict[str, int], max_chars: int | None = LEXICON_SAMPLE_CHARS) -> list[str]:
+    """The plans whose text gives the corpus terms: all, or a deterministic sample of whole plans.
+
+    Plans are taken in the order of a hash of their ``doc_id`` (SHA-256: spread over regions,
+    years and folders, and independent of which other files are in the folder) until
+    ``max_chars`` characters are reached. ``sizes`` maps each doc_id to its characters of plan
+    text. Returns the chosen doc_ids, sorted.
+
+    Examples
+    --------
+    >>> lexicon_sample({"a": 10, "b": 10, "c": 10}, None)
+    ['a', 'b', 'c']
+    >>> len(lexicon_sample({"a": 10, "b": 10, "c": 10}, 15))
+    2
+    """
+    if max_chars is None or sum(sizes.values()) <= max_chars:
+        return sorted(sizes)
+    chosen, total = [], 0
+    for d in sorted(sizes, key=_sample_key):
+        if total >= max_chars:
+            break
+        chosen.append(d)
+        total += sizes[d]
+    return sorted(chosen)
+
+
 _WORKER: dict = {}
 
 
 def _init_worker(params: dict) -> None:
     """Build the segmenter once per worker process, from its parameters."""
     _WORKER["seg"] = Segmenter(**params)
+    _WORKER["key"] = _params_key(params)
 
 
-def _segment_on_worker(job: tuple[dict, list[tuple]]) -> list[tuple]:
-    """Segment blocks with a segmenter built from ``params`` once per worker process."""
-    params, blocks = job
-    key = hashlib.sha256(repr(sorted((k, repr(v)) for k, v in params.items())).encode()).hexdigest()
+def _params_key(params: dict) -> str:
+    return hashlib.sha256(repr(sorted((k, repr(v)) for k, v in params.items())).encode()).hexdigest()
+
+
+def worker_segmenter(params: dict) -> Segmenter:
+    """The segmenter for ``params`` in this process, built once and kept while the parameters hold."""
+    key = _params_key(params)
     if _WORKER.get("key") != key:
         _WORKER["seg"], _WORKER["key"] = Segmenter(**params), key
-    return _segment_blocks(blocks)
+    return _WORKER["seg"]
 
 
-def _segment_blocks(blocks: list[tuple]) -> list[tuple]:
-    """Tokens of ``(doc_id, kind, section_id, item_no, start, text)`` blocks, in order."""
-    seg = _WORKER["seg"]
-    rows = []
+def _segment_on_worker(job: tuple[dict, list[tuple]]) -> dict[str, list]:
+    """Segment blocks with a segmenter built from ``params`` once per worker process."""
+    params, blocks = job
+    return segment_blocks(worker_segmenter(params), blocks)
+
+
+def _segment_blocks(blocks: list[tuple]) -> dict[str, list]:
+    return segment_blocks(_WORKER["seg"], blocks)
+
+
+TOKEN_COLUMNS = ("doc_id", "block", "section_id", "item_no", "token", "pos", "start", "end")
+
+
+def segment_blocks(seg: Segmenter, blocks: list[tuple]) -> dict[str, list]:
+    """Tokens of ``(doc_id, kind, section_id, item_no, start, text)`` blocks, in order, as columns.
+
+    Whitespace tokens are dropped; token strings are interned, so a table of millions of
+    tokens holds each distinct word once (and pickles it once per batch).
+    """
+    import sys
+
+    cols: dict[str, list] = {c: [] for c in TOKEN_COLUMNS}
+    intern = sys.intern
     for doc_id, kind, section_id, item_no, start, text in blocks:
-        for tok, flag, s, e in seg.cut(text):
-            if tok.strip():
-                rows.append((doc_id, kind, section_id, item_no, tok, flag, start + s, start + e))
-    return rows
+        cut = [(intern(tok), flag, start + s, start + e) for tok, flag, s, e in seg.cut(text) if tok.strip()]
+        n = len(cut)
+        if not n:
+            continue
+        cols["doc_id"] += [doc_id] * n
+        cols["block"] += [kind] * n
+        cols["section_id"] += [section_id] * n
+        cols["item_no"] += [item_no] * n
+        toks, flags, starts, ends = zip(*cut)
+        cols["token"] += toks
+        cols["pos"] += flags
+        cols["start"] += starts
+        cols["end"] += ends
+    return cols
+
+
+def merge_columns(parts: Iterable[dict[str, list]]) -> dict[str, list]:
+    """Concatenate column batches of :func:`segment_blocks`, in order (tokens interned here too)."""
+    import sys
+
+    out: dict[str, list] = {c: [] for c in TOKEN_COLUMNS}
+    intern = sys.intern
+    for part in parts:
+        for c in TOKEN_COLUMNS:
+            out[c] += map(intern, part[c]) if c in ("token", "pos", "doc_id", "block") else part[c]
+    return out
+
+
+def tokens_frame(cols: dict[str, list], terms=()) -> pd.DataFrame:
+    """The tokens table from columns (:func:`segment_blocks`): position and flags added.
+
+    Flags are computed once per distinct token and spread to the rows (the same values as a
+    row-by-row computation, far faster on millions of rows).
+    """
+    import numpy as np
+
+    df = pd.DataFrame({c: cols[c] for c in TOKEN_COLUMNS})
+    df.insert(4, "position", df.groupby("doc_id", sort=False).cumcount().astype("int64"))
+    df["item_no"] = df["item_no"].astype("Int64")
+    df["start"], df["end"] = df["start"].astype("int64"), df["end"].astype("int64")
+    codes, uniq = pd.factorize(df.token)
+    u = pd.Series(uniq, dtype=object)
+    stop, filler = load_stopwords(), load_filler()
+    from .places import place_names
+
+    flags = {
+        "punct": u.str.match(_PUNCT.pattern),
+        "numeric": numeric_flags(u, terms),
+        "stop": u.isin(stop),
+        "filler": u.isin(filler),
+        "placeholder": u.str.fullmatch(r"[xX×*]+"),
+        "place": u.isin(place_names()),  # a division name (GB/T 2260 list): 重庆, 固原市, 涪城 …
+    }
+    for name, flag in flags.items():
+        df[name] = np.asarray(flag, dtype=bool)[codes] if len(df) else pd.Series([], dtype=bool)
+    return df
+
+
+def plan_blocks(blocks: pd.DataFrame, kinds: Sequence[str] = PLAN_BLOCKS) -> list[tuple]:
+    """``(doc_id, kind, section_id, item_no, start, text)`` of the blocks to tokenise, by doc_id then start."""
+    b = blocks[blocks.kind.isin(kinds)].sort_values(["doc_id", "start"], kind="stable")
+    return list(zip(b.doc_id, b.kind, b.section_id, b.item_no, b.start, b.text))
 
 
 def tokens_table(
@@ -454,49 +611,27 @@ def tokens_table(
     import os
 
     seg = segmenter or Segmenter.from_corpus(corpus)
-    stop, filler = load_stopwords(), load_filler()
-    b = corpus.blocks[corpus.blocks.kind.isin(blocks)].sort_values(["doc_id", "start"], kind="stable")
-    work = list(zip(b.doc_id, b.kind, b.section_id, b.item_no, b.start, b.text))
-    n_docs = b.doc_id.nunique()
+    work = plan_blocks(corpus.blocks, blocks)
+    n_docs = len({w[0] for w in work})
     if n_jobs is None:
         n_jobs = (os.cpu_count() or 1) if n_docs > 200 else 1
-    params = {"lexicon": seg.lexicon, "hmm": seg.hmm, "engine": seg.engine,
-              "extra_terms": {t: src for t, src in seg.terms.items() if src != "lexicon"}}  # fmt: skip
+    params = seg.params()
     if engine != "local":
         from .engine import map_documents
 
         size = max(1, len(work) // 64)
         chunks = [(params, work[i : i + size]) for i in range(0, len(work), size)]
-        rows = [r for part in map_documents(_segment_on_worker, chunks, engine=engine, scheduler=scheduler)
-                for r in part]  # fmt: skip
+        parts = map_documents(_segment_on_worker, chunks, engine=engine, scheduler=scheduler)
     elif n_jobs > 1 and len(work) > 1:
         from concurrent.futures import ProcessPoolExecutor
 
         size = max(1, len(work) // (n_jobs * 4))
         chunks = [work[i : i + size] for i in range(0, len(work), size)]
         with ProcessPoolExecutor(n_jobs, initializer=_init_worker, initargs=(params,)) as ex:
-            rows = [r for part in ex.map(_segment_blocks, chunks) for r in part]
+            parts = list(ex.map(_segment_blocks, chunks))
     else:
-        _WORKER["seg"] = seg
-        try:
-            rows = _segment_blocks(work)
-        finally:
-            _WORKER.clear()
-    df = pd.DataFrame(
-        rows, columns=["doc_id", "block", "section_id", "item_no", "token", "pos", "start", "end"]
-    )
-    df.insert(4, "position", df.groupby("doc_id", sort=False).cumcount().astype("int64"))
-    df["item_no"] = df["item_no"].astype("Int64")
-    df["start"], df["end"] = df["start"].astype("int64"), df["end"].astype("int64")
-    df["punct"] = df.token.str.match(_PUNCT.pattern)
-    df["numeric"] = numeric_flags(df.token, seg.terms.keys())
-    df["stop"] = df.token.isin(stop)
-    df["filler"] = df.token.isin(filler)
-    df["placeholder"] = df.token.str.fullmatch(r"[xX×*]+")
-    from .places import place_names
-
-    df["place"] = df.token.isin(place_names())  # a division name (GB/T 2260 list): 重庆, 固原市, 涪城 …
-    return df
+        parts = [segment_blocks(seg, work)]
+    return tokens_frame(merge_columns(parts), seg.terms.keys())
 
 
 def numeric_flags(tokens: pd.Series, terms=()) -> pd.Series:
@@ -515,12 +650,16 @@ def numeric_flags(tokens: pd.Series, terms=()) -> pd.Series:
     return (always | (tokens.str.match(_NUMERIC.pattern) & ~tokens.isin(set(terms)))).astype(bool)
 
 
-TOKENS_VERSION = "5"  # 5: digit tokens flagged numeric even when a corpus term (was 4: one cut with POS tags)
+TOKENS_VERSION = (
+    "6"  # 6: corpus terms from a sample of plans above 2M characters (was 5: digit tokens numeric)
+)
 
 
 def tokens_fingerprint(corpus_fingerprint: str) -> str:
     """Cache key of the tokens table: the corpus, the word lists and the tokenizer version."""
-    h = hashlib.sha256((TOKENS_VERSION + corpus_fingerprint).encode())
+    from .corpus import _code_version
+
+    h = hashlib.sha256((TOKENS_VERSION + _code_version("segment") + corpus_fingerprint).encode())
     for path in (LEXICON, STOPWORDS, FILLER, DATA / "divisions.csv"):
         h.update(path.read_bytes())
     return h.hexdigest()

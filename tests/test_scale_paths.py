@@ -1,0 +1,103 @@
+"""Paths for large corpora give the numbers of the exact paths: one-pass build+tokens, top-k
+similarity, themes on many items, streamed dictionary rates."""
+
+from __future__ import annotations
+
+import random
+import warnings
+
+import pandas as pd
+import pytest
+
+from analysis import build_corpus, load_corpus
+from analysis.corpus import TABLES
+from analysis.segment import Segmenter, lexicon_sample, tokens_table
+
+from .conftest import RAW
+
+WORDS = (
+    "青年 团员 志愿服务 乡村振兴 就业 创业 思想引领 基层组织 网络 宣传 文化 体育 心理健康 权益 学校 社区 "
+    "统筹 推进 深化 落实 完善 机制 平台 品牌 活动 阵地 队伍 建设 培训 骨干 实践 服务 发展 城市 农村"
+).split()
+NAMES = ["护河行动", "青春加油站", "红领巾讲堂", "青马学堂", "邻里守望"]
+
+
+def _plan(rng: random.Random, i: int) -> str:
+    lines = [f"共青团某地{i}委员会{2018 + i % 5}年工作要点", "总体要求：深入学习贯彻党的二十大精神。"]
+    item = 0
+    for head in "一二三四"[: rng.randint(2, 4)]:
+        lines.append(f"{head}、{rng.choice(WORDS)}{rng.choice(WORDS)}工作")
+        for _ in range(rng.randint(2, 4)):
+            item += 1
+            body = "".join(rng.choice(WORDS) for _ in range(rng.randint(8, 20)))
+            lines.append(f"{item}.{body}，开展“{rng.choice(NAMES)}”活动，推广{rng.choice(NAMES)}经验。")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    """The seeds, 14 generated plans (in a sub-folder), an empty file and a non-plan."""
+    f = tmp_path_factory.mktemp("one_pass")
+    for p in sorted(RAW.glob("*.txt")):
+        (f / p.name).write_bytes(p.read_bytes())
+    rng = random.Random(3)
+    (f / "gen").mkdir()
+    for i in range(14):
+        (f / "gen" / f"plan_{i:02d}.txt").write_text(_plan(rng, i), encoding="utf-8")
+    (f / "empty.txt").write_bytes(b"")
+    (f / "note.txt").write_text("会议通知。各单位：请准时参加青年工作座谈会。", encoding="utf-8")
+    return f
+
+
+def _quiet(fn, *a, **kw):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return fn(*a, **kw)
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_one_pass_equals_build_then_tokens(folder, n_jobs):
+    """Every table, the lexicon and the tokens equal the sequential path, with a sampled lexicon."""
+    sample = 12_000  # below the corpus's plan text: the lexicon comes from a sample of plans
+    seq = _quiet(build_corpus, folder)
+    seg = Segmenter.from_corpus(seq, sample_chars=sample)
+    sizes = {d: len(t) for d, t in zip(*_texts(seq))}
+    assert 1 < len(lexicon_sample(sizes, sample)) < len(sizes)  # it really sampled
+    one = _quiet(build_corpus, folder, tokens=True, n_jobs=n_jobs, sample_chars=sample)
+    for t in TABLES:
+        pd.testing.assert_frame_equal(getattr(seq, t), getattr(one, t), obj=t)
+    assert one.segmenter.terms == seg.terms
+    assert {"护河行动", "青春加油站"} <= set(seg.terms)  # quoted names of the sample
+    pd.testing.assert_frame_equal(tokens_table(seq, seg, n_jobs=1), one.tokens)
+
+
+def _texts(corpus):
+    from analysis.segment import _plan_text_map
+
+    m = _plan_text_map(corpus)
+    return list(m), list(m.values())
+
+
+def test_one_pass_warnings_reach_the_caller(folder):
+    with pytest.warns(UserWarning, match="empty.txt"):
+        build_corpus(folder, tokens=True, n_jobs=2)
+
+
+def test_lexicon_sample_is_independent_of_other_files():
+    """A plan is in the sample by its own id's hash, not by its neighbours: adding plans past the
+    budget never drops a plan from the sample for another reason than the budget."""
+    sizes = {f"doc{i}": 100 for i in range(50)}
+    small = lexicon_sample(sizes, 1_000)
+    assert len(small) == 10 and small == sorted(small)
+    assert lexicon_sample(sizes, None) == sorted(sizes)
+    assert set(lexicon_sample(sizes, 2_000)) > set(small)  # a larger budget extends the same order
+
+
+def test_load_corpus_caches_one_pass_tokens(folder, tmp_path):
+    fresh = _quiet(load_corpus, folder, cache_dir=tmp_path / "c", tokens=True, n_jobs=2)
+    assert (tmp_path / "c" / "tokens.parquet").is_file()
+    again = _quiet(load_corpus, folder, cache_dir=tmp_path / "c")
+    assert "tokens" not in again._cache
+    pd.testing.assert_frame_equal(fresh.tokens, again.tokens)  # read from the cache, not segmented
+    lazy = _quiet(load_corpus, folder, use_cache=False)
+    pd.testing.assert_frame_equal(fresh.tokens, lazy.tokens.astype(fresh.tokens.dtypes.to_dict()))

@@ -101,3 +101,43 @@ def test_load_corpus_caches_one_pass_tokens(folder, tmp_path):
     pd.testing.assert_frame_equal(fresh.tokens, again.tokens)  # read from the cache, not segmented
     lazy = _quiet(load_corpus, folder, use_cache=False)
     pd.testing.assert_frame_equal(fresh.tokens, lazy.tokens.astype(fresh.tokens.dtypes.to_dict()))
+
+
+# ---------------------------------------------------------------- top-k similarity
+
+
+@pytest.mark.parametrize("measure", ["tfidf_cosine", "char_cosine", "jaccard"])
+@pytest.mark.parametrize("level", ["document", "item"])
+def test_topk_equals_the_dense_matrix(seeds, measure, level, monkeypatch):
+    """Each unit's neighbours are its k largest entries of the dense matrix, with the same values,
+    also when the rows are taken in small blocks."""
+    import numpy as np
+
+    import analysis.similarity as sim
+
+    k = 3
+    m = sim.similarity_matrix(seeds, level, measure, label="unit_id").to_numpy()
+    monkeypatch.setattr(sim, "BLOCK_BYTES", 8 * m.shape[0] * 7)  # blocks of 7 rows
+    top = sim.similarity_topk(seeds, k, level, measure)
+    ids = sim.units(seeds, level).unit_id.tolist()
+    pos = {u: i for i, u in enumerate(ids)}
+    assert len(top) == len(ids) * k
+    assert (top.groupby("doc_a")["rank"].apply(list) == [list(range(1, k + 1))] * len(ids)).all()
+    for a, g in top.groupby("doc_a", sort=False):
+        i = pos[a]
+        row = np.delete(m[i], i)
+        best = np.sort(row)[::-1][:k]
+        np.testing.assert_allclose(g.similarity.to_numpy(), best, atol=1e-9)  # the k largest values
+        got = [m[i, pos[b]] for b in g.doc_b]
+        np.testing.assert_allclose(got, g.similarity.to_numpy(), atol=1e-9)  # of those very units
+        assert a not in set(g.doc_b)
+
+
+def test_topk_above_the_dense_limit_warns(seeds, monkeypatch):
+    import analysis.similarity as sim
+
+    monkeypatch.setattr(sim, "MAX_DENSE", 3)
+    with pytest.warns(UserWarning, match="similarity_topk"):
+        out = sim.similarity_matrix(seeds)
+    assert list(out.columns[:4]) == ["doc_a", "doc_b", "similarity", "rank"]
+    assert len(out) == 5 * 4  # top 10 capped at the 4 other plans

@@ -141,3 +141,89 @@ def test_topk_above_the_dense_limit_warns(seeds, monkeypatch):
         out = sim.similarity_matrix(seeds)
     assert list(out.columns[:4]) == ["doc_a", "doc_b", "similarity", "rank"]
     assert len(out) == 5 * 4  # top 10 capped at the 4 other plans
+
+
+# ---------------------------------------------------------------- themes on many items
+
+
+def _planted_items(n: int, k: int, seed: int = 0) -> tuple[list[list[str]], list[int]]:
+    """Items drawn from k planted themes (own vocabulary of 30 words) plus shared filler words."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    vocab = [[f"t{t}w{w}" for w in range(30)] for t in range(k)]
+    shared = [f"s{w}" for w in range(40)]
+    docs, truth = [], []
+    for _ in range(n):
+        t = int(rng.integers(k))
+        words = list(rng.choice(vocab[t], size=int(rng.integers(6, 14))))
+        words += list(rng.choice(shared, size=int(rng.integers(3, 8))))
+        other = int(rng.integers(k))  # a word or two of another theme: themes overlap a little
+        words += list(rng.choice(vocab[other], size=int(rng.integers(0, 3))))
+        docs.append([str(w) for w in words])
+        truth.append(t)
+    return docs, truth
+
+
+def test_large_item_path_recovers_planted_themes_like_the_exact_path(monkeypatch):
+    from sklearn.metrics import normalized_mutual_info_score as nmi
+
+    import analysis.themes as th
+
+    docs, truth = _planted_items(3_000, 6)
+    exact = th._fit("nmf", docs, 6, 0)[0]
+    monkeypatch.setattr(th, "LARGE_ITEMS", 500)  # the mini-batch path on 3,000 items
+    large = th._fit("nmf", docs, 6, 0)[0]
+    again = th._fit("nmf", docs, 6, 0)[0]
+    print(f"NMI exact {nmi(truth, exact):.3f}, large {nmi(truth, large):.3f}, "
+          f"between {nmi(exact, large):.3f}")  # fmt: skip
+    assert nmi(truth, exact) > 0.9
+    assert nmi(truth, large) > 0.9
+    assert nmi(exact, large) > 0.9
+    assert (large == again).all()  # deterministic with random_state
+
+
+# ---------------------------------------------------------------- dictionary rates, streamed
+
+
+def _leftmost_longest(text: str, terms: list[str]) -> int:
+    """An independent count: scan left to right, take the longest term starting here, skip past it."""
+    n = i = 0
+    while i < len(text):
+        hit = max((t for t in terms if text.startswith(t, i)), key=len, default=None)
+        if hit:
+            n += 1
+            i += len(hit)
+        else:
+            i += 1
+    return n
+
+
+def test_streamed_dictionary_counts_equal_an_independent_count(folder):
+    from analysis.panels import dictionary_rates, plan_counts
+
+    c = _quiet(build_corpus, folder)
+    d = {"思想": ["思想引领", "思想", "引领"], "服务": ["志愿服务", "服务", "青年之家"], "空": ["不存在的词"]}
+    one = plan_counts(c, d)
+    two = plan_counts(c, d, n_jobs=2)
+    pd.testing.assert_frame_equal(one, two)
+    bodies = c.documents.set_index("doc_id").body
+    for r in one.itertuples():
+        assert r.count == _leftmost_longest(bodies[r.doc_id], d[r.category]), (r.doc_id, r.category)
+        assert r.total == sum(not ch.isspace() for ch in bodies[r.doc_id])
+    pd.testing.assert_frame_equal(
+        dictionary_rates(c, d, by="level"), dictionary_rates(c, d, by="level", n_jobs=2)
+    )
+
+
+def test_token_counts_per_plan_equal_a_row_by_row_count(folder):
+    from analysis.panels import plan_counts
+
+    c = _quiet(build_corpus, folder)
+    d = {"思想": ["思想", "引领"], "服务": ["服务", "志愿"]}
+    got = plan_counts(c, d, match="tokens")
+    tok = c.tokens[~c.tokens.punct]
+    for r in got.itertuples():
+        mine = tok[tok.doc_id == r.doc_id]
+        assert r.total == len(mine)
+        assert r.count == sum(t in d[r.category] for t in mine.token)

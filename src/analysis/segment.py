@@ -213,13 +213,16 @@ def discover_terms(
         rows.append((w, counts[w], len(docs[w]), pmi, le, re_))
     df = pd.DataFrame(rows, columns=["term", "count", "n_docs", "pmi", "left_entropy", "right_entropy"])
     # drop a candidate inside a longer one that occurs just as often (it is only ever a part)
-    keep = []
+    # (each longer term marks its own substrings: linear in the candidates, not quadratic)
     terms = df.set_index("term")["count"].to_dict()
-    for w, cnt in terms.items():
-        if any(len(o) > len(w) and w in o and terms[o] == cnt for o in terms):
-            continue
-        keep.append(w)
-    df = df[df.term.isin(keep)]
+    part_only = set()
+    for o, cnt in terms.items():
+        for n in range(min_len, len(o)):
+            for i in range(len(o) - n + 1):
+                w = o[i : i + n]
+                if terms.get(w) == cnt:
+                    part_only.add(w)
+    df = df[~df.term.isin(part_only)]
     return df.sort_values(["count", "term"], ascending=[False, True], ignore_index=True)
 
 

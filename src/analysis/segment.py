@@ -162,16 +162,35 @@ def discover_terms(
         step = total / max_chars
         texts = [t for i, t in enumerate(texts) if int(i / step) != int((i - 1) / step) or i == 0]
     runs_by_doc = [re.findall(f"[{CJK}]+", t) for t in texts]
-    # pass 1: counts of every sequence up to max_len (nothing else is held per sequence)
-    counts: Counter[str] = Counter()
-    n_chars = 0
-    for runs in runs_by_doc:
-        for run in runs:
-            n_chars += len(run)
-            for n in range(1, max_len + 1):
-                counts.update(run[i : i + n] for i in range(len(run) - n + 1))
+    runs = [run for rs in runs_by_doc for run in rs]
+    run_doc = [d for d, rs in enumerate(runs_by_doc) for _ in rs]
+    n_chars = sum(map(len, runs))
     if n_chars == 0:
         return pd.DataFrame(columns=["term", "count", "n_docs", "pmi", "left_entropy", "right_entropy"])
+    # pass 1: counts of every sequence up to max_len, by sorting windows of character codes
+    # (numpy); only sequences seen min_count times are kept as strings (every part of a
+    # candidate occurs at least as often as the candidate, so its count is among them)
+    import numpy as np
+
+    joined = "\x00".join(runs)  # one string, runs separated by a character that is never CJK
+    code = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    _, ids = np.unique(code, return_inverse=True)
+    ids = ids.astype(np.uint32).ravel()
+    seps = np.concatenate([[0], np.cumsum(code == 0)])  # separators before each position
+    counts: dict[str, int] = {}
+    windows = {}
+    for n in range(1, max_len + 1):
+        starts = np.arange(max(len(code) - n + 1, 0))
+        starts = starts[seps[starts + n] == seps[starts]]  # windows inside one run
+        if not len(starts):
+            continue
+        win = np.ascontiguousarray(np.lib.stride_tricks.sliding_window_view(ids, n)[starts])
+        keys = win.view(np.dtype((np.void, 4 * n))).ravel()
+        _, first, inv, cnt = np.unique(keys, return_index=True, return_inverse=True, return_counts=True)
+        windows[n] = (starts, inv.ravel(), first, cnt)
+        for j in np.flatnonzero(cnt >= min_count):
+            p0 = int(starts[first[j]])
+            counts[joined[p0 : p0 + n]] = int(cnt[j])
     cand: dict[str, float] = {}
     for w, cnt in counts.items():
         if len(w) < min_len or cnt < min_count or w[0] in _EDGE or w[-1] in _EDGE:
@@ -182,22 +201,37 @@ def discover_terms(
         )
         if pmi >= min_pmi:
             cand[w] = pmi
-    # pass 2: documents and neighbours of the cohesive candidates only
+    # pass 2: documents and neighbours of the cohesive candidates only, at their occurrences,
+    # visited in reading order (run, then length, then position) as a plain scan would
+    occ_pos, occ_n = [], []
+    for n in range(min_len, max_len + 1):
+        if n not in windows:
+            continue
+        starts, inv, first, cnt = windows[n]
+        hit = np.zeros(len(first), dtype=bool)
+        for j in np.flatnonzero(cnt >= min_count):
+            p0 = int(starts[first[j]])
+            hit[j] = joined[p0 : p0 + n] in cand
+        pos = starts[hit[inv]]
+        occ_pos.append(pos)
+        occ_n.append(np.full(len(pos), n))
+    pos = np.concatenate(occ_pos) if occ_pos else np.zeros(0, dtype=int)
+    lens = np.concatenate(occ_n) if occ_n else np.zeros(0, dtype=int)
+    run_of = seps[pos]
+    order = np.lexsort((pos, lens, run_of))
     docs: defaultdict[str, set[int]] = defaultdict(set)
     left: defaultdict[str, Counter[str]] = defaultdict(Counter)
     right: defaultdict[str, Counter[str]] = defaultdict(Counter)
     boundary = 0
-    for d, runs in enumerate(runs_by_doc):
-        for run in runs:
-            for n in range(min_len, max_len + 1):
-                for i in range(len(run) - n + 1):
-                    w = run[i : i + n]
-                    if w not in cand:
-                        continue
-                    docs[w].add(d)
-                    boundary += 1
-                    left[w][run[i - 1] if i > 0 else f"^{boundary}"] += 1
-                    right[w][run[i + n] if i + n < len(run) else f"${boundary}"] += 1
+    end_ = len(joined)
+    for p0, n, r in zip(pos[order].tolist(), lens[order].tolist(), run_of[order].tolist()):
+        w = joined[p0 : p0 + n]
+        docs[w].add(run_doc[r])
+        boundary += 1
+        before = joined[p0 - 1] if p0 > 0 else "\x00"
+        after = joined[p0 + n] if p0 + n < end_ else "\x00"
+        left[w][before if before != "\x00" else f"^{boundary}"] += 1
+        right[w][after if after != "\x00" else f"${boundary}"] += 1
 
     def entropy(c: Counter[str]) -> float:
         tot = sum(c.values())

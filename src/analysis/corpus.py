@@ -8,6 +8,8 @@ import hashlib
 import json
 import os
 import re
+import shutil
+import tempfile
 import unicodedata
 import warnings
 from dataclasses import dataclass, field
@@ -660,26 +662,46 @@ def _parse_batch(jobs: list[tuple]) -> list[tuple]:
     return [_parse_quietly(j) for j in jobs]
 
 
-def _parse_segment_batch(task: tuple[dict, list[tuple]]) -> list[tuple]:
+def _parse_segment_batch(task: tuple) -> list[tuple]:
     """Read, clean, parse and segment files in one worker, with one fixed lexicon.
 
     ``task`` is ``(segmenter params, items)``; an item is ``("file", job)`` (parse, then
-    segment) or ``("blocks", blocks)`` (a file parsed already: segment only). Returns, per
-    item, ``(status, fragments, digest, warnings, token columns)``.
+    segment) or ``("blocks", blocks)`` (a file parsed already: segment only). The params may
+    also be the path of a file where the caller will write them (:func:`_wait_for_lexicon`):
+    the worker parses its files while the lexicon is being made, then segments them. Returns,
+    per item, ``(status, fragments, digest, warnings, token columns)``.
     """
     from .segment import plan_blocks, segment_blocks, worker_segmenter
 
     params, items = task
-    seg = worker_segmenter(params)
-    out = []
+    parsed = []
     for kind, payload in items:
         if kind == "blocks":
-            out.append((None, None, None, [], segment_blocks(seg, payload)))
+            parsed.append((None, None, None, [], payload))
             continue
         status, result, digest, caught = _parse_quietly(payload)
-        cols = segment_blocks(seg, plan_blocks(result["blocks"])) if status == "ok" else None
-        out.append((status, result, digest, caught, cols))
-    return out
+        parsed.append(
+            (status, result, digest, caught, plan_blocks(result["blocks"]) if status == "ok" else None)
+        )
+    if isinstance(params, str):
+        params = _wait_for_lexicon(params)
+    seg = worker_segmenter(params)
+    return [
+        (st, res, dg, cg, segment_blocks(seg, b) if b is not None else None) for st, res, dg, cg, b in parsed
+    ]
+
+
+def _wait_for_lexicon(path: str) -> dict:
+    """The segmenter params the parent writes to ``path`` (pickle), once it has made them."""
+    import pickle
+    import time
+
+    while not os.path.exists(path):
+        if os.path.exists(path + ".abort"):
+            raise RuntimeError("the lexicon could not be made; see the error of the build")
+        time.sleep(0.02)
+    with open(path, "rb") as fh:
+        return pickle.load(fh)
 
 
 def _chunks(items: list, n: int) -> list[list]:
@@ -699,11 +721,16 @@ def _one_pass(jobs: list[tuple], *, engine: str, scheduler, n_jobs: int, show: b
 
     Returns ``(results in the order of jobs, {doc_id: token columns}, segmenter)``.
     """
+    import logging
+    import time
+
     from tqdm.auto import tqdm
 
     from .engine import document_pool
-    from .segment import Segmenter, _base_dictionary, _sample_key, lexicon_sample, plan_blocks
+    from .segment import PLAN_BLOCKS, Segmenter, _base_dictionary, _sample_key, lexicon_sample, plan_blocks
 
+    log = logging.getLogger(__name__)
+    t0 = time.perf_counter()
     _base_dictionary()  # read once here: forked workers inherit it
     n = len(jobs)
     order = sorted(range(n), key=lambda i: _sample_key(jobs[i][1]))
@@ -735,36 +762,63 @@ def _one_pass(jobs: list[tuple], *, engine: str, scheduler, n_jobs: int, show: b
                 bar.update(len(chunk) / 2)
             total = sum(sizes.values())
             done = pos >= n or (sample_chars is not None and total >= sample_chars)
-        chosen = lexicon_sample(sizes, sample_chars)
-        texts = {}
-        for i in order[:pos]:
-            if results[i][0] == "ok" and jobs[i][1] in chosen:
-                b = results[i][1]["blocks"]
-                from .segment import PLAN_BLOCKS
-
-                texts[jobs[i][1]] = "\n".join(b[b.kind.isin(PLAN_BLOCKS)].text)
-        seg = Segmenter.from_texts([texts[d] for d in sorted(texts)])
-        params = seg.params()
-        # 2. everything in one pass: parse + segment, or segment the sample's plans
-        items = []
-        for i in range(n):
-            if results[i] is None:
-                items.append((i, ("file", jobs[i])))
-            elif results[i][0] == "ok":
-                items.append((i, ("blocks", plan_blocks(results[i][1]["blocks"]))))
-        chunks = _chunks(items, pool.workers * 8)
+        log.info("one pass: %d files, lexicon sample parsed (%d) in %.1fs", n, pos, time.perf_counter() - t0)
+        files = [(i, ("file", jobs[i])) for i in range(n) if results[i] is None]
+        file_chunks = _chunks(files, pool.workers * 8)
         tokens: dict[str, dict] = {}
-        tasks = [(params, [it for _, it in c]) for c in chunks]
-        for chunk, res in zip(chunks, pool.map(_parse_segment_batch, tasks)):
-            for (i, (kind, _)), (status, result, digest, caught, cols) in zip(chunk, res):
-                if kind == "file":
-                    results[i] = (status, result, digest, caught)
-                    bar.update(1)
-                else:
-                    bar.update(0.5)
-                if cols is not None:
-                    tokens[jobs[i][1]] = cols
+        # 2. with a process pool, the other files are handed out now: each worker reads, cleans
+        #    and parses its files while the lexicon is made here, then segments them with it
+        overlap = engine == "local" and pool.workers > 1 and bool(files)
+        tmp = tempfile.mkdtemp(prefix="analysis-lexicon-") if overlap else None
+        lexicon_path = os.path.join(tmp, "params.pkl") if tmp else None
+        try:
+            pending = (
+                pool.map(_parse_segment_batch, [(lexicon_path, [it for _, it in c]) for c in file_chunks])
+                if overlap
+                else None
+            )
+            try:
+                chosen = lexicon_sample(sizes, sample_chars)
+                texts = {}
+                for i in order[:pos]:
+                    if results[i][0] == "ok" and jobs[i][1] in chosen:
+                        b = results[i][1]["blocks"]
+                        texts[jobs[i][1]] = "\n".join(b[b.kind.isin(PLAN_BLOCKS)].text)
+                seg = Segmenter.from_texts([texts[d] for d in sorted(texts)])
+                params = seg.params()
+            except BaseException:
+                if lexicon_path:
+                    Path(lexicon_path + ".abort").touch()
+                raise
+            if lexicon_path:
+                import pickle
+
+                with open(lexicon_path + ".tmp", "wb") as fh:
+                    pickle.dump(params, fh)
+                os.replace(lexicon_path + ".tmp", lexicon_path)
+            log.info("one pass: lexicon of %d terms at %.1fs", len(seg.terms), time.perf_counter() - t0)
+            if pending is None:
+                pending = pool.map(_parse_segment_batch, [(params, [it for _, it in c]) for c in file_chunks])
+            # the sample's plans, parsed already: segmented only
+            sample = [(i, ("blocks", plan_blocks(results[i][1]["blocks"])))
+                      for i in range(n) if results[i] is not None and results[i][0] == "ok"]  # fmt: skip
+            sample_chunks = _chunks(sample, pool.workers * 2)
+            later = pool.map(_parse_segment_batch, [(params, [it for _, it in c]) for c in sample_chunks])
+            for chunks, res_iter in ((file_chunks, pending), (sample_chunks, later)):
+                for chunk, res in zip(chunks, res_iter):
+                    for (i, (kind, _)), (status, result, digest, caught, cols) in zip(chunk, res):
+                        if kind == "file":
+                            results[i] = (status, result, digest, caught)
+                            bar.update(1)
+                        else:
+                            bar.update(0.5)
+                        if cols is not None:
+                            tokens[jobs[i][1]] = cols
+        finally:
+            if tmp:
+                shutil.rmtree(tmp, ignore_errors=True)
     bar.close()
+    log.info("one pass: parsed and segmented at %.1fs", time.perf_counter() - t0)
     return results, tokens, seg
 
 
@@ -920,7 +974,7 @@ def build_corpus(
 
         present = set(tables["documents"].doc_id)
         parts = (token_cols[d] for d in sorted(token_cols) if d in present)
-        corpus._cache["tokens"] = tokens_frame(merge_columns(parts), seg.terms.keys())
+        corpus._cache["tokens"] = tokens_frame(merge_columns(parts), seg)
         corpus._cache["segmenter"] = seg
     return corpus
 

@@ -525,85 +525,118 @@ def worker_segmenter(params: dict) -> Segmenter:
     return _WORKER["seg"]
 
 
-def _segment_on_worker(job: tuple[dict, list[tuple]]) -> dict[str, list]:
+def _segment_on_worker(job: tuple[dict, list[tuple]]) -> dict:
     """Segment blocks with a segmenter built from ``params`` once per worker process."""
     params, blocks = job
     return segment_blocks(worker_segmenter(params), blocks)
 
 
-def _segment_blocks(blocks: list[tuple]) -> dict[str, list]:
+def _segment_blocks(blocks: list[tuple]) -> dict:
     return segment_blocks(_WORKER["seg"], blocks)
 
 
-TOKEN_COLUMNS = ("doc_id", "block", "section_id", "item_no", "token", "pos", "start", "end")
+def segment_blocks(seg: Segmenter, blocks: list[tuple]) -> dict:
+    """Tokens of ``(doc_id, kind, section_id, item_no, start, text)`` blocks, in order, compactly.
 
-
-def segment_blocks(seg: Segmenter, blocks: list[tuple]) -> dict[str, list]:
-    """Tokens of ``(doc_id, kind, section_id, item_no, start, text)`` blocks, in order, as columns.
-
-    Whitespace tokens are dropped; token strings are interned, so a table of millions of
-    tokens holds each distinct word once (and pickles it once per batch).
-    """
-    import sys
-
-    cols: dict[str, list] = {c: [] for c in TOKEN_COLUMNS}
-    intern = sys.intern
-    for doc_id, kind, section_id, item_no, start, text in blocks:
-        cut = [(intern(tok), flag, start + s, start + e) for tok, flag, s, e in seg.cut(text) if tok.strip()]
-        n = len(cut)
-        if not n:
-            continue
-        cols["doc_id"] += [doc_id] * n
-        cols["block"] += [kind] * n
-        cols["section_id"] += [section_id] * n
-        cols["item_no"] += [item_no] * n
-        toks, flags, starts, ends = zip(*cut)
-        cols["token"] += toks
-        cols["pos"] += flags
-        cols["start"] += starts
-        cols["end"] += ends
-    return cols
-
-
-def merge_columns(parts: Iterable[dict[str, list]]) -> dict[str, list]:
-    """Concatenate column batches of :func:`segment_blocks`, in order (tokens interned here too)."""
-    import sys
-
-    out: dict[str, list] = {c: [] for c in TOKEN_COLUMNS}
-    intern = sys.intern
-    for part in parts:
-        for c in TOKEN_COLUMNS:
-            out[c] += map(intern, part[c]) if c in ("token", "pos", "doc_id", "block") else part[c]
-    return out
-
-
-def tokens_frame(cols: dict[str, list], terms=()) -> pd.DataFrame:
-    """The tokens table from columns (:func:`segment_blocks`): position and flags added.
-
-    Flags are computed once per distinct token and spread to the rows (the same values as a
-    row-by-row computation, far faster on millions of rows).
+    Returns ``{"meta": [(doc_id, kind, section_id, item_no)] per block with tokens, "n": tokens
+    per such block, "vocab": distinct tokens, "codes": int32 index into vocab per token,
+    "start"/"end": int64 offsets}``; whitespace tokens are dropped. Each distinct word travels
+    once per batch (from a worker process or a Dask worker), and :func:`merge_columns` joins the
+    batches; :func:`tokens_frame` makes the table.
     """
     import numpy as np
 
-    df = pd.DataFrame({c: cols[c] for c in TOKEN_COLUMNS})
+    vocab: dict[str, int] = {}
+    codes: list[int] = []
+    starts: list[int] = []
+    meta, counts = [], []
+    for doc_id, kind, section_id, item_no, start, text in blocks:
+        n0 = len(codes)
+        pos = start
+        for word in seg.tokens(text):
+            end = pos + len(word)
+            if word.strip():
+                codes.append(vocab.setdefault(word, len(vocab)))
+                starts.append(pos)
+            pos = end
+        if pos - start != len(text):  # never expected: the cut covers every character
+            raise RuntimeError("segmentation lost characters")
+        if len(codes) > n0:
+            meta.append((doc_id, kind, section_id, item_no))
+            counts.append(len(codes) - n0)
+    codes_a = np.array(codes, dtype=np.int32)
+    vocab_l = list(vocab)
+    lengths = np.array([len(w) for w in vocab_l], dtype=np.int64)
+    start_a = np.array(starts, dtype=np.int64)
+    end_a = start_a + (lengths[codes_a] if len(codes_a) else 0)
+    return {"meta": meta, "n": counts, "vocab": vocab_l, "codes": codes_a, "start": start_a, "end": end_a}
+
+
+def merge_columns(parts: Iterable[dict]) -> dict:
+    """Join batches of :func:`segment_blocks`, in order, into one vocabulary."""
+    import numpy as np
+
+    vocab: dict[str, int] = {}
+    out = {"meta": [], "n": [], "codes": [], "start": [], "end": []}
+    for part in parts:
+        lut = np.array([vocab.setdefault(w, len(vocab)) for w in part["vocab"]], dtype=np.int32)
+        out["codes"].append(lut[part["codes"]] if len(part["codes"]) else part["codes"])
+        out["meta"] += part["meta"]
+        out["n"] += part["n"]
+        out["start"].append(part["start"])
+        out["end"].append(part["end"])
+    for c in ("codes", "start", "end"):
+        out[c] = (
+            np.concatenate(out[c]) if out[c] else np.zeros(0, dtype=np.int32 if c == "codes" else np.int64)
+        )
+    out["vocab"] = list(vocab)
+    return out
+
+
+def tokens_frame(merged: dict, seg: Segmenter) -> pd.DataFrame:
+    """The tokens table from :func:`merge_columns`: position, part of speech and flags added.
+
+    Tags and flags are computed once per distinct token and spread to the rows (the same
+    values as a row-by-row computation, far faster on millions of rows).
+    """
+    import numpy as np
+
+    vocab = np.empty(len(merged["vocab"]), dtype=object)
+    vocab[:] = merged["vocab"]
+    codes = merged["codes"]
+    n = np.asarray(merged["n"], dtype=np.int64)
+    meta = list(zip(*merged["meta"])) if merged["meta"] else [(), (), (), ()]
+
+    def repeat(values) -> np.ndarray:
+        arr = np.empty(len(values), dtype=object)
+        arr[:] = list(values)
+        return np.repeat(arr, n)
+
+    tags = seg._tags
+    u = pd.Series(vocab, dtype=object)
+    pos = np.empty(len(vocab), dtype=object)
+    pos[:] = [tags.get(w) or _fallback_tag(w) for w in merged["vocab"]]
+    df = pd.DataFrame({
+        "doc_id": repeat(meta[0]), "block": repeat(meta[1]), "section_id": repeat(meta[2]),
+        "item_no": repeat(meta[3]), "token": vocab[codes], "pos": pos[codes],
+        "start": merged["start"], "end": merged["end"],
+    })  # fmt: skip
     df.insert(4, "position", df.groupby("doc_id", sort=False).cumcount().astype("int64"))
     df["item_no"] = df["item_no"].astype("Int64")
     df["start"], df["end"] = df["start"].astype("int64"), df["end"].astype("int64")
-    codes, uniq = pd.factorize(df.token)
-    u = pd.Series(uniq, dtype=object)
     stop, filler = load_stopwords(), load_filler()
     from .places import place_names
 
     flags = {
         "punct": u.str.match(_PUNCT.pattern),
-        "numeric": numeric_flags(u, terms),
+        "numeric": numeric_flags(u, seg.terms.keys()),
         "stop": u.isin(stop),
         "filler": u.isin(filler),
         "placeholder": u.str.fullmatch(r"[xX×*]+"),
         "place": u.isin(place_names()),  # a division name (GB/T 2260 list): 重庆, 固原市, 涪城 …
     }
     for name, flag in flags.items():
-        df[name] = np.asarray(flag, dtype=bool)[codes] if len(df) else pd.Series([], dtype=bool)
+        df[name] = np.asarray(flag, dtype=bool)[codes] if len(vocab) else np.zeros(len(df), dtype=bool)
     return df
 
 
@@ -668,7 +701,7 @@ def tokens_table(
             parts = list(ex.map(_segment_blocks, chunks))
     else:
         parts = [segment_blocks(seg, work)]
-    return tokens_frame(merge_columns(parts), seg.terms.keys())
+    return tokens_frame(merge_columns(parts), seg)
 
 
 def numeric_flags(tokens: pd.Series, terms=()) -> pd.Series:

@@ -11,10 +11,10 @@ Every time is divided by one plain ``jieba.lcut`` pass (a ``jieba.Tokenizer()``,
 one call per report) over the same texts in the same process, as in ``benchmarks/scale.py``.
 Stages: ``build+tokens`` = ``load_corpus(tokens=True)`` without a cache (read, clean, parse and
 segment in one parallel pass over all cores, lexicon from a sample; tables and tokens written to
-parquet); optionally (``--sequential``) the old path: ``build_corpus`` on one core, then
+parquet); optionally (``--sequential cities``) the two-step path: ``build_corpus`` on one core, then
 ``tokens_table``; ``similarity`` = ``similarity_topk(k=10)`` (sparse, row blocks);
 ``themes`` = ``cluster_items(k=10)`` (MiniBatchNMF above 50,000 items); ``panel`` =
-``dictionary_rates(corpus, "gov", by=("province", "year"))``. Peak memory: this process's
+``dictionary_rates(corpus, "gov", by=("province", "year"), n_jobs=2)``. Peak memory: this process's
 ru_maxrss after each stage (cumulative) and the largest worker process's.
 """
 
@@ -118,7 +118,7 @@ def run(folder: Path, stages: list[str], sequential: bool) -> dict:
         if "panel" in stages:
             from analysis.panels import dictionary_rates
 
-            panel = stage("panel", lambda: dictionary_rates(corpus, "gov", by=("province", "year")))
+            panel = stage("panel", lambda: dictionary_rates(corpus, "gov", by=("province", "year"), n_jobs=2))
             rep["stages"]["panel"]["rows"] = len(panel)
     return rep
 
@@ -148,14 +148,16 @@ def main() -> None:
     ap.add_argument("gov", help="a checkout of lawtext/gov")
     ap.add_argument("--set", dest="sets", action="append", choices=sorted(SETS))
     ap.add_argument("--stages", default="similarity,themes,panel")
-    ap.add_argument("--sequential", action="store_true", help="also time the sequential build, then tokens")
+    ap.add_argument(
+        "--sequential", default="", help="sets (comma-separated) where the sequential path is timed too"
+    )
     ap.add_argument("--scratch", default="/tmp/scale-build")
     ap.add_argument("--out", help="markdown report")
     ap.add_argument("--one", help=argparse.SUPPRESS)
     args = ap.parse_args()
     stages = args.stages.split(",") if args.stages else []
     if args.one:
-        rep = run(Path(args.one), stages, args.sequential)
+        rep = run(Path(args.one), stages, bool(args.sequential))
         print(json.dumps(rep))
         return
     reports = []

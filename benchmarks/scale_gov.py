@@ -166,7 +166,9 @@ def main() -> None:
         print(f"{which}: {folder}", flush=True)
         cmd = [sys.executable, __file__, args.gov, "--one", str(folder), "--stages", ",".join(stages)]
         done = subprocess.run(
-            cmd + (["--sequential"] if args.sequential else []), capture_output=True, text=True
+            cmd + (["--sequential", "1"] if which in args.sequential.split(",") else []),
+            capture_output=True,
+            text=True,
         )
         if done.returncode:
             sys.exit(done.stderr[-3000:])

@@ -648,18 +648,25 @@ def _parse_quietly(job: tuple) -> tuple:
     return (*out, [(w.category, str(w.message)) for w in caught])
 
 
-def _fragment_text(fragments: dict) -> tuple[str, int] | None:
-    """``(doc_id, characters of plan text)`` as :func:`analysis.segment.lexicon_sample` counts them."""
+def _plan_text(fragments: dict) -> str | None:
+    """A plan's text as :func:`analysis.segment._plan_text_map` joins it (None without plan blocks)."""
     from .segment import PLAN_BLOCKS
 
     b = fragments["blocks"]
     b = b[b.kind.isin(PLAN_BLOCKS)]
-    return len("\n".join(b.text)) if len(b) else None
+    return "\n".join(b.text) if len(b) else None
 
 
 def _parse_batch(jobs: list[tuple]) -> list[tuple]:
-    """Parse files (the lexicon sample of a one-pass build)."""
-    return [_parse_quietly(j) for j in jobs]
+    """Parse files (the lexicon sample of a one-pass build), with each plan's text and blocks to segment."""
+    from .segment import plan_blocks
+
+    out = []
+    for j in jobs:
+        status, result, digest, caught = _parse_quietly(j)
+        extra = (_plan_text(result), plan_blocks(result["blocks"])) if status == "ok" else (None, None)
+        out.append((status, result, digest, caught, *extra))
+    return out
 
 
 def _parse_segment_batch(task: tuple) -> list[tuple]:
@@ -727,7 +734,7 @@ def _one_pass(jobs: list[tuple], *, engine: str, scheduler, n_jobs: int, show: b
     from tqdm.auto import tqdm
 
     from .engine import document_pool
-    from .segment import PLAN_BLOCKS, Segmenter, _base_dictionary, _sample_key, lexicon_sample, plan_blocks
+    from .segment import Segmenter, _base_dictionary, _sample_key, lexicon_sample
 
     log = logging.getLogger(__name__)
     t0 = time.perf_counter()
@@ -736,6 +743,8 @@ def _one_pass(jobs: list[tuple], *, engine: str, scheduler, n_jobs: int, show: b
     order = sorted(range(n), key=lambda i: _sample_key(jobs[i][1]))
     results: list = [None] * n
     sizes: dict[str, int] = {}
+    sample_texts: dict[str, str] = {}
+    sample_blocks: dict[int, list] = {}
     bar = tqdm(total=n, desc="Parsing and segmenting", unit="file", disable=not show)
     with document_pool(engine, scheduler, n_jobs) as pool:
         # 1. the lexicon sample, in hash order, in batches sized by the files' bytes (~3 per character)
@@ -753,12 +762,13 @@ def _one_pass(jobs: list[tuple], *, engine: str, scheduler, n_jobs: int, show: b
                     est += Path(jobs[i][0]).stat().st_size / 3
             chunks = _chunks(batch, pool.workers * 2)
             for chunk, res in zip(chunks, pool.map(_parse_batch, [[jobs[i] for i in c] for c in chunks])):
-                for i, r in zip(chunk, res):
-                    results[i] = r
-                    if r[0] == "ok":
-                        size = _fragment_text(r[1])
-                        if size is not None:
-                            sizes[jobs[i][1]] = size
+                for i, (status, result, digest, caught, text, blocks) in zip(chunk, res):
+                    results[i] = (status, result, digest, caught)
+                    if text is not None:
+                        sample_texts[jobs[i][1]] = text
+                        sizes[jobs[i][1]] = len(text)
+                    if blocks is not None:
+                        sample_blocks[i] = blocks
                 bar.update(len(chunk) / 2)
             total = sum(sizes.values())
             done = pos >= n or (sample_chars is not None and total >= sample_chars)
@@ -779,12 +789,7 @@ def _one_pass(jobs: list[tuple], *, engine: str, scheduler, n_jobs: int, show: b
             )
             try:
                 chosen = lexicon_sample(sizes, sample_chars)
-                texts = {}
-                for i in order[:pos]:
-                    if results[i][0] == "ok" and jobs[i][1] in chosen:
-                        b = results[i][1]["blocks"]
-                        texts[jobs[i][1]] = "\n".join(b[b.kind.isin(PLAN_BLOCKS)].text)
-                seg = Segmenter.from_texts([texts[d] for d in sorted(texts)])
+                seg = Segmenter.from_texts([sample_texts[d] for d in chosen])
                 params = seg.params()
             except BaseException:
                 if lexicon_path:
@@ -800,8 +805,7 @@ def _one_pass(jobs: list[tuple], *, engine: str, scheduler, n_jobs: int, show: b
             if pending is None:
                 pending = pool.map(_parse_segment_batch, [(params, [it for _, it in c]) for c in file_chunks])
             # the sample's plans, parsed already: segmented only
-            sample = [(i, ("blocks", plan_blocks(results[i][1]["blocks"])))
-                      for i in range(n) if results[i] is not None and results[i][0] == "ok"]  # fmt: skip
+            sample = [(i, ("blocks", sample_blocks[i])) for i in sorted(sample_blocks)]
             sample_chunks = _chunks(sample, pool.workers * 2)
             later = pool.map(_parse_segment_batch, [(params, [it for _, it in c]) for c in sample_chunks])
             for chunks, res_iter in ((file_chunks, pending), (sample_chunks, later)):

@@ -11,7 +11,8 @@ Every time is divided by one plain ``jieba.lcut`` pass (a ``jieba.Tokenizer()``,
 one call per report) over the same texts in the same process, as in ``benchmarks/scale.py``.
 Stages: ``build+tokens`` = ``load_corpus(tokens=True)`` without a cache (read, clean, parse and
 segment in one parallel pass over all cores, lexicon from a sample; tables and tokens written to
-parquet); optionally (``--sequential cities``) the two-step path: ``build_corpus`` on one core, then
+parquet); optionally (``--sequential cities``) the same pass without the cache (``build_corpus(tokens=True)``)
+and the two-step path: ``build_corpus`` on one core, then
 ``tokens_table``; ``similarity`` = ``similarity_topk(k=10)`` (sparse, row blocks);
 ``themes`` = ``cluster_items(k=10)`` (MiniBatchNMF above 50,000 items); ``panel`` =
 ``dictionary_rates(corpus, "gov", by=("province", "year"), n_jobs=2)``. Peak memory: this process's
@@ -101,6 +102,8 @@ def run(folder: Path, stages: list[str], sequential: bool) -> dict:
             c = stage("build (seq)", lambda: build_corpus(folder))
             stage("tokens (seq)", lambda: tokens_table(c, Segmenter.from_corpus(c)))
             del c
+            # the one pass without the cache (no fingerprint, no parquet): comparable with the two above
+            stage("one pass, no cache", lambda: build_corpus(folder, tokens=True).tokens)
         corpus = stage("build+tokens", lambda: load_corpus(folder, cache_dir=Path(tmp) / "c", tokens=True))
         tok = corpus.tokens
         rep.update(plans=len(corpus.documents), items=len(corpus.items), tokens=len(tok),

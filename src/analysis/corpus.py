@@ -1343,8 +1343,9 @@ def load_corpus(
     tokens : bool, optional
         When the tables are built (no usable cache), segment in the same parallel pass
         (:func:`build_corpus` with ``tokens=True``) and cache ``tokens.parquet`` too. Default:
-        for folders of more than 200 files; smaller corpora are segmented when
-        ``corpus.tokens`` is first used. The tokens are the same either way.
+        with ``engine="dask"``; locally the tokens are made when ``corpus.tokens`` is first used
+        (segmented in parallel), which measured faster on a shared two-core machine
+        (``benchmarks/scale_gov.md``). The tokens are the same either way.
     n_jobs : int, optional
         Worker processes of that pass (default all cores above 200 files).
 
@@ -1385,8 +1386,8 @@ def _load(
     tokens: bool | None = None,
     n_jobs: int | None = None,
 ) -> Corpus:
-    if tokens is None:
-        tokens = len(list_plan_files(folder)) > 200 if folder.is_dir() else False
+    if tokens is None:  # measured (benchmarks/scale_gov.md): on a shared 2-core machine the two steps win
+        tokens = engine == "dask"
     build = functools.partial(build_corpus, path_template=path_template, tokens=tokens, n_jobs=n_jobs)
     if not use_cache:
         return build(folder, progress=progress, engine=engine, scheduler=scheduler)

@@ -3,15 +3,20 @@ similarity, themes on many items, streamed dictionary rates."""
 
 from __future__ import annotations
 
+import math
 import random
+import re
 import warnings
+from collections import Counter, defaultdict
+from collections.abc import Sequence
 
 import pandas as pd
 import pytest
 
 from analysis import build_corpus, load_corpus
 from analysis.corpus import TABLES
-from analysis.segment import Segmenter, lexicon_sample, tokens_table
+from analysis.patterns import CJK
+from analysis.segment import _EDGE, Segmenter, lexicon_sample, tokens_table
 
 from .conftest import RAW
 
@@ -227,3 +232,100 @@ def test_token_counts_per_plan_equal_a_row_by_row_count(folder):
         mine = tok[tok.doc_id == r.doc_id]
         assert r.total == len(mine)
         assert r.count == sum(t in d[r.category] for t in mine.token)
+
+
+# ---------------------------------------------------------------- new-word discovery
+
+
+# The plain-Python scan that counted every sequence with a Counter (before the numpy version),
+# kept as the reference: the numpy counting must give the same table.
+def _reference_discover(
+    texts: Sequence[str],
+    *,
+    min_len: int = 3,
+    max_len: int = 6,
+    min_count: int = 3,
+    min_docs: int = 2,
+    min_pmi: float = 6.0,
+    min_entropy: float = 1.5,
+    max_chars: int | None = 1_000_000,
+) -> pd.DataFrame:
+    texts = list(texts)
+    total = sum(len(t) for t in texts)
+    if max_chars is not None and total > max_chars:
+        # a deterministic sample of whole texts, spread over the corpus
+        step = total / max_chars
+        texts = [t for i, t in enumerate(texts) if int(i / step) != int((i - 1) / step) or i == 0]
+    runs_by_doc = [re.findall(f"[{CJK}]+", t) for t in texts]
+    # pass 1: counts of every sequence up to max_len (nothing else is held per sequence)
+    counts: Counter[str] = Counter()
+    n_chars = 0
+    for runs in runs_by_doc:
+        for run in runs:
+            n_chars += len(run)
+            for n in range(1, max_len + 1):
+                counts.update(run[i : i + n] for i in range(len(run) - n + 1))
+    if n_chars == 0:
+        return pd.DataFrame(columns=["term", "count", "n_docs", "pmi", "left_entropy", "right_entropy"])
+    cand: dict[str, float] = {}
+    for w, cnt in counts.items():
+        if len(w) < min_len or cnt < min_count or w[0] in _EDGE or w[-1] in _EDGE:
+            continue
+        pw = cnt / n_chars
+        pmi = min(
+            math.log2(pw / ((counts[w[:k]] / n_chars) * (counts[w[k:]] / n_chars))) for k in range(1, len(w))
+        )
+        if pmi >= min_pmi:
+            cand[w] = pmi
+    # pass 2: documents and neighbours of the cohesive candidates only
+    docs: defaultdict[str, set[int]] = defaultdict(set)
+    left: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    right: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    boundary = 0
+    for d, runs in enumerate(runs_by_doc):
+        for run in runs:
+            for n in range(min_len, max_len + 1):
+                for i in range(len(run) - n + 1):
+                    w = run[i : i + n]
+                    if w not in cand:
+                        continue
+                    docs[w].add(d)
+                    boundary += 1
+                    left[w][run[i - 1] if i > 0 else f"^{boundary}"] += 1
+                    right[w][run[i + n] if i + n < len(run) else f"${boundary}"] += 1
+
+    def entropy(c: Counter[str]) -> float:
+        tot = sum(c.values())
+        return -sum(v / tot * math.log2(v / tot) for v in c.values())
+
+    rows = []
+    for w, pmi in cand.items():
+        if len(docs[w]) < min_docs:
+            continue
+        le, re_ = entropy(left[w]), entropy(right[w])
+        if le < min_entropy or re_ < min_entropy:
+            continue
+        rows.append((w, counts[w], len(docs[w]), pmi, le, re_))
+    df = pd.DataFrame(rows, columns=["term", "count", "n_docs", "pmi", "left_entropy", "right_entropy"])
+    # drop a candidate inside a longer one that occurs just as often (it is only ever a part)
+    keep = []
+    terms = df.set_index("term")["count"].to_dict()
+    for w, cnt in terms.items():
+        if any(len(o) > len(w) and w in o and terms[o] == cnt for o in terms):
+            continue
+        keep.append(w)
+    df = df[df.term.isin(keep)]
+    return df.sort_values(["count", "term"], ascending=[False, True], ignore_index=True)
+
+
+def test_numpy_discovery_equals_the_plain_scan(seeds):
+    from analysis.segment import _plan_texts, discover_terms
+
+    rng = random.Random(5)
+    for _ in range(60):
+        texts = ["".join(rng.choice("护河行动开展青年工作，。推广经验x的") for _ in range(rng.randint(0, 80)))
+                 for _ in range(rng.randint(1, 8))]  # fmt: skip
+        kw = {"min_count": 2, "min_pmi": 0.5, "min_entropy": 0.3, "min_docs": 1}
+        pd.testing.assert_frame_equal(_reference_discover(texts, **kw), discover_terms(texts, **kw))
+    texts = _plan_texts(seeds)
+    pd.testing.assert_frame_equal(_reference_discover(texts), discover_terms(texts))

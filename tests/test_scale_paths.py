@@ -329,3 +329,16 @@ def test_numpy_discovery_equals_the_plain_scan(seeds):
         pd.testing.assert_frame_equal(_reference_discover(texts, **kw), discover_terms(texts, **kw))
     texts = _plan_texts(seeds)
     pd.testing.assert_frame_equal(_reference_discover(texts), discover_terms(texts))
+
+
+def test_one_pass_error_in_the_lexicon_releases_the_workers(folder, monkeypatch):
+    """Workers parse while the lexicon is made; if making it fails, they are released (abort
+    marker) and the error reaches the caller instead of a pool waiting forever."""
+    import analysis.segment as segment
+
+    def broken(*a, **kw):
+        raise ValueError("lexicon broke")
+
+    monkeypatch.setattr(segment.Segmenter, "from_texts", broken)
+    with pytest.raises(ValueError, match="lexicon broke"):
+        _quiet(build_corpus, folder, tokens=True, n_jobs=2, sample_chars=5_000)

@@ -733,19 +733,36 @@ def _one_pass(jobs: list[tuple], *, engine: str, scheduler, n_jobs: int, show: b
 
     from tqdm.auto import tqdm
 
-    from .engine import document_pool
-    from .segment import Segmenter, _base_dictionary, _sample_key, lexicon_sample
+    from .segment import _base_dictionary, _sample_key
 
     log = logging.getLogger(__name__)
     t0 = time.perf_counter()
     _base_dictionary()  # read once here: forked workers inherit it
+    order = sorted(range(len(jobs)), key=lambda i: _sample_key(jobs[i][1]))
+    bar = tqdm(total=len(jobs), desc="Parsing and segmenting", unit="file", disable=not show)
+    # where the lexicon is handed to local workers (removed only once the pool has shut down:
+    # a worker waiting for it must find it, or the abort marker)
+    tmp = tempfile.mkdtemp(prefix="analysis-lexicon-") if engine == "local" and n_jobs > 1 else None
+    try:
+        return _one_pass_in(jobs, engine, scheduler, n_jobs, sample_chars, order, bar, tmp, t0, log)
+    finally:
+        bar.close()
+        if tmp:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _one_pass_in(jobs, engine, scheduler, n_jobs, sample_chars, order, bar, tmp, t0, log):
+    """The body of :func:`_one_pass` (``tmp``: a folder to hand the lexicon to local workers, or None)."""
+    import time
+
+    from .engine import document_pool
+    from .segment import Segmenter, lexicon_sample
+
     n = len(jobs)
-    order = sorted(range(n), key=lambda i: _sample_key(jobs[i][1]))
     results: list = [None] * n
     sizes: dict[str, int] = {}
     sample_texts: dict[str, str] = {}
     sample_blocks: dict[int, list] = {}
-    bar = tqdm(total=n, desc="Parsing and segmenting", unit="file", disable=not show)
     with document_pool(engine, scheduler, n_jobs) as pool:
         # 1. the lexicon sample, in hash order, in batches sized by the files' bytes (~3 per character)
         pos, done = 0, False
@@ -778,50 +795,44 @@ def _one_pass(jobs: list[tuple], *, engine: str, scheduler, n_jobs: int, show: b
         tokens: dict[str, dict] = {}
         # 2. with a process pool, the other files are handed out now: each worker reads, cleans
         #    and parses its files while the lexicon is made here, then segments them with it
-        overlap = engine == "local" and pool.workers > 1 and bool(files)
-        tmp = tempfile.mkdtemp(prefix="analysis-lexicon-") if overlap else None
-        lexicon_path = os.path.join(tmp, "params.pkl") if tmp else None
+        overlap = tmp is not None and pool.workers > 1 and bool(files)
+        lexicon_path = os.path.join(tmp, "params.pkl") if overlap else None
+        pending = (
+            pool.map(_parse_segment_batch, [(lexicon_path, [it for _, it in c]) for c in file_chunks])
+            if overlap
+            else None
+        )
         try:
-            pending = (
-                pool.map(_parse_segment_batch, [(lexicon_path, [it for _, it in c]) for c in file_chunks])
-                if overlap
-                else None
-            )
-            try:
-                chosen = lexicon_sample(sizes, sample_chars)
-                seg = Segmenter.from_texts([sample_texts[d] for d in chosen])
-                params = seg.params()
-            except BaseException:
-                if lexicon_path:
-                    Path(lexicon_path + ".abort").touch()
-                raise
+            chosen = lexicon_sample(sizes, sample_chars)
+            seg = Segmenter.from_texts([sample_texts[d] for d in chosen])
+            params = seg.params()
+        except BaseException:
             if lexicon_path:
-                import pickle
+                Path(lexicon_path + ".abort").touch()
+            raise
+        if lexicon_path:
+            import pickle
 
-                with open(lexicon_path + ".tmp", "wb") as fh:
-                    pickle.dump(params, fh)
-                os.replace(lexicon_path + ".tmp", lexicon_path)
-            log.info("one pass: lexicon of %d terms at %.1fs", len(seg.terms), time.perf_counter() - t0)
-            if pending is None:
-                pending = pool.map(_parse_segment_batch, [(params, [it for _, it in c]) for c in file_chunks])
-            # the sample's plans, parsed already: segmented only
-            sample = [(i, ("blocks", sample_blocks[i])) for i in sorted(sample_blocks)]
-            sample_chunks = _chunks(sample, pool.workers * 2)
-            later = pool.map(_parse_segment_batch, [(params, [it for _, it in c]) for c in sample_chunks])
-            for chunks, res_iter in ((file_chunks, pending), (sample_chunks, later)):
-                for chunk, res in zip(chunks, res_iter):
-                    for (i, (kind, _)), (status, result, digest, caught, cols) in zip(chunk, res):
-                        if kind == "file":
-                            results[i] = (status, result, digest, caught)
-                            bar.update(1)
-                        else:
-                            bar.update(0.5)
-                        if cols is not None:
-                            tokens[jobs[i][1]] = cols
-        finally:
-            if tmp:
-                shutil.rmtree(tmp, ignore_errors=True)
-    bar.close()
+            with open(lexicon_path + ".tmp", "wb") as fh:
+                pickle.dump(params, fh)
+            os.replace(lexicon_path + ".tmp", lexicon_path)
+        log.info("one pass: lexicon of %d terms at %.1fs", len(seg.terms), time.perf_counter() - t0)
+        if pending is None:
+            pending = pool.map(_parse_segment_batch, [(params, [it for _, it in c]) for c in file_chunks])
+        # the sample's plans, parsed already: segmented only
+        sample = [(i, ("blocks", sample_blocks[i])) for i in sorted(sample_blocks)]
+        sample_chunks = _chunks(sample, pool.workers * 2)
+        later = pool.map(_parse_segment_batch, [(params, [it for _, it in c]) for c in sample_chunks])
+        for chunks, res_iter in ((file_chunks, pending), (sample_chunks, later)):
+            for chunk, res in zip(chunks, res_iter):
+                for (i, (kind, _)), (status, result, digest, caught, cols) in zip(chunk, res):
+                    if kind == "file":
+                        results[i] = (status, result, digest, caught)
+                        bar.update(1)
+                    else:
+                        bar.update(0.5)
+                    if cols is not None:
+                        tokens[jobs[i][1]] = cols
     log.info("one pass: parsed and segmented at %.1fs", time.perf_counter() - t0)
     return results, tokens, seg
 

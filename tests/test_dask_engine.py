@@ -85,3 +85,25 @@ def test_command_line_build_on_a_scheduler(folder, client, tmp_path):
     assert done.returncode == 0, done.stderr
     local = _quiet(build_corpus, folder)
     assert pd.read_parquet(tmp_path / "t" / "items.parquet").text.tolist() == local.items.text.tolist()
+
+
+def test_dask_one_pass_build_and_tokens_equal_local(folder, client):
+    """Read, clean, parse and segment in one pass on the cluster: the tables and tokens of the
+    sequential path (here with the lexicon from a sample of the plans)."""
+    local = _quiet(build_corpus, folder)
+    seg = Segmenter.from_corpus(local, sample_chars=5_000)
+    remote = _quiet(build_corpus, folder, engine="dask", scheduler=client, tokens=True, sample_chars=5_000)
+    for t in TABLES:
+        pd.testing.assert_frame_equal(getattr(local, t), getattr(remote, t), obj=t)
+    assert remote.segmenter.terms == seg.terms
+    pd.testing.assert_frame_equal(tokens_table(local, seg), remote.tokens)
+
+
+def test_dask_dictionary_rates_equal_local(folder, client):
+    from analysis.panels import dictionary_rates
+
+    c = _quiet(build_corpus, folder)
+    pd.testing.assert_frame_equal(
+        dictionary_rates(c, "cyl", by="doc_id"),
+        dictionary_rates(c, "cyl", by="doc_id", engine="dask", scheduler=client.scheduler.address),
+    )

@@ -125,6 +125,7 @@ def _build_corpus(args: argparse.Namespace):
             engine="dask" if getattr(args, "scheduler", None) else "local",
             scheduler=getattr(args, "scheduler", None),
             path_template=getattr(args, "path_template", None),
+            tokens=bool(getattr(args, "scheduler", None)),  # on Dask: segmented in the same pass
         )
     for w in caught:
         print(f"warning: {w.message}", file=sys.stderr)

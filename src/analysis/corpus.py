@@ -8,6 +8,8 @@ import hashlib
 import json
 import os
 import re
+import shutil
+import tempfile
 import unicodedata
 import warnings
 from dataclasses import dataclass, field
@@ -223,16 +225,20 @@ class Corpus:
                     )
         engine, scheduler = self._cache.get("engine", ("local", None))
         df = tokens_table(self, self.segmenter, engine=engine, scheduler=scheduler)
-        if key and path:
-            try:
-                with cache_lock(path.parent):
-                    _write_atomic(path, lambda tmp: df.to_parquet(tmp, index=False))
-                    info = {"fingerprint": key, "sha256": _sha256(path)}
-                    _write_atomic(meta, lambda tmp: tmp.write_text(json.dumps(info), encoding="utf-8"))
-                df = pd.read_parquet(path)
-            except OSError as exc:  # disk full, read-only: keep the tokens in memory, say so once
-                _cache_failed(path.parent, exc)
-                self.cache_dir = None
+        return self._store_tokens(df)
+
+    def _store_tokens(self, df: pd.DataFrame) -> pd.DataFrame:
+        """Write the tokens to the cache (when there is one) and return them as read back."""
+        if not (self.fingerprint and self.cache_dir):
+            return df
+        path = Path(self.cache_dir) / "tokens.parquet"
+        try:
+            with cache_lock(path.parent):
+                _write_tokens(df, path.parent, self.fingerprint)
+            df = pd.read_parquet(path)
+        except OSError as exc:  # disk full, read-only: keep the tokens in memory, say so once
+            _cache_failed(path.parent, exc)
+            self.cache_dir = None
         return df
 
     @property
@@ -709,6 +715,203 @@ def _parse_job(job: tuple) -> tuple:
     return "ok", parse_decoded(decoded, doc_id, row, rel=rel, path_meta=path_meta), decoded.digest
 
 
+def _parse_quietly(job: tuple) -> tuple:
+    """:func:`_parse_job` with its warnings returned (``[(category, message)]``) to be raised by the caller."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out = _parse_job(job)
+    return (*out, [(w.category, str(w.message)) for w in caught])
+
+
+def _plan_text(fragments: dict) -> str | None:
+    """A plan's text as :func:`analysis.segment._plan_text_map` joins it (None without plan blocks)."""
+    from .segment import PLAN_BLOCKS
+
+    b = fragments["blocks"]
+    b = b[b.kind.isin(PLAN_BLOCKS)]
+    return "\n".join(b.text) if len(b) else None
+
+
+def _parse_batch(jobs: list[tuple]) -> list[tuple]:
+    """Parse files (the lexicon sample of a one-pass build), with each plan's text and blocks to segment."""
+    from .segment import plan_blocks
+
+    out = []
+    for j in jobs:
+        status, result, digest, caught = _parse_quietly(j)
+        extra = (_plan_text(result), plan_blocks(result["blocks"])) if status == "ok" else (None, None)
+        out.append((status, result, digest, caught, *extra))
+    return out
+
+
+def _parse_segment_batch(task: tuple) -> list[tuple]:
+    """Read, clean, parse and segment files in one worker, with one fixed lexicon.
+
+    ``task`` is ``(segmenter params, items)``; an item is ``("file", job)`` (parse, then
+    segment) or ``("blocks", blocks)`` (a file parsed already: segment only). The params may
+    also be the path of a file where the caller will write them (:func:`_wait_for_lexicon`):
+    the worker parses its files while the lexicon is being made, then segments them. Returns,
+    per item, ``(status, fragments, digest, warnings, token columns)``.
+    """
+    from .segment import plan_blocks, segment_blocks, worker_segmenter
+
+    params, items = task
+    parsed = []
+    for kind, payload in items:
+        if kind == "blocks":
+            parsed.append((None, None, None, [], payload))
+            continue
+        status, result, digest, caught = _parse_quietly(payload)
+        parsed.append(
+            (status, result, digest, caught, plan_blocks(result["blocks"]) if status == "ok" else None)
+        )
+    if isinstance(params, str):
+        params = _wait_for_lexicon(params)
+    seg = worker_segmenter(params)
+    return [
+        (st, res, dg, cg, segment_blocks(seg, b) if b is not None else None) for st, res, dg, cg, b in parsed
+    ]
+
+
+def _wait_for_lexicon(path: str) -> dict:
+    """The segmenter params the parent writes to ``path`` (pickle), once it has made them."""
+    import pickle
+    import time
+
+    while not os.path.exists(path):
+        if os.path.exists(path + ".abort"):
+            raise RuntimeError("the lexicon could not be made; see the error of the build")
+        time.sleep(0.02)
+    with open(path, "rb") as fh:
+        return pickle.load(fh)
+
+
+def _chunks(items: list, n: int) -> list[list]:
+    size = max(1, -(-len(items) // n))
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def _one_pass(jobs: list[tuple], *, engine: str, scheduler, n_jobs: int, show: bool, sample_chars):
+    """Parse and segment every file in one pass over the workers; see :func:`build_corpus`.
+
+    1. The plans of the lexicon sample (:func:`analysis.segment.lexicon_sample`: by a hash of
+       their doc_id, up to ``sample_chars`` characters) are parsed first, in parallel, and the
+       segmenter is made from them (:meth:`analysis.segment.Segmenter.from_texts`), exactly as
+       :meth:`~analysis.segment.Segmenter.from_corpus` makes it from the finished corpus.
+    2. Every other file is read, cleaned, parsed and segmented in the same worker with that
+       fixed lexicon; the sample's plans are only segmented.
+
+    Returns ``(results in the order of jobs, {doc_id: token columns}, segmenter)``.
+    """
+    import logging
+    import time
+
+    from tqdm.auto import tqdm
+
+    from .segment import _base_dictionary, _sample_key
+
+    log = logging.getLogger(__name__)
+    t0 = time.perf_counter()
+    _base_dictionary()  # read once here: forked workers inherit it
+    order = sorted(range(len(jobs)), key=lambda i: _sample_key(jobs[i][1]))
+    bar = tqdm(total=len(jobs), desc="Parsing and segmenting", unit="file", disable=not show)
+    # where the lexicon is handed to local workers (removed only once the pool has shut down:
+    # a worker waiting for it must find it, or the abort marker)
+    tmp = tempfile.mkdtemp(prefix="analysis-lexicon-") if engine == "local" and n_jobs > 1 else None
+    try:
+        return _one_pass_in(jobs, engine, scheduler, n_jobs, sample_chars, order, bar, tmp, t0, log)
+    finally:
+        bar.close()
+        if tmp:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _one_pass_in(jobs, engine, scheduler, n_jobs, sample_chars, order, bar, tmp, t0, log):
+    """The body of :func:`_one_pass` (``tmp``: a folder to hand the lexicon to local workers, or None)."""
+    import time
+
+    from .engine import document_pool
+    from .segment import Segmenter, lexicon_sample
+
+    n = len(jobs)
+    results: list = [None] * n
+    sizes: dict[str, int] = {}
+    sample_texts: dict[str, str] = {}
+    sample_blocks: dict[int, list] = {}
+    with document_pool(engine, scheduler, n_jobs) as pool:
+        # 1. the lexicon sample, in hash order, in batches sized by the files' bytes (~3 per character)
+        pos, done = 0, False
+        while not done:
+            batch, est = [], 0
+            budget = (
+                float("inf") if sample_chars is None else max(sample_chars * 1.1 - sum(sizes.values()), 1)
+            )
+            while pos < n and est < budget:
+                i = order[pos]
+                batch.append(i)
+                pos += 1
+                with contextlib.suppress(OSError, TypeError):
+                    est += Path(jobs[i][0]).stat().st_size / 3
+            chunks = _chunks(batch, pool.workers * 2)
+            for chunk, res in zip(chunks, pool.map(_parse_batch, [[jobs[i] for i in c] for c in chunks])):
+                for i, (status, result, digest, caught, text, blocks) in zip(chunk, res):
+                    results[i] = (status, result, digest, caught)
+                    if text is not None:
+                        sample_texts[jobs[i][1]] = text
+                        sizes[jobs[i][1]] = len(text)
+                    if blocks is not None:
+                        sample_blocks[i] = blocks
+                bar.update(len(chunk) / 2)
+            total = sum(sizes.values())
+            done = pos >= n or (sample_chars is not None and total >= sample_chars)
+        log.info("one pass: %d files, lexicon sample parsed (%d) in %.1fs", n, pos, time.perf_counter() - t0)
+        files = [(i, ("file", jobs[i])) for i in range(n) if results[i] is None]
+        file_chunks = _chunks(files, pool.workers * 8)
+        tokens: dict[str, dict] = {}
+        # 2. with a process pool, the other files are handed out now: each worker reads, cleans
+        #    and parses its files while the lexicon is made here, then segments them with it
+        overlap = tmp is not None and pool.workers > 1 and bool(files)
+        lexicon_path = os.path.join(tmp, "params.pkl") if overlap else None
+        pending = (
+            pool.map(_parse_segment_batch, [(lexicon_path, [it for _, it in c]) for c in file_chunks])
+            if overlap
+            else None
+        )
+        try:
+            chosen = lexicon_sample(sizes, sample_chars)
+            seg = Segmenter.from_texts([sample_texts[d] for d in chosen])
+            params = seg.params()
+        except BaseException:
+            if lexicon_path:
+                Path(lexicon_path + ".abort").touch()
+            raise
+        if lexicon_path:
+            import pickle
+
+            with open(lexicon_path + ".tmp", "wb") as fh:
+                pickle.dump(params, fh)
+            os.replace(lexicon_path + ".tmp", lexicon_path)
+        log.info("one pass: lexicon of %d terms at %.1fs", len(seg.terms), time.perf_counter() - t0)
+        if pending is None:
+            pending = pool.map(_parse_segment_batch, [(params, [it for _, it in c]) for c in file_chunks])
+        # the sample's plans, parsed already: segmented only
+        sample = [(i, ("blocks", sample_blocks[i])) for i in sorted(sample_blocks)]
+        sample_chunks = _chunks(sample, pool.workers * 2)
+        later = pool.map(_parse_segment_batch, [(params, [it for _, it in c]) for c in sample_chunks])
+        for chunks, res_iter in ((file_chunks, pending), (sample_chunks, later)):
+            for chunk, res in zip(chunks, res_iter):
+                for (i, (kind, _)), (status, result, digest, caught, cols) in zip(chunk, res):
+                    if kind == "file":
+                        results[i] = (status, result, digest, caught)
+                        bar.update(1)
+                    else:
+                        bar.update(0.5)
+                    if cols is not None:
+                        tokens[jobs[i][1]] = cols
+    log.info("one pass: parsed and segmented at %.1fs", time.perf_counter() - t0)
+    return results, tokens, seg
+
+
 def build_corpus(
     raw_dir: str | Path | None = None,
     *,
@@ -716,6 +919,9 @@ def build_corpus(
     engine: str = "local",
     scheduler=None,
     path_template: str | None = None,
+    tokens: bool = False,
+    n_jobs: int | None = None,
+    sample_chars: int | None = None,
 ) -> Corpus:
     """Parse every plan file in a folder and its sub-folders (no cache).
 
@@ -737,6 +943,18 @@ def build_corpus(
         (:func:`analysis.engine.map_documents`); the tables are the same.
     scheduler : str or distributed.Client, optional
         With ``engine="dask"``, the cluster to use (address or client).
+    tokens : bool, default False
+        Also segment, in the same pass: each worker reads, cleans, parses *and* segments its
+        files, with one lexicon fixed beforehand from a deterministic sample of plans
+        (:func:`analysis.segment.lexicon_sample`, parsed first). ``corpus.tokens`` and
+        ``corpus.segmenter`` are then ready, and equal to what the sequential path gives
+        (``build_corpus`` then ``corpus.tokens``).
+    n_jobs : int, optional
+        With ``tokens=True`` and ``engine="local"``: worker processes; default all cores
+        above 200 files, else one (in this process). The tables do not depend on it.
+    sample_chars : int, optional
+        Characters of plan text read for the corpus terms; default
+        :data:`analysis.segment.LEXICON_SAMPLE_CHARS`.
 
     Returns
     -------
@@ -774,7 +992,22 @@ def build_corpus(
             key = unicodedata.normalize("NFC", path.name)
         row = manifest.loc[key].to_dict() if manifest is not None and key in manifest.index else None
         jobs.append((path, doc_id, row, rel, path_metadata(rel, path_template)))
-    if engine == "local":
+    token_cols, seg = None, None
+    if tokens:
+        from .segment import LEXICON_SAMPLE_CHARS
+
+        if n_jobs is None:
+            n_jobs = (os.cpu_count() or 1) if len(jobs) > 200 else 1
+        done, token_cols, seg = _one_pass(
+            jobs, engine=engine, scheduler=scheduler, n_jobs=n_jobs, show=show,
+            sample_chars=LEXICON_SAMPLE_CHARS if sample_chars is None else sample_chars,
+        )  # fmt: skip
+        results = []
+        for status, result, digest, caught in done:
+            for category, message in caught:
+                warnings.warn(message, category, stacklevel=3)
+            results.append((status, result, digest))
+    elif engine == "local":
         results = (_parse_job(j) for j in tqdm(jobs, desc="Parsing plans", unit="file", disable=not show))
     else:
         from .engine import map_documents
@@ -826,6 +1059,13 @@ def build_corpus(
     tables["errors"] = pd.DataFrame(errors + skipped, columns=ERROR_COLUMNS)
     corpus = Corpus(**tables, source=folder)
     corpus._cache["parsed_fingerprint"] = _combine(parsed)  # of the bytes parsed, not re-read
+    if tokens:
+        from .segment import merge_columns, tokens_frame
+
+        present = set(tables["documents"].doc_id)
+        parts = (token_cols[d] for d in sorted(token_cols) if d in present)
+        corpus._cache["tokens"] = tokens_frame(merge_columns(parts), seg)
+        corpus._cache["segmenter"] = seg
     return corpus
 
 
@@ -967,12 +1207,25 @@ def _remove_stale_tmp(folder: Path) -> list[Path]:
     return gone
 
 
+def _write_tokens(df: pd.DataFrame, out: Path, fp: str) -> Path:
+    """``tokens.parquet`` and ``tokens.json`` (its cache key and hash); call under the exclusive lock."""
+    from .segment import tokens_fingerprint
+
+    path = out / "tokens.parquet"
+    _write_atomic(path, lambda tmp: df.to_parquet(tmp, index=False))
+    info = {"fingerprint": tokens_fingerprint(fp), "sha256": _sha256(path)}
+    _write_atomic(path.with_suffix(".json"), lambda tmp: tmp.write_text(json.dumps(info), encoding="utf-8"))
+    return path
+
+
 def save_corpus(corpus: Corpus, out_dir: str | Path, fp: str | None = None) -> list[Path]:
     """Write every table to ``out_dir`` as parquet, then ``build.json`` with a SHA-256 per table.
 
     Each file is written to a temporary name and renamed into place, under an exclusive lock,
     and ``build.json`` is written last: a build killed at any point leaves either the old
-    cache or a cache whose hashes do not match, which :func:`load_corpus` rebuilds.
+    cache or a cache whose hashes do not match, which :func:`load_corpus` rebuilds. Tokens
+    segmented in the same pass as the build (``build_corpus(..., tokens=True)``) are written
+    too, as ``tokens.parquet`` with their cache key.
     """
     out = Path(out_dir)
     written = []
@@ -993,6 +1246,8 @@ def save_corpus(corpus: Corpus, out_dir: str | Path, fp: str | None = None) -> l
         _write_atomic(
             out / "build.json", lambda tmp: tmp.write_text(json.dumps(info, indent=2), encoding="utf-8")
         )
+        if fp and "tokens" in corpus._cache and "parent" not in corpus._cache:
+            written.append(_write_tokens(corpus._cache["tokens"], out, fp))
     return written
 
 
@@ -1147,6 +1402,8 @@ def load_corpus(
     engine: str = "local",
     scheduler=None,
     path_template: str | None = None,
+    tokens: bool | None = None,
+    n_jobs: int | None = None,
 ) -> Corpus:
     """Load a corpus of plans, reusing the parquet cache while the files are unchanged.
 
@@ -1169,6 +1426,14 @@ def load_corpus(
         ``engine="dask"`` parses and segments on a Dask cluster (``scheduler``: its
         address, e.g. ``"tcp://10.0.0.5:8786"``, or a ``distributed.Client``); the tables
         are the same as with the default ``"local"``.
+    tokens : bool, optional
+        When the tables are built (no usable cache), segment in the same parallel pass
+        (:func:`build_corpus` with ``tokens=True``) and cache ``tokens.parquet`` too. Default:
+        with ``engine="dask"``; locally the tokens are made when ``corpus.tokens`` is first used
+        (segmented in parallel), which measured faster on a shared two-core machine
+        (``benchmarks/scale_gov.md``). The tokens are the same either way.
+    n_jobs : int, optional
+        Worker processes of that pass (default all cores above 200 files).
 
     Examples
     --------
@@ -1183,7 +1448,7 @@ def load_corpus(
     4    sichuan_2021           5       39
     """
     folder = Path(raw_dir) if raw_dir is not None else default_raw_dir()
-    corpus = _load(folder, cache_dir, use_cache, progress, engine, scheduler, path_template)
+    corpus = _load(folder, cache_dir, use_cache, progress, engine, scheduler, path_template, tokens, n_jobs)
     corpus._cache["engine"] = (engine, scheduler)
     return corpus
 
@@ -1197,9 +1462,19 @@ def _cache_failed(cache_dir, exc: OSError, stacklevel: int = 3) -> None:
 
 
 def _load(
-    folder: Path, cache_dir, use_cache: bool, progress, engine: str, scheduler, path_template=None
+    folder: Path,
+    cache_dir,
+    use_cache: bool,
+    progress,
+    engine: str,
+    scheduler,
+    path_template=None,
+    tokens: bool | None = None,
+    n_jobs: int | None = None,
 ) -> Corpus:
-    build = functools.partial(build_corpus, path_template=path_template)
+    if tokens is None:  # measured (benchmarks/scale_gov.md): on a shared 2-core machine the two steps win
+        tokens = engine == "dask"
+    build = functools.partial(build_corpus, path_template=path_template, tokens=tokens, n_jobs=n_jobs)
     if not use_cache:
         return build(folder, progress=progress, engine=engine, scheduler=scheduler)
     if cache_dir is None:
@@ -1227,4 +1502,7 @@ def _load(
         _cache_failed(cache_dir, exc)
         return corpus
     corpus.cache_dir, corpus.fingerprint = Path(cache_dir), fp
+    if "tokens" in corpus._cache:  # written by save_corpus: the same table as a later load reads
+        with contextlib.suppress(OSError):
+            corpus._cache["tokens"] = pd.read_parquet(Path(cache_dir) / "tokens.parquet")
     return corpus

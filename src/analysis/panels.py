@@ -213,36 +213,79 @@ def _texts(corpus, part) -> pd.Series:
     return joined.reindex(docs.doc_id.to_numpy()).fillna("")
 
 
+def _count_chunk(task: tuple[dict[str, list[str]], list[tuple[str, str]]]) -> list[tuple]:
+    """``(doc_id, category, count, total)`` for a batch of ``(doc_id, text)``: runs on any worker."""
+    dictionary, texts = task
+    pats = {c: _pattern(t) for c, t in dictionary.items()}
+    rows = []
+    for doc, text in texts:
+        total = len(text) - len(_WS.findall(text))
+        for cat, pat in pats.items():
+            rows.append((doc, cat, sum(1 for _ in pat.finditer(text)), total))
+    return rows
+
+
 def plan_counts(
-    corpus, dictionary, *, part: str | Sequence[str] | None = None, match: str = "text"
+    corpus,
+    dictionary,
+    *,
+    part: str | Sequence[str] | None = None,
+    match: str = "text",
+    engine: str = "local",
+    scheduler=None,
+    n_jobs: int = 1,
 ) -> pd.DataFrame:
     """Counts per plan and category: ``doc_id, category, count, total``.
 
     ``total`` is the plan's non-whitespace characters in the counted text (``match="text"``)
     or its non-punctuation tokens (``match="tokens"``). See :func:`dictionary_rates`.
+
+    Counting is per plan and streams: texts are counted one plan at a time (``n_jobs``
+    processes, or a Dask cluster with ``engine="dask"``), tokens through per-plan counts of
+    the tokens table; the corpus is never joined into one string.
+
+    Examples
+    --------
+    >>> from analysis import load_corpus
+    >>> plan_counts(load_corpus(), {"生态": ["生态", "绿色"]}).head(2).values.tolist()
+    [['beijing_2023', '生态', 3, 6233], ['chongqing_2023', '生态', 4, 7084]]
     """
     dictionary = as_dictionary(dictionary)
-    rows = []
+    columns = ["doc_id", "category", "count", "total"]
     if match == "text":
         texts = _texts(corpus, part)
-        totals = texts.map(lambda t: len(t) - len(_WS.findall(t)))
-        pats = {c: _pattern(t) for c, t in dictionary.items()}
-        for doc, text in texts.items():
-            for cat, pat in pats.items():
-                rows.append((doc, cat, sum(1 for _ in pat.finditer(text)), int(totals[doc])))
+        pairs = list(zip(texts.index, texts.to_numpy()))
+        size = max(1, min(200, -(-len(pairs) // max(1, 4 * n_jobs))))
+        tasks = [(dictionary, pairs[i : i + size]) for i in range(0, len(pairs), size)]
+        if engine != "local":
+            from .engine import map_documents
+
+            parts = map_documents(_count_chunk, tasks, engine=engine, scheduler=scheduler)
+        elif n_jobs > 1 and len(tasks) > 1:
+            from .engine import document_pool
+
+            with document_pool("local", n_jobs=n_jobs) as pool:
+                parts = list(pool.map(_count_chunk, tasks))
+        else:
+            parts = map(_count_chunk, tasks)
+        rows = [r for part_rows in parts for r in part_rows]
+        # documents first, then categories in dictionary order (the rows of each document are together)
+        out = pd.DataFrame(rows, columns=columns)
     elif match == "tokens":
         tok = corpus.tokens
         tok = tok[~tok.punct.astype(bool)]
         if part is not None:
             tok = _tokens_in_part(corpus, tok, part)
-        totals = tok.groupby("doc_id").size()
+        docs = corpus.documents.doc_id
+        totals = tok.groupby("doc_id").size().reindex(docs.to_numpy(), fill_value=0)
+        frames = []
         for cat, terms in dictionary.items():
-            hits = tok[tok.token.isin(terms)].groupby("doc_id").size()
-            for doc in corpus.documents.doc_id:
-                rows.append((doc, cat, int(hits.get(doc, 0)), int(totals.get(doc, 0))))
+            hits = tok.doc_id[tok.token.isin(terms)].value_counts().reindex(docs.to_numpy(), fill_value=0)
+            frames.append(pd.DataFrame({"doc_id": docs.to_numpy(), "category": cat,
+                                        "count": hits.to_numpy(), "total": totals.to_numpy()}))  # fmt: skip
+        out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
     else:
         raise ValueError(f"match must be 'text' or 'tokens', not {match!r}")
-    out = pd.DataFrame(rows, columns=["doc_id", "category", "count", "total"])
     out["count"], out["total"] = out["count"].astype("int64"), out["total"].astype("int64")
     return out
 
@@ -365,6 +408,9 @@ def dictionary_rates(
     interval: str = "quasi-poisson",
     n_boot: int = 2000,
     random_state: int = 0,
+    engine: str = "local",
+    scheduler=None,
+    n_jobs: int = 1,
 ) -> pd.DataFrame:
     """Attention to each dictionary category, per group of plans (a region × year panel).
 
@@ -393,6 +439,10 @@ def dictionary_rates(
         (percentile bootstrap over plans, ``n_boot`` resamples, ``random_state``). With one plan
         in a group the interval is NaN: a single plan gives no estimate of how plans vary
         (and per-plan rows, ``by=("doc_id",)``, always have NaN intervals).
+    engine, scheduler, n_jobs
+        Where plans are counted (``match="text"``): in this process, in ``n_jobs`` processes, or
+        on a Dask cluster (``engine="dask"``, ``scheduler`` an address such as
+        ``"tcp://host:8786"`` or a client); the numbers are the same (see :func:`plan_counts`).
 
     Returns
     -------
@@ -425,7 +475,8 @@ def dictionary_rates(
     if missing:
         raise KeyError(f"no column {missing[0]!r} in corpus.documents; choose from {list(docs.columns)}")
     dictionary = as_dictionary(dictionary)
-    counts = plan_counts(corpus, dictionary, part=part, match=match)
+    counts = plan_counts(corpus, dictionary, part=part, match=match, engine=engine, scheduler=scheduler,
+                         n_jobs=n_jobs)  # fmt: skip
     keys = docs[["doc_id", *[c for c in by if c != "doc_id"]]]
     counts = counts.merge(keys, on="doc_id", how="left")
     order = {c: i for i, c in enumerate(dictionary)}

@@ -39,6 +39,11 @@ FILLER = DATA / "policy_filler.txt"
 #: Blocks that are tokenised by default: the plan itself, not its cover notice or signature.
 PLAN_BLOCKS = ("title", "preamble", "heading", "section_text", "item", "unstructured")
 
+#: Plan text read for corpus terms (quoted names, cited titles, discovered terms); above it a
+#: deterministic sample of whole plans is read (:func:`lexicon_sample`).
+LEXICON_SAMPLE_CHARS = 2_000_000
+
+
 _PUNCT = re.compile(r"^[\W_]+$")
 _NUMERIC = re.compile(r"^[\d.,%％０-９]+$|^[一二三四五六七八九十百千万〇零两]+$")
 #: Numbers whatever added them (a corpus term, the lexicon): digits with separators, a percent sign or a
@@ -177,16 +182,35 @@ def discover_terms(
         step = total / max_chars
         texts = [t for i, t in enumerate(texts) if int(i / step) != int((i - 1) / step) or i == 0]
     runs_by_doc = [re.findall(f"[{CJK}]+", t) for t in texts]
-    # pass 1: counts of every sequence up to max_len (nothing else is held per sequence)
-    counts: Counter[str] = Counter()
-    n_chars = 0
-    for runs in runs_by_doc:
-        for run in runs:
-            n_chars += len(run)
-            for n in range(1, max_len + 1):
-                counts.update(run[i : i + n] for i in range(len(run) - n + 1))
+    runs = [run for rs in runs_by_doc for run in rs]
+    run_doc = [d for d, rs in enumerate(runs_by_doc) for _ in rs]
+    n_chars = sum(map(len, runs))
     if n_chars == 0:
         return pd.DataFrame(columns=["term", "count", "n_docs", "pmi", "left_entropy", "right_entropy"])
+    # pass 1: counts of every sequence up to max_len, by sorting windows of character codes
+    # (numpy); only sequences seen min_count times are kept as strings (every part of a
+    # candidate occurs at least as often as the candidate, so its count is among them)
+    import numpy as np
+
+    joined = "\x00".join(runs)  # one string, runs separated by a character that is never CJK
+    code = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    _, ids = np.unique(code, return_inverse=True)
+    ids = ids.astype(np.uint32).ravel()
+    seps = np.concatenate([[0], np.cumsum(code == 0)])  # separators before each position
+    counts: dict[str, int] = {}
+    windows = {}
+    for n in range(1, max_len + 1):
+        starts = np.arange(max(len(code) - n + 1, 0))
+        starts = starts[seps[starts + n] == seps[starts]]  # windows inside one run
+        if not len(starts):
+            continue
+        win = np.ascontiguousarray(np.lib.stride_tricks.sliding_window_view(ids, n)[starts])
+        keys = win.view(np.dtype((np.void, 4 * n))).ravel()
+        _, first, inv, cnt = np.unique(keys, return_index=True, return_inverse=True, return_counts=True)
+        windows[n] = (starts, inv.ravel(), first, cnt)
+        for j in np.flatnonzero(cnt >= min_count):
+            p0 = int(starts[first[j]])
+            counts[joined[p0 : p0 + n]] = int(cnt[j])
     cand: dict[str, float] = {}
     for w, cnt in counts.items():
         if len(w) < min_len or cnt < min_count or w[0] in _EDGE or w[-1] in _EDGE:
@@ -197,22 +221,37 @@ def discover_terms(
         )
         if pmi >= min_pmi:
             cand[w] = pmi
-    # pass 2: documents and neighbours of the cohesive candidates only
+    # pass 2: documents and neighbours of the cohesive candidates only, at their occurrences,
+    # visited in reading order (run, then length, then position) as a plain scan would
+    occ_pos, occ_n = [], []
+    for n in range(min_len, max_len + 1):
+        if n not in windows:
+            continue
+        starts, inv, first, cnt = windows[n]
+        hit = np.zeros(len(first), dtype=bool)
+        for j in np.flatnonzero(cnt >= min_count):
+            p0 = int(starts[first[j]])
+            hit[j] = joined[p0 : p0 + n] in cand
+        pos = starts[hit[inv]]
+        occ_pos.append(pos)
+        occ_n.append(np.full(len(pos), n))
+    pos = np.concatenate(occ_pos) if occ_pos else np.zeros(0, dtype=int)
+    lens = np.concatenate(occ_n) if occ_n else np.zeros(0, dtype=int)
+    run_of = seps[pos]
+    order = np.lexsort((pos, lens, run_of))
     docs: defaultdict[str, set[int]] = defaultdict(set)
     left: defaultdict[str, Counter[str]] = defaultdict(Counter)
     right: defaultdict[str, Counter[str]] = defaultdict(Counter)
     boundary = 0
-    for d, runs in enumerate(runs_by_doc):
-        for run in runs:
-            for n in range(min_len, max_len + 1):
-                for i in range(len(run) - n + 1):
-                    w = run[i : i + n]
-                    if w not in cand:
-                        continue
-                    docs[w].add(d)
-                    boundary += 1
-                    left[w][run[i - 1] if i > 0 else f"^{boundary}"] += 1
-                    right[w][run[i + n] if i + n < len(run) else f"${boundary}"] += 1
+    end_ = len(joined)
+    for p0, n, r in zip(pos[order].tolist(), lens[order].tolist(), run_of[order].tolist()):
+        w = joined[p0 : p0 + n]
+        docs[w].add(run_doc[r])
+        boundary += 1
+        before = joined[p0 - 1] if p0 > 0 else "\x00"
+        after = joined[p0 + n] if p0 + n < end_ else "\x00"
+        left[w][before if before != "\x00" else f"^{boundary}"] += 1
+        right[w][after if after != "\x00" else f"${boundary}"] += 1
 
     def entropy(c: Counter[str]) -> float:
         tot = sum(c.values())
@@ -228,13 +267,16 @@ def discover_terms(
         rows.append((w, counts[w], len(docs[w]), pmi, le, re_))
     df = pd.DataFrame(rows, columns=["term", "count", "n_docs", "pmi", "left_entropy", "right_entropy"])
     # drop a candidate inside a longer one that occurs just as often (it is only ever a part)
-    keep = []
+    # (each longer term marks its own substrings: linear in the candidates, not quadratic)
     terms = df.set_index("term")["count"].to_dict()
-    for w, cnt in terms.items():
-        if any(len(o) > len(w) and w in o and terms[o] == cnt for o in terms):
-            continue
-        keep.append(w)
-    df = df[df.term.isin(keep)]
+    part_only = set()
+    for o, cnt in terms.items():
+        for n in range(min_len, len(o)):
+            for i in range(len(o) - n + 1):
+                w = o[i : i + n]
+                if terms.get(w) == cnt:
+                    part_only.add(w)
+    df = df[~df.term.isin(part_only)]
     return df.sort_values(["count", "term"], ascending=[False, True], ignore_index=True)
 
 
@@ -348,10 +390,39 @@ class Segmenter:
 
     @classmethod
     def from_corpus(
-        cls, corpus, *, discover: bool = True, lexicon: LexiconArg = LEXICON, **kwargs
+        cls,
+        corpus,
+        *,
+        discover: bool = True,
+        lexicon: LexiconArg = LEXICON,
+        sample_chars: int | None = LEXICON_SAMPLE_CHARS,
+        **kwargs,
     ) -> Segmenter:
-        """A segmenter with the lexicon plus quoted names, cited titles and discovered terms of ``corpus``."""
-        texts = _plan_texts(corpus)
+        """A segmenter with the lexicon plus quoted names, cited titles and discovered terms of ``corpus``.
+
+        The corpus terms come from the plans of :func:`lexicon_sample` (all of them up to
+        ``sample_chars`` characters of plan text; above, a deterministic sample of whole plans,
+        chosen by a hash of their ids), so that a parallel build can fix the lexicon before
+        segmenting (:func:`analysis.corpus.build_corpus` with ``tokens=True``) and give the
+        same tokens as this sequential path.
+        """
+        texts = _plan_text_map(corpus)
+        chosen = lexicon_sample({d: len(t) for d, t in texts.items()}, sample_chars)
+        return cls.from_texts([texts[d] for d in chosen], discover=discover, lexicon=lexicon, **kwargs)
+
+    @classmethod
+    def from_texts(
+        cls, texts: Sequence[str], *, discover: bool = True, lexicon: LexiconArg = LEXICON, **kwargs
+    ) -> Segmenter:
+        """A segmenter with the lexicon plus quoted names, cited titles and discovered terms of ``texts``.
+
+        Examples
+        --------
+        >>> seg = Segmenter.from_texts(["开展“护河行动”。", "推广“护河行动”经验。"], discover=False)
+        >>> seg.terms["护河行动"], seg.tokens("护河行动")
+        ('quoted', ['护河行动'])
+        """
+        texts = list(texts)
         extra: dict[str, str] = {}
         known = [w for w, _, _ in read_lexicon(lexicon)] if lexicon is not None else []
 
@@ -373,6 +444,11 @@ class Segmenter:
                 if t not in probe.terms and len(pieces) > 1 and min(map(len, pieces)) == 1:
                     extra.setdefault(t, "discovered")
         return cls(lexicon=lexicon, extra_terms=extra, **kwargs)
+
+    def params(self) -> dict:
+        """Keyword arguments that rebuild this segmenter elsewhere (a worker process, a Dask worker)."""
+        return {"lexicon": self.lexicon, "hmm": self.hmm, "engine": self.engine,
+                "extra_terms": {t: src for t, src in self.terms.items() if src != "lexicon"}}  # fmt: skip
 
     def tokens(self, text: str) -> list[str]:
         """Tokens of ``text`` (the one cut: :meth:`cut` gives the same words)."""
@@ -413,32 +489,183 @@ def _plan_texts(corpus) -> list[str]:
     return b.groupby("doc_id", sort=True).text.agg("\n".join).tolist()
 
 
+def _plan_text_map(corpus) -> dict[str, str]:
+    """``{doc_id: plan text}`` (plan blocks joined by line breaks), by doc_id."""
+    b = corpus.blocks
+    b = b[b.kind.isin(PLAN_BLOCKS)]
+    return b.groupby("doc_id", sort=True).text.agg("\n".join).to_dict()
+
+
+def _sample_key(doc_id: str) -> str:
+    return hashlib.sha256(doc_id.encode("utf-8")).hexdigest()
+
+
+def lexicon_sample(sizes: dict[str, int], max_chars: int | None = LEXICON_SAMPLE_CHARS) -> list[str]:
+    """The plans whose text gives the corpus terms: all, or a deterministic sample of whole plans.
+
+    Plans are taken in the order of a hash of their ``doc_id`` (SHA-256: spread over regions,
+    years and folders, and independent of which other files are in the folder) until
+    ``max_chars`` characters are reached. ``sizes`` maps each doc_id to its characters of plan
+    text. Returns the chosen doc_ids, sorted.
+
+    Examples
+    --------
+    >>> lexicon_sample({"a": 10, "b": 10, "c": 10}, None)
+    ['a', 'b', 'c']
+    >>> len(lexicon_sample({"a": 10, "b": 10, "c": 10}, 15))
+    2
+    """
+    if max_chars is None or sum(sizes.values()) <= max_chars:
+        return sorted(sizes)
+    chosen, total = [], 0
+    for d in sorted(sizes, key=_sample_key):
+        if total >= max_chars:
+            break
+        chosen.append(d)
+        total += sizes[d]
+    return sorted(chosen)
+
+
 _WORKER: dict = {}
 
 
 def _init_worker(params: dict) -> None:
     """Build the segmenter once per worker process, from its parameters."""
     _WORKER["seg"] = Segmenter(**params)
+    _WORKER["key"] = _params_key(params)
 
 
-def _segment_on_worker(job: tuple[dict, list[tuple]]) -> list[tuple]:
-    """Segment blocks with a segmenter built from ``params`` once per worker process."""
-    params, blocks = job
-    key = hashlib.sha256(repr(sorted((k, repr(v)) for k, v in params.items())).encode()).hexdigest()
+def _params_key(params: dict) -> str:
+    return hashlib.sha256(repr(sorted((k, repr(v)) for k, v in params.items())).encode()).hexdigest()
+
+
+def worker_segmenter(params: dict) -> Segmenter:
+    """The segmenter for ``params`` in this process, built once and kept while the parameters hold."""
+    key = _params_key(params)
     if _WORKER.get("key") != key:
         _WORKER["seg"], _WORKER["key"] = Segmenter(**params), key
-    return _segment_blocks(blocks)
+    return _WORKER["seg"]
 
 
-def _segment_blocks(blocks: list[tuple]) -> list[tuple]:
-    """Tokens of ``(doc_id, kind, section_id, item_no, start, text)`` blocks, in order."""
-    seg = _WORKER["seg"]
-    rows = []
+def _segment_on_worker(job: tuple[dict, list[tuple]]) -> dict:
+    """Segment blocks with a segmenter built from ``params`` once per worker process."""
+    params, blocks = job
+    return segment_blocks(worker_segmenter(params), blocks)
+
+
+def _segment_blocks(blocks: list[tuple]) -> dict:
+    return segment_blocks(_WORKER["seg"], blocks)
+
+
+def segment_blocks(seg: Segmenter, blocks: list[tuple]) -> dict:
+    """Tokens of ``(doc_id, kind, section_id, item_no, start, text)`` blocks, in order, compactly.
+
+    Returns ``{"meta": [(doc_id, kind, section_id, item_no)] per block with tokens, "n": tokens
+    per such block, "vocab": distinct tokens, "codes": int32 index into vocab per token,
+    "start"/"end": int64 offsets}``; whitespace tokens are dropped. Each distinct word travels
+    once per batch (from a worker process or a Dask worker), and :func:`merge_columns` joins the
+    batches; :func:`tokens_frame` makes the table.
+    """
+    import numpy as np
+
+    vocab: dict[str, int] = {}
+    codes: list[int] = []
+    starts: list[int] = []
+    meta, counts = [], []
     for doc_id, kind, section_id, item_no, start, text in blocks:
-        for tok, flag, s, e in seg.cut(text):
-            if tok.strip():
-                rows.append((doc_id, kind, section_id, item_no, tok, flag, start + s, start + e))
-    return rows
+        n0 = len(codes)
+        pos = start
+        for word in seg.tokens(text):
+            end = pos + len(word)
+            if word.strip():
+                codes.append(vocab.setdefault(word, len(vocab)))
+                starts.append(pos)
+            pos = end
+        if pos - start != len(text):  # never expected: the cut covers every character
+            raise RuntimeError("segmentation lost characters")
+        if len(codes) > n0:
+            meta.append((doc_id, kind, section_id, item_no))
+            counts.append(len(codes) - n0)
+    codes_a = np.array(codes, dtype=np.int32)
+    vocab_l = list(vocab)
+    lengths = np.array([len(w) for w in vocab_l], dtype=np.int64)
+    start_a = np.array(starts, dtype=np.int64)
+    end_a = start_a + (lengths[codes_a] if len(codes_a) else 0)
+    return {"meta": meta, "n": counts, "vocab": vocab_l, "codes": codes_a, "start": start_a, "end": end_a}
+
+
+def merge_columns(parts: Iterable[dict]) -> dict:
+    """Join batches of :func:`segment_blocks`, in order, into one vocabulary."""
+    import numpy as np
+
+    vocab: dict[str, int] = {}
+    out = {"meta": [], "n": [], "codes": [], "start": [], "end": []}
+    for part in parts:
+        lut = np.array([vocab.setdefault(w, len(vocab)) for w in part["vocab"]], dtype=np.int32)
+        out["codes"].append(lut[part["codes"]] if len(part["codes"]) else part["codes"])
+        out["meta"] += part["meta"]
+        out["n"] += part["n"]
+        out["start"].append(part["start"])
+        out["end"].append(part["end"])
+    for c in ("codes", "start", "end"):
+        out[c] = (
+            np.concatenate(out[c]) if out[c] else np.zeros(0, dtype=np.int32 if c == "codes" else np.int64)
+        )
+    out["vocab"] = list(vocab)
+    return out
+
+
+def tokens_frame(merged: dict, seg: Segmenter) -> pd.DataFrame:
+    """The tokens table from :func:`merge_columns`: position, part of speech and flags added.
+
+    Tags and flags are computed once per distinct token and spread to the rows (the same
+    values as a row-by-row computation, far faster on millions of rows).
+    """
+    import numpy as np
+
+    vocab = np.empty(len(merged["vocab"]), dtype=object)
+    vocab[:] = merged["vocab"]
+    codes = merged["codes"]
+    n = np.asarray(merged["n"], dtype=np.int64)
+    meta = list(zip(*merged["meta"])) if merged["meta"] else [(), (), (), ()]
+
+    def repeat(values) -> np.ndarray:
+        arr = np.empty(len(values), dtype=object)
+        arr[:] = list(values)
+        return np.repeat(arr, n)
+
+    tags = seg._tags
+    u = pd.Series(vocab, dtype=object)
+    pos = np.empty(len(vocab), dtype=object)
+    pos[:] = [tags.get(w) or _fallback_tag(w) for w in merged["vocab"]]
+    df = pd.DataFrame({
+        "doc_id": repeat(meta[0]), "block": repeat(meta[1]), "section_id": repeat(meta[2]),
+        "item_no": repeat(meta[3]), "token": vocab[codes], "pos": pos[codes],
+        "start": merged["start"], "end": merged["end"],
+    })  # fmt: skip
+    df.insert(4, "position", df.groupby("doc_id", sort=False).cumcount().astype("int64"))
+    df["item_no"] = df["item_no"].astype("Int64")
+    df["start"], df["end"] = df["start"].astype("int64"), df["end"].astype("int64")
+    stop, filler = load_stopwords(), load_filler()
+    from .places import place_names
+
+    flags = {
+        "punct": u.str.match(_PUNCT.pattern),
+        "numeric": numeric_flags(u, seg.terms.keys()),
+        "stop": u.isin(stop),
+        "filler": u.isin(filler),
+        "placeholder": u.str.fullmatch(r"[xX×*]+"),
+        "place": u.isin(place_names()),  # a division name (GB/T 2260 list): 重庆, 固原市, 涪城 …
+    }
+    for name, flag in flags.items():
+        df[name] = np.asarray(flag, dtype=bool)[codes] if len(vocab) else np.zeros(len(df), dtype=bool)
+    return df
+
+
+def plan_blocks(blocks: pd.DataFrame, kinds: Sequence[str] = PLAN_BLOCKS) -> list[tuple]:
+    """``(doc_id, kind, section_id, item_no, start, text)`` of the blocks to tokenise, by doc_id then start."""
+    b = blocks[blocks.kind.isin(kinds)].sort_values(["doc_id", "start"], kind="stable")
+    return list(zip(b.doc_id, b.kind, b.section_id, b.item_no, b.start, b.text))
 
 
 def tokens_table(
@@ -476,49 +703,27 @@ def tokens_table(
     import os
 
     seg = segmenter or Segmenter.from_corpus(corpus)
-    stop, filler = load_stopwords(), load_filler()
-    b = corpus.blocks[corpus.blocks.kind.isin(blocks)].sort_values(["doc_id", "start"], kind="stable")
-    work = list(zip(b.doc_id, b.kind, b.section_id, b.item_no, b.start, b.text))
-    n_docs = b.doc_id.nunique()
+    work = plan_blocks(corpus.blocks, blocks)
+    n_docs = len({w[0] for w in work})
     if n_jobs is None:
         n_jobs = (os.cpu_count() or 1) if n_docs > 200 else 1
-    params = {"lexicon": seg.lexicon, "hmm": seg.hmm, "engine": seg.engine,
-              "extra_terms": {t: src for t, src in seg.terms.items() if src != "lexicon"}}  # fmt: skip
+    params = seg.params()
     if engine != "local":
         from .engine import map_documents
 
         size = max(1, len(work) // 64)
         chunks = [(params, work[i : i + size]) for i in range(0, len(work), size)]
-        rows = [r for part in map_documents(_segment_on_worker, chunks, engine=engine, scheduler=scheduler)
-                for r in part]  # fmt: skip
+        parts = map_documents(_segment_on_worker, chunks, engine=engine, scheduler=scheduler)
     elif n_jobs > 1 and len(work) > 1:
         from concurrent.futures import ProcessPoolExecutor
 
         size = max(1, len(work) // (n_jobs * 4))
         chunks = [work[i : i + size] for i in range(0, len(work), size)]
         with ProcessPoolExecutor(n_jobs, initializer=_init_worker, initargs=(params,)) as ex:
-            rows = [r for part in ex.map(_segment_blocks, chunks) for r in part]
+            parts = list(ex.map(_segment_blocks, chunks))
     else:
-        _WORKER["seg"] = seg
-        try:
-            rows = _segment_blocks(work)
-        finally:
-            _WORKER.clear()
-    df = pd.DataFrame(
-        rows, columns=["doc_id", "block", "section_id", "item_no", "token", "pos", "start", "end"]
-    )
-    df.insert(4, "position", df.groupby("doc_id", sort=False).cumcount().astype("int64"))
-    df["item_no"] = df["item_no"].astype("Int64")
-    df["start"], df["end"] = df["start"].astype("int64"), df["end"].astype("int64")
-    df["punct"] = df.token.str.match(_PUNCT.pattern)
-    df["numeric"] = numeric_flags(df.token, seg.terms.keys())
-    df["stop"] = df.token.isin(stop)
-    df["filler"] = df.token.isin(filler)
-    df["placeholder"] = df.token.str.fullmatch(r"[xX×*]+")
-    from .places import place_names
-
-    df["place"] = df.token.isin(place_names())  # a division name (GB/T 2260 list): 重庆, 固原市, 涪城 …
-    return df
+        parts = [segment_blocks(seg, work)]
+    return tokens_frame(merge_columns(parts), seg)
 
 
 def numeric_flags(tokens: pd.Series, terms=()) -> pd.Series:
@@ -537,15 +742,19 @@ def numeric_flags(tokens: pd.Series, terms=()) -> pd.Series:
     return (always | (tokens.str.match(_NUMERIC.pattern) & ~tokens.isin(set(terms)))).astype(bool)
 
 
-TOKENS_VERSION = "5"  # 5: digit tokens flagged numeric even when a corpus term (was 4: one cut with POS tags)
+TOKENS_VERSION = (
+    "6"  # 6: corpus terms from a sample of plans above 2M characters (was 5: digit tokens numeric)
+)
 
 
 def tokens_fingerprint(corpus_fingerprint: str, lexicon=LEXICON) -> str:
-    """Cache key of the tokens table: the corpus, the word lists and the tokenizer version.
+    """Cache key of the tokens table: the corpus, the word lists, the tokenizer's version and code.
 
-    ``lexicon`` is the segmenter's (one path or several); the default gives the key it always had.
+    ``lexicon`` is the segmenter's (one path or several).
     """
-    h = hashlib.sha256((TOKENS_VERSION + corpus_fingerprint).encode())
+    from .corpus import _code_version
+
+    h = hashlib.sha256((TOKENS_VERSION + _code_version("segment") + corpus_fingerprint).encode())
     for path in (*lexicon_paths(lexicon), STOPWORDS, FILLER, DATA / "divisions.csv"):
         h.update(path.read_bytes())
     return h.hexdigest()

@@ -150,6 +150,7 @@ def similarity_matrix(
     *,
     label: str = "label",
     labels: dict | None = None,
+    top_k: int | None = None,
 ) -> pd.DataFrame:
     """Square similarity matrix of the plans (or their sections or items).
 
@@ -162,6 +163,10 @@ def similarity_matrix(
         region with year, or section/item path; ``"unit_id"`` for ids).
     labels : dict, optional
         Display labels of regions (:func:`analysis.figures.region_labels`) for ``"label"``.
+    top_k : int, optional
+        Return :func:`similarity_topk` (each unit's ``top_k`` most similar units, a tidy
+        table) instead of the matrix. Above :data:`MAX_DENSE` units this is done anyway,
+        with :data:`DEFAULT_TOP_K` and a warning: an n×n matrix of 100,000 items is 80 GB.
 
     Returns
     -------
@@ -177,11 +182,148 @@ def similarity_matrix(
     """
     df = units(corpus, level, labels=labels)
     require(len(df), 2, f"{level} similarity", "plan" if level == "document" else level)
+    if top_k is None and len(df) > MAX_DENSE:
+        import warnings
+
+        warnings.warn(
+            f"{len(df):,} {level} units: more than {MAX_DENSE:,}, so the {DEFAULT_TOP_K} most similar "
+            "of each are returned as a table (similarity_topk) instead of a dense matrix; pass top_k= to choose",
+            UserWarning,
+            stacklevel=2,
+        )
+        top_k = DEFAULT_TOP_K
+    if top_k is not None:
+        return _topk(df, measure, top_k, level)
     m = _matrix(df, measure)
     out = pd.DataFrame(m, index=df[label], columns=df[label])
     # the keys behind the labels, for colours and for joining back
     out.attrs.update(level=level, measure=measure, doc_ids=df.doc_id.tolist(), regions=df.region.tolist())
     return out
+
+
+#: Above this many units, :func:`similarity_matrix` gives the top-k table, not an n×n matrix.
+MAX_DENSE = 2_000
+DEFAULT_TOP_K = 10
+#: Memory for one block of similarities (rows × all units, float64) in :func:`similarity_topk`.
+BLOCK_BYTES = 128 * 2**20
+
+
+def _vectors(df: pd.DataFrame, measure: str):
+    """Sparse rows of the units: L2-normalised TF-IDF (cosines) or binary word sets (Jaccard)."""
+    from scipy import sparse
+
+    if measure == "tfidf_cosine":
+        if not any(len(t) for t in df.tokens):
+            raise InsufficientDataError(
+                "word similarity needs words in the compared texts; after exclusions there are none"
+            )
+        return TfidfVectorizer(analyzer=lambda x: x, sublinear_tf=True).fit_transform(df.tokens)
+    if measure == "char_cosine":
+        vec = TfidfVectorizer(analyzer="char", ngram_range=(2, 3), sublinear_tf=True,
+                              preprocessor=lambda t: "".join(ch for ch in t if ch.isalnum()))  # fmt: skip
+        try:
+            return vec.fit_transform(df.text)
+        except ValueError as exc:
+            raise InsufficientDataError(
+                "character similarity needs at least two letters or characters in the compared texts; there are none"
+            ) from exc
+    if measure == "jaccard":
+        from sklearn.feature_extraction.text import CountVectorizer
+
+        X = CountVectorizer(analyzer=lambda x: x, binary=True).fit_transform([set(t) for t in df.tokens])
+        return sparse.csr_matrix(X, dtype=np.float64)
+    raise ValueError(f"measure must be one of {MEASURES}")
+
+
+def _topk(df: pd.DataFrame, measure: str, k: int, level: str) -> pd.DataFrame:
+    if k < 1:
+        raise ValueError(f"top_k must be at least 1, not {k}")
+    X = _vectors(df, measure).tocsr()
+    n = X.shape[0]
+    k = min(k, n - 1)
+    XT = X.T.tocsc()
+    sizes = np.asarray(X.sum(axis=1)).ravel() if measure == "jaccard" else None
+    block = max(1, min(n, BLOCK_BYTES // (8 * n)))
+    a_idx, b_idx, sims, ranks = [], [], [], []
+    for lo in range(0, n, block):
+        hi = min(n, lo + block)
+        S = (X[lo:hi] @ XT).toarray()  # one block of rows: (hi - lo) × n, never n × n
+        if measure == "jaccard":
+            union = sizes[lo:hi, None] + sizes[None, :] - S
+            S = np.divide(S, union, out=np.zeros_like(S), where=union > 0)
+        np.clip(S, 0.0, 1.0, out=S)
+        rows = np.arange(hi - lo)
+        S[rows, rows + lo] = -np.inf  # not its own neighbour
+        # the k largest per row, ties by position (a stable sort of the negated values)
+        part = np.argpartition(-S, k - 1, axis=1)[:, :k] if k < n - 1 else np.tile(np.arange(n), (hi - lo, 1))
+        for r in range(hi - lo):
+            cand = part[r]
+            cand = cand[cand != lo + r]
+            vals = S[r, cand]
+            # the k-th value may be tied with columns outside the partition: take every tie, then cut
+            kth = np.sort(vals)[::-1][min(k, len(vals)) - 1]
+            tied = np.flatnonzero(S[r] >= kth)
+            tied = tied[tied != lo + r]
+            order = tied[np.lexsort((tied, -S[r, tied]))][:k]
+            a_idx.append(np.full(len(order), lo + r))
+            b_idx.append(order)
+            sims.append(S[r, order])
+            ranks.append(np.arange(1, len(order) + 1))
+    a, b = np.concatenate(a_idx), np.concatenate(b_idx)
+    ids = df.unit_id.to_numpy()
+    out = pd.DataFrame({"doc_a": ids[a], "doc_b": ids[b], "similarity": np.concatenate(sims),
+                        "rank": np.concatenate(ranks).astype("int64"),
+                        "label_a": df.label.to_numpy()[a], "label_b": df.label.to_numpy()[b]})  # fmt: skip
+    out.attrs.update(level=level, measure=measure, top_k=k)
+    return out
+
+
+def similarity_topk(
+    corpus,
+    k: int = DEFAULT_TOP_K,
+    level: str = "document",
+    measure: str = "tfidf_cosine",
+    *,
+    labels: dict | None = None,
+) -> pd.DataFrame:
+    """Each unit's ``k`` most similar units, computed in row blocks of sparse products.
+
+    The same measures as :func:`similarity_matrix` (TF-IDF cosine of words, TF-IDF cosine of
+    character 2–3-grams, Jaccard of word sets) and the same values, but never an n×n
+    matrix: rows are taken :data:`BLOCK_BYTES` at a time, multiplied by the sparse matrix of
+    all units, and only the top ``k`` of each row are kept. Memory grows with n·k and the
+    vocabulary, time with n² · (shared terms): fine for thousands of plans or a hundred
+    thousand items.
+
+    Parameters
+    ----------
+    k : int, default 10
+        Neighbours per unit (at most n − 1).
+    level : {"document", "section", "item"}
+    measure : {"tfidf_cosine", "char_cosine", "jaccard"}
+    labels : dict, optional
+        Display labels of regions (:func:`analysis.figures.region_labels`).
+
+    Returns
+    -------
+    DataFrame
+        ``doc_a, doc_b, similarity, rank, label_a, label_b``: one row per unit and neighbour,
+        ``rank`` 1 = most similar (ties by the order of the units); ``doc_a``/``doc_b`` are
+        unit ids (the doc_id for documents, ``doc_id#n`` for sections and items). Each pair
+        appears once per direction in which it is a top-k neighbour.
+
+    Examples
+    --------
+    >>> from analysis import load_corpus
+    >>> top = similarity_topk(load_corpus(), k=1, measure="char_cosine")
+    >>> top[["doc_a", "doc_b", "rank"]].head(2).values.tolist()
+    [['beijing_2023', 'mianyang_2023', 1], ['chongqing_2023', 'mianyang_2023', 1]]
+    """
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {LEVELS}")
+    df = units(corpus, level, labels=labels)
+    require(len(df), 2, f"{level} similarity", "plan" if level == "document" else level)
+    return _topk(df, measure, k, level)
 
 
 def pairwise(matrix: pd.DataFrame) -> pd.DataFrame:

@@ -309,3 +309,25 @@ def test_the_genres_formulae_are_set_aside_by_reuse_and_the_similarity_mask(tmp_
     assert boilerplate_mask(corpus, tok).sum() != before
     with pytest.raises(Exception, match="no such file"):
         corpus.use_formulae(tmp_path / "missing.txt")
+
+
+def test_tokens_cached_with_one_lexicon_are_never_served_for_another(tmp_path):
+    """The token cache is keyed by the lexicon the tokens were made with."""
+    from analysis import load_corpus
+
+    from .conftest import RAW
+
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    (folder / "a.txt").write_bytes((RAW / "guyuan_2023.txt").read_bytes())
+    gov = LEXICON.with_name("lexicon_gov.txt")
+    mine = tmp_path / "mine.txt"
+    mine.write_text("固原籍青年人\n", encoding="utf-8")
+    c1 = load_corpus(folder, cache_dir=tmp_path / "cache").use_lexicon([LEXICON, gov, mine])
+    with_mine = c1.tokens
+    c2 = load_corpus(folder, cache_dir=tmp_path / "cache")  # default lexicon, same cache
+    plain = c2.tokens
+    assert with_mine.token.eq("固原籍青年人").any()
+    assert not plain.token.eq("固原籍青年人").any()
+    c3 = load_corpus(folder, cache_dir=tmp_path / "cache").use_lexicon([LEXICON, gov, mine])
+    assert c3.tokens.equals(with_mine)

@@ -234,7 +234,7 @@ class Corpus:
         path = Path(self.cache_dir) / "tokens.parquet"
         try:
             with cache_lock(path.parent):
-                _write_tokens(df, path.parent, self.fingerprint)
+                _write_tokens(df, path.parent, self.fingerprint, self.lexicon)
             df = pd.read_parquet(path)
         except OSError as exc:  # disk full, read-only: keep the tokens in memory, say so once
             _cache_failed(path.parent, exc)
@@ -1207,13 +1207,15 @@ def _remove_stale_tmp(folder: Path) -> list[Path]:
     return gone
 
 
-def _write_tokens(df: pd.DataFrame, out: Path, fp: str) -> Path:
-    """``tokens.parquet`` and ``tokens.json`` (its cache key and hash); call under the exclusive lock."""
+def _write_tokens(df: pd.DataFrame, out: Path, fp: str, lexicon=None) -> Path:
+    """``tokens.parquet`` and ``tokens.json`` (its cache key, with the lexicon the tokens were
+    made with, and hash); call under the exclusive lock."""
     from .segment import tokens_fingerprint
 
     path = out / "tokens.parquet"
     _write_atomic(path, lambda tmp: df.to_parquet(tmp, index=False))
-    info = {"fingerprint": tokens_fingerprint(fp), "sha256": _sha256(path)}
+    key = tokens_fingerprint(fp) if lexicon is None else tokens_fingerprint(fp, lexicon)
+    info = {"fingerprint": key, "sha256": _sha256(path)}
     _write_atomic(path.with_suffix(".json"), lambda tmp: tmp.write_text(json.dumps(info), encoding="utf-8"))
     return path
 
@@ -1247,7 +1249,7 @@ def save_corpus(corpus: Corpus, out_dir: str | Path, fp: str | None = None) -> l
             out / "build.json", lambda tmp: tmp.write_text(json.dumps(info, indent=2), encoding="utf-8")
         )
         if fp and "tokens" in corpus._cache and "parent" not in corpus._cache:
-            written.append(_write_tokens(corpus._cache["tokens"], out, fp))
+            written.append(_write_tokens(corpus._cache["tokens"], out, fp, corpus.lexicon))
     return written
 
 

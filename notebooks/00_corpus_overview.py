@@ -94,7 +94,7 @@ audit = corpus.audit()
 with skip_if_insufficient("the cleaning audit figure"):
     # plans in rows above 8 plans; pages of 40 plans, on one colour scale
     figs = paged(plot_cleaning_audit, audit, "doc_id", labels=LAB,
-                 max_count=int(audit.groupby(["doc_id", "kind"]).n.sum().max()))
+                 max_count=audit.groupby(["doc_id", "kind"]).n.sum().max())
     save_pages(figs, "00_cleaning_audit", FIGURES_DIR,
                caption="Cleaning changes by kind and plan (whitespace normalisation not shown).",
                source="00_corpus_overview.ipynb", data="removed")

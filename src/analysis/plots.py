@@ -120,7 +120,7 @@ def plot_cleaning_audit(audit: pd.DataFrame, *, labels: dict | None = None, max_
     if plans_in_rows:
         table = table.T
     logs = np.log1p(table.values)
-    top = float(np.log1p(max_count) if max_count is not None else logs.max()) or 1.0
+    top = float(np.log1p(max_count) if max_count is not None and pd.notna(max_count) else logs.max()) or 1.0
     names = {d: _short(lab.text(d), 12) for d in audit.doc_id.unique()}
     if plans_in_rows:
         fig, ax = plt.subplots(figsize=(min(A4_WIDTH, 2.6 + 0.75 * table.shape[1]), 0.26 * len(table) + 2.0))
@@ -198,6 +198,8 @@ def paged(plot, table: pd.DataFrame, key: str, *, per_page: int | None = None, *
     >>> len(figs), figs[0].axes[0].figure._suptitle.get_text()
     (3, '各地高频词（每万词）（第 1/3 页）')
     """
+    if table.empty:  # the plotting function says what is missing (InsufficientDataError)
+        return [plot(table, **kwargs)]
     keys = list(dict.fromkeys(table[key]))
     per_page = per_page or PER_PAGE.get(getattr(plot, "__name__", ""), max(1, len(keys)))
     chunks = pages(keys, per_page)

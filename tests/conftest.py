@@ -62,6 +62,13 @@ def seeds():
         return build_corpus(RAW)
 
 
+def quiet(fn, *args, **kwargs):
+    """``fn(*args, **kwargs)`` with its warnings silenced (tests that check tables, not warnings)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return fn(*args, **kwargs)
+
+
 def write(folder: Path, name: str, text: str | bytes, encoding: str = "utf-8") -> Path:
     path = folder / name
     path.write_bytes(text if isinstance(text, bytes) else text.encode(encoding))

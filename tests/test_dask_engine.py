@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
-
 import pandas as pd
 import pytest
 
@@ -13,7 +11,7 @@ from analysis.engine import map_documents
 from analysis.reuse import find_reuse
 from analysis.segment import Segmenter, tokens_table
 
-from .conftest import RAW
+from .conftest import RAW, quiet
 
 distributed = pytest.importorskip("distributed", reason="dask.distributed is not installed")
 
@@ -40,10 +38,7 @@ def folder(tmp_path_factory):
     return f
 
 
-def _quiet(fn, *a, **kw):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return fn(*a, **kw)
+_quiet = quiet
 
 
 def test_dask_build_tokens_and_reuse_equal_local(folder, client):

@@ -14,6 +14,8 @@ from analysis import build_corpus
 from analysis.diffusion import family_spans, passage_families
 from analysis.reuse import ReuseNotice, Skeleton, _find_reuse, find_reuse, parse_memory
 
+from .conftest import quiet
+
 _T2S = opencc.OpenCC("t2s")
 # simplified characters the cleaner leaves alone: chance matches of 9+ characters are negligible
 CHARS = "".join(c for c in map(chr, range(0x4E00, 0x4E00 + 3000)) if _T2S.convert(c) == c)
@@ -41,10 +43,7 @@ def _write(folder, n: int, passages: list[tuple[str, list[int]]], seed: int = 0)
         return build_corpus(folder)
 
 
-def _quiet(fn, *a, **kw):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return fn(*a, **kw)
+_quiet = quiet
 
 
 def _pair_covers(

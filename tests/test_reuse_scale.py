@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import random
-import warnings
 
 import pandas as pd
 
 from analysis import build_corpus
 from analysis.reuse import find_reuse
+
+from .conftest import quiet
 
 FORMULA = "深入学习贯彻习近平新时代中国特色社会主义思想全面贯彻落实党的二十大精神"
 WORDS = (
@@ -33,10 +34,7 @@ def _plans(folder, n, seed=0):
     return planted
 
 
-def _quiet(fn, *a, **kw):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return fn(*a, **kw)
+_quiet = quiet
 
 
 def test_parallel_alignment_gives_the_same_passages(tmp_path):

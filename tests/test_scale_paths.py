@@ -6,7 +6,6 @@ from __future__ import annotations
 import math
 import random
 import re
-import warnings
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
@@ -18,7 +17,7 @@ from analysis.corpus import TABLES
 from analysis.patterns import CJK
 from analysis.segment import _EDGE, Segmenter, lexicon_sample, tokens_table
 
-from .conftest import RAW
+from .conftest import RAW, quiet
 
 WORDS = (
     "青年 团员 志愿服务 乡村振兴 就业 创业 思想引领 基层组织 网络 宣传 文化 体育 心理健康 权益 学校 社区 "
@@ -54,10 +53,7 @@ def folder(tmp_path_factory):
     return f
 
 
-def _quiet(fn, *a, **kw):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return fn(*a, **kw)
+_quiet = quiet
 
 
 @pytest.mark.parametrize("n_jobs", [1, 2])

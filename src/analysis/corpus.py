@@ -660,21 +660,26 @@ def parse_decoded(
     if doc["year"] is not None:
         doc["year"] = int(doc["year"])
 
-    def frame(rows: list[dict], order: list[str]) -> pd.DataFrame:
-        df = pd.DataFrame(rows, columns=order)
-        df.insert(0, "doc_id", doc_id)
-        return df
+    def frame(rows: list[dict], order: list[str], counter: str | None = None) -> pd.DataFrame:
+        # object columns: no per-document type inference or Arrow string conversion (that was
+        # half the build of 1,000 short plans); `_concat` types each column once for the corpus
+        n = len(rows)
+        data: dict[str, list] = {"doc_id": [doc_id] * n}
+        if counter:
+            data[counter] = list(range(1, n + 1))
+        for col in order:
+            data[col] = [r.get(col) for r in rows]
+        return pd.DataFrame(data, dtype=object)
 
     sections = frame(plan.sections, ["section_id", "section_no", "level", "rank", "marker", "number",
                                      "title", "parent_id", "path", "start", "end", "span_end", "part", "subdoc"])  # fmt: skip
     items = frame(plan.items, ["item_no", "section_no", "section_id", "path", "marker", "number",
                                "title", "text", "start", "end", "n_chars", "truncated", "part", "subdoc"])  # fmt: skip
     sentences = frame(
-        plan.sentences, ["block", "section_id", "item_no", "start", "end", "text", "part", "subdoc"]
+        plan.sentences, ["block", "section_id", "item_no", "start", "end", "text", "part", "subdoc"], "sent_no"
     )
-    sentences.insert(1, "sent_no", range(1, len(sentences) + 1))
-    blocks = frame(plan.blocks, ["kind", "section_id", "item_no", "start", "end", "text", "part", "subdoc"])
-    blocks.insert(1, "block_no", range(1, len(blocks) + 1))
+    blocks = frame(plan.blocks, ["kind", "section_id", "item_no", "start", "end", "text", "part", "subdoc"],
+                   "block_no")  # fmt: skip
     removed_rows = []
     for e, bpos in zip(cleaned.edits, cleaned.body_positions):
         ctx = cleaned.body[max(0, bpos - 12) : bpos] + "‸" + cleaned.body[bpos : bpos + 12]

@@ -676,7 +676,9 @@ def parse_decoded(
     items = frame(plan.items, ["item_no", "section_no", "section_id", "path", "marker", "number",
                                "title", "text", "start", "end", "n_chars", "truncated", "part", "subdoc"])  # fmt: skip
     sentences = frame(
-        plan.sentences, ["block", "section_id", "item_no", "start", "end", "text", "part", "subdoc"], "sent_no"
+        plan.sentences,
+        ["block", "section_id", "item_no", "start", "end", "text", "part", "subdoc"],
+        "sent_no",
     )
     blocks = frame(plan.blocks, ["kind", "section_id", "item_no", "start", "end", "text", "part", "subdoc"],
                    "block_no")  # fmt: skip

@@ -558,6 +558,27 @@ def parse_decoded(
     path_meta: dict | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Clean and parse a file already read (see :func:`parse_file`)."""
+    columns = parse_columns(decoded, doc_id, manifest_row, rel=rel, path_meta=path_meta)
+    return {
+        t: pd.DataFrame(cols) if t == "documents" else pd.DataFrame(cols, dtype=object)
+        for t, cols in columns.items()
+    }
+
+
+def parse_columns(
+    decoded: DecodedFile,
+    doc_id: str,
+    manifest_row: dict | None = None,
+    *,
+    rel: str | None = None,
+    path_meta: dict | None = None,
+) -> dict[str, dict[str, list]]:
+    """The tables of one plan as columns of plain lists: ``{table: {column: values}}``.
+
+    What :func:`parse_decoded` returns, before any DataFrame is made: a build gathers these
+    lists over all plans and types each column once (:func:`tables_from_columns`), which is
+    several times cheaper than a DataFrame per plan and per table. Same columns and values.
+    """
     path = decoded.path
     if decoded.invalid_bytes:
         shown = ", ".join(f"{b.hex(' ')} at {p}" for p, b in decoded.invalid_bytes[:5])
@@ -660,16 +681,14 @@ def parse_decoded(
     if doc["year"] is not None:
         doc["year"] = int(doc["year"])
 
-    def frame(rows: list[dict], order: list[str], counter: str | None = None) -> pd.DataFrame:
-        # object columns: no per-document type inference or Arrow string conversion (that was
-        # half the build of 1,000 short plans); `_concat` types each column once for the corpus
+    def frame(rows: list[dict], order: list[str], counter: str | None = None) -> dict[str, list]:
         n = len(rows)
         data: dict[str, list] = {"doc_id": [doc_id] * n}
         if counter:
             data[counter] = list(range(1, n + 1))
         for col in order:
             data[col] = [r.get(col) for r in rows]
-        return pd.DataFrame(data, dtype=object)
+        return data
 
     sections = frame(plan.sections, ["section_id", "section_no", "level", "rank", "marker", "number",
                                      "title", "parent_id", "path", "start", "end", "span_end", "part", "subdoc"])  # fmt: skip
@@ -700,7 +719,7 @@ def parse_decoded(
     removed = frame(removed_rows, ["kind", "text", "replacement", "reason", "raw_start", "raw_end",
                                    "body_pos", "context"])  # fmt: skip
     return {
-        "documents": pd.DataFrame([doc]),
+        "documents": {k: [v] for k, v in doc.items()},
         "sections": sections,
         "items": items,
         "sentences": sentences,
@@ -710,16 +729,17 @@ def parse_decoded(
 
 
 def _parse_job(job: tuple) -> tuple:
-    """Parse one file: ``("ok", fragments, digest)`` or ``("rejected", (message, reason), digest)``.
+    """Parse one file: ``("ok", columns, digest)`` or ``("rejected", (message, reason), digest)``.
 
-    ``digest`` is :func:`analysis.io.file_digest` of the very bytes parsed (runs anywhere).
+    ``columns`` is :func:`parse_columns`'s ``{table: {column: values}}``; ``digest`` is
+    :func:`analysis.io.file_digest` of the very bytes parsed (runs anywhere).
     """
     path, doc_id, row, rel, path_meta = job
     try:
         decoded = read_plan_file(path)
     except PlanReadError as exc:
         return "rejected", (str(exc), exc.reason), exc.digest or file_digest(path)
-    return "ok", parse_decoded(decoded, doc_id, row, rel=rel, path_meta=path_meta), decoded.digest
+    return "ok", parse_columns(decoded, doc_id, row, rel=rel, path_meta=path_meta), decoded.digest
 
 
 def _parse_quietly(job: tuple) -> tuple:
@@ -730,54 +750,63 @@ def _parse_quietly(job: tuple) -> tuple:
     return (*out, [(w.category, str(w.message)) for w in caught])
 
 
-def _plan_text(fragments: dict) -> str | None:
+def _plan_blocks(columns: dict) -> list[tuple]:
+    """``(doc_id, kind, section_id, item_no, start, text)`` of a plan's blocks to segment, by start
+    (what :func:`analysis.segment.plan_blocks` gives for this plan from the corpus table)."""
+    from .segment import PLAN_BLOCKS
+
+    b = columns["blocks"]
+    keep = sorted((i for i, k in enumerate(b["kind"]) if k in PLAN_BLOCKS), key=b["start"].__getitem__)
+    cols = (b["doc_id"], b["kind"], b["section_id"], b["item_no"], b["start"], b["text"])
+    return [tuple(c[i] for c in cols) for i in keep]
+
+
+def _plan_text(columns: dict) -> str | None:
     """A plan's text as :func:`analysis.segment._plan_text_map` joins it (None without plan blocks)."""
     from .segment import PLAN_BLOCKS
 
-    b = fragments["blocks"]
-    b = b[b.kind.isin(PLAN_BLOCKS)]
-    return "\n".join(b.text) if len(b) else None
+    b = columns["blocks"]
+    texts = [t for k, t in zip(b["kind"], b["text"]) if k in PLAN_BLOCKS]
+    return "\n".join(texts) if texts else None
 
 
 def _parse_batch(jobs: list[tuple]) -> list[tuple]:
-    """Parse files (the lexicon sample of a one-pass build), with each plan's text and blocks to segment."""
-    from .segment import plan_blocks
-
+    """Parse files (the lexicon sample of a one-pass build), with each plan's text."""
     out = []
     for j in jobs:
         status, result, digest, caught = _parse_quietly(j)
-        extra = (_plan_text(result), plan_blocks(result["blocks"])) if status == "ok" else (None, None)
-        out.append((status, result, digest, caught, *extra))
+        out.append((status, result, digest, caught, _plan_text(result) if status == "ok" else None))
     return out
 
 
-def _parse_segment_batch(task: tuple) -> list[tuple]:
+def _parse_segment_batch(task: tuple) -> tuple[list[tuple], dict]:
     """Read, clean, parse and segment files in one worker, with one fixed lexicon.
 
     ``task`` is ``(segmenter params, items)``; an item is ``("file", job)`` (parse, then
     segment) or ``("blocks", blocks)`` (a file parsed already: segment only). The params may
     also be the path of a file where the caller will write them (:func:`_wait_for_lexicon`):
-    the worker parses its files while the lexicon is being made, then segments them. Returns,
-    per item, ``(status, fragments, digest, warnings, token columns)``.
+    the worker parses its files while the lexicon is being made, then segments them. Returns
+    ``(per item (status, columns, digest, warnings), token columns)``: the tokens of the whole
+    batch (:func:`analysis.segment.segment_blocks`), plan by plan in the order of their doc_id.
     """
-    from .segment import plan_blocks, segment_blocks, worker_segmenter
+    from .segment import segment_blocks, worker_segmenter
 
     params, items = task
-    parsed = []
+    parsed, blocks = [], []
     for kind, payload in items:
         if kind == "blocks":
-            parsed.append((None, None, None, [], payload))
+            parsed.append((None, None, None, []))
+            blocks.append(payload)
             continue
         status, result, digest, caught = _parse_quietly(payload)
-        parsed.append(
-            (status, result, digest, caught, plan_blocks(result["blocks"]) if status == "ok" else None)
-        )
+        parsed.append((status, result, digest, caught))
+        if status == "ok":
+            blocks.append(_plan_blocks(result))
     if isinstance(params, str):
         params = _wait_for_lexicon(params)
     seg = worker_segmenter(params)
-    return [
-        (st, res, dg, cg, segment_blocks(seg, b) if b is not None else None) for st, res, dg, cg, b in parsed
-    ]
+    blocks.sort(key=lambda b: b[0][0] if b else "")
+    return parsed, segment_blocks(seg, [b for bs in blocks for b in bs])
 
 
 def _wait_for_lexicon(path: str) -> dict:
@@ -798,6 +827,36 @@ def _chunks(items: list, n: int) -> list[list]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
+def _tokens_in_doc_order(parts: list[dict]) -> dict:
+    """:func:`analysis.segment.merge_columns` of batches, with the plans put in doc_id order.
+
+    Each batch holds whole plans in doc_id order, but batches cover interleaved doc_ids (the
+    sample is taken by a hash of them): blocks are sorted by doc_id (stable: a plan's blocks
+    keep their order) and every token follows its block.
+    """
+    import numpy as np
+
+    from .segment import merge_columns
+
+    merged = merge_columns(parts)
+    docs = np.empty(len(merged["meta"]), dtype=object)
+    docs[:] = [m[0] for m in merged["meta"]]
+    order = np.argsort(docs, kind="stable")
+    if not len(order) or (order == np.arange(len(order))).all():
+        return merged
+    n = np.asarray(merged["n"], dtype=np.int64)
+    first = np.concatenate([[0], np.cumsum(n)[:-1]])  # each block's first token, before
+    n_new = n[order]
+    first_new = np.concatenate([[0], np.cumsum(n_new)[:-1]])
+    perm = np.repeat(first[order] - first_new, n_new) + np.arange(int(n.sum()))
+    return {
+        "meta": [merged["meta"][i] for i in order],
+        "n": n_new.tolist(),
+        "vocab": merged["vocab"],
+        **{c: merged[c][perm] for c in ("codes", "start", "end")},
+    }
+
+
 def _one_pass(jobs: list[tuple], *, engine: str, scheduler, n_jobs: int, show: bool, sample_chars):
     """Parse and segment every file in one pass over the workers; see :func:`build_corpus`.
 
@@ -808,7 +867,7 @@ def _one_pass(jobs: list[tuple], *, engine: str, scheduler, n_jobs: int, show: b
     2. Every other file is read, cleaned, parsed and segmented in the same worker with that
        fixed lexicon; the sample's plans are only segmented.
 
-    Returns ``(results in the order of jobs, {doc_id: token columns}, segmenter)``.
+    Returns ``(results in the order of jobs, token columns in doc_id order, segmenter)``.
     """
     import logging
     import time
@@ -844,7 +903,6 @@ def _one_pass_in(jobs, engine, scheduler, n_jobs, sample_chars, order, bar, tmp,
     results: list = [None] * n
     sizes: dict[str, int] = {}
     sample_texts: dict[str, str] = {}
-    sample_blocks: dict[int, list] = {}
     with document_pool(engine, scheduler, n_jobs) as pool:
         # 1. the lexicon sample, in hash order, in batches sized by the files' bytes (~3 per character)
         pos, done = 0, False
@@ -861,20 +919,17 @@ def _one_pass_in(jobs, engine, scheduler, n_jobs, sample_chars, order, bar, tmp,
                     est += Path(jobs[i][0]).stat().st_size / 3
             chunks = _chunks(batch, pool.workers * 2)
             for chunk, res in zip(chunks, pool.map(_parse_batch, [[jobs[i] for i in c] for c in chunks])):
-                for i, (status, result, digest, caught, text, blocks) in zip(chunk, res):
+                for i, (status, result, digest, caught, text) in zip(chunk, res):
                     results[i] = (status, result, digest, caught)
                     if text is not None:
                         sample_texts[jobs[i][1]] = text
                         sizes[jobs[i][1]] = len(text)
-                    if blocks is not None:
-                        sample_blocks[i] = blocks
                 bar.update(len(chunk) / 2)
             total = sum(sizes.values())
             done = pos >= n or (sample_chars is not None and total >= sample_chars)
         log.info("one pass: %d files, lexicon sample parsed (%d) in %.1fs", n, pos, time.perf_counter() - t0)
         files = [(i, ("file", jobs[i])) for i in range(n) if results[i] is None]
-        file_chunks = _chunks(files, pool.workers * 8)
-        tokens: dict[str, dict] = {}
+        file_chunks = _chunks(files, pool.workers * 4)
         # 2. with a process pool, the other files are handed out now: each worker reads, cleans
         #    and parses its files while the lexicon is made here, then segments them with it
         overlap = tmp is not None and pool.workers > 1 and bool(files)
@@ -902,21 +957,25 @@ def _one_pass_in(jobs, engine, scheduler, n_jobs, sample_chars, order, bar, tmp,
         if pending is None:
             pending = pool.map(_parse_segment_batch, [(params, [it for _, it in c]) for c in file_chunks])
         # the sample's plans, parsed already: segmented only
-        sample = [(i, ("blocks", sample_blocks[i])) for i in sorted(sample_blocks)]
+        sample = [
+            (i, ("blocks", _plan_blocks(results[i][1])))
+            for i in range(n)
+            if results[i] is not None and results[i][0] == "ok"
+        ]
         sample_chunks = _chunks(sample, pool.workers * 2)
         later = pool.map(_parse_segment_batch, [(params, [it for _, it in c]) for c in sample_chunks])
+        parts = []
         for chunks, res_iter in ((file_chunks, pending), (sample_chunks, later)):
-            for chunk, res in zip(chunks, res_iter):
-                for (i, (kind, _)), (status, result, digest, caught, cols) in zip(chunk, res):
+            for chunk, (res, cols) in zip(chunks, res_iter):
+                for (i, (kind, _)), result in zip(chunk, res):
                     if kind == "file":
-                        results[i] = (status, result, digest, caught)
+                        results[i] = result
                         bar.update(1)
                     else:
                         bar.update(0.5)
-                    if cols is not None:
-                        tokens[jobs[i][1]] = cols
+                parts.append(cols)
     log.info("one pass: parsed and segmented at %.1fs", time.perf_counter() - t0)
-    return results, tokens, seg
+    return results, _tokens_in_doc_order(parts), seg
 
 
 def build_corpus(
@@ -981,7 +1040,7 @@ def build_corpus(
     files, skipped = scan_folder(folder)
     digests: dict[str, str] = {}
     manifest = _read_manifest(folder, digests)
-    parts: dict[str, list[pd.DataFrame]] = {t: [] for t in TABLES if t != "errors"}
+    columns: dict[str, dict[str, list]] = {t: {} for t in TABLES if t != "errors"}
     errors = []
     seen: set[str] = set()
     show = progress if progress is not None else len(files) >= 20
@@ -1028,15 +1087,16 @@ def build_corpus(
             errors.append({"file": rel, "path": str(path), "status": "rejected", "reason": reason})
             warnings.warn(message, CorpusWarning, stacklevel=2)
             continue
-        fragments = result
-        if fragments["documents"].at[0, "status"] != "ok":
+        if result["documents"]["status"][0] != "ok":
             warnings.warn(
                 f"{path}: not structured as a plan (no headings or items); loaded as one block",
                 CorpusWarning,
                 stacklevel=2,
             )
-        for t, df in fragments.items():
-            parts[t].append(df)
+        for t, cols in result.items():
+            gathered = columns[t]
+            for c, values in cols.items():
+                gathered.setdefault(c, []).extend(values)
     if MANIFEST in digests:
         parsed.append((MANIFEST, digests[MANIFEST]))
     if manifest is not None:
@@ -1051,7 +1111,7 @@ def build_corpus(
             warnings.warn(
                 f"{folder / name}: listed in manifest.csv but not found", CorpusWarning, stacklevel=2
             )
-    tables = {t: _concat(frames, t) for t, frames in parts.items()}
+    tables = {t: tables_from_columns(cols, t) for t, cols in columns.items()}
     if "year" in tables["documents"]:
         tables["documents"]["year"] = tables["documents"]["year"].astype("Int64")
     if skipped:
@@ -1067,11 +1127,9 @@ def build_corpus(
     corpus = Corpus(**tables, source=folder)
     corpus._cache["parsed_fingerprint"] = _combine(parsed)  # of the bytes parsed, not re-read
     if tokens:
-        from .segment import merge_columns, tokens_frame
+        from .segment import tokens_frame
 
-        present = set(tables["documents"].doc_id)
-        parts = (token_cols[d] for d in sorted(token_cols) if d in present)
-        corpus._cache["tokens"] = tokens_frame(merge_columns(parts), seg)
+        corpus._cache["tokens"] = tokens_frame(token_cols, seg)
         corpus._cache["segmenter"] = seg
     return corpus
 
@@ -1096,6 +1154,21 @@ def empty_table(name: str) -> pd.DataFrame:
     if name == "errors":
         return pd.DataFrame(columns=ERROR_COLUMNS)
     return _schema()[name].copy()
+
+
+def tables_from_columns(columns: dict[str, list], name: str | None = None) -> pd.DataFrame:
+    """A corpus table from columns of plain lists (:func:`parse_columns`, gathered over plans).
+
+    Each column is typed once by Arrow (as the cache stores it), so that a fresh table and one
+    read back from the cache have the same dtypes; the result equals :func:`_concat` of the
+    plans' DataFrames (tested). No rows: the empty table of ``name`` with every column.
+    """
+    import pyarrow as pa
+
+    if not columns or not len(next(iter(columns.values()))):
+        return empty_table(name) if name else pd.DataFrame(columns=list(columns))
+    arrays = [pa.array(values, from_pandas=True) for values in columns.values()]
+    return pa.Table.from_arrays(arrays, names=list(columns)).to_pandas()
 
 
 def _concat(frames: list[pd.DataFrame], name: str | None = None) -> pd.DataFrame:

@@ -154,8 +154,19 @@ def front_matter(raw: str) -> tuple[dict[str, str], int]:
     return {}, 0
 
 
+# every inline edit but the traditional characters needs one of these characters: a line
+# without any (most lines of a plan) skips the pattern scans
+_INLINE_TRIGGER = re.compile(
+    r"[#*_<&|\[\x00-\x08\x0b\x0e-\x1f\x7f(,;:?!A-Za-z０-９Ａ-Ｚａ-ｚāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
+    + _JUNK.pattern[1:-2]
+    + "]"
+)
+
+
 def _line_inline_edits(line: str, base: int) -> list[Edit]:
     """Inline edits inside one line (offsets relative to the whole text)."""
+    if _INLINE_TRIGGER.search(line) is None:
+        return _traditional_edits(line, base)
     edits: list[Edit] = []
 
     def add(m: re.Match[str], repl: str, kind: str, group: int = 0) -> None:
@@ -201,12 +212,19 @@ def _line_inline_edits(line: str, base: int) -> list[Edit]:
             edits.append(Edit(base + m.end() - 1, base + m.end(), "）", "punctuation_width"))
     for m in _FULLWIDTH_ALNUM.finditer(line):
         add(m, chr(ord(m.group()) - 0xFEE0), "punctuation_width")
+    return edits + _traditional_edits(line, base)
+
+
+def _traditional_edits(line: str, base: int) -> list[Edit]:
+    """Traditional characters of a line made simplified (OpenCC t2s), one edit per character."""
     simplified = _t2s().convert(line)
-    if simplified != line and len(simplified) == len(line):
-        for i, (a, b) in enumerate(zip(line, simplified)):
-            if a != b:
-                edits.append(Edit(base + i, base + i + 1, b, "traditional_char"))
-    return edits
+    if simplified == line or len(simplified) != len(line):
+        return []
+    return [
+        Edit(base + i, base + i + 1, b, "traditional_char")
+        for i, (a, b) in enumerate(zip(line, simplified))
+        if a != b
+    ]
 
 
 def _resolve(edits: list[Edit]) -> list[Edit]:
@@ -432,7 +450,8 @@ def clean_text(raw: str, *, pre_edits: Sequence[Edit] = ()) -> CleanResult:
     if title_idx is not None and title_idx in kept:
         # paragraph index of the title = number of kept lines before it, minus joins
         title_para = sum(1 for i in kept if i < title_idx) - sum(1 for i in join_after if i < title_idx)
-    placeholders = PLACEHOLDER_RE.findall(body)
+    # every placeholder holds x, X, × or *: a body with none has none (a scan saved per plan)
+    placeholders = PLACEHOLDER_RE.findall(body) if re.search("[xX×*]", body) else []
     flags = {"anonymised": len(placeholders) >= 2, "n_placeholders": len(placeholders)}
     return CleanResult(raw, body, edits, positions, title_para, flags, fm_fields)
 

@@ -27,6 +27,12 @@ PLAN_SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".html", ".htm", ".doc")
 MAX_BYTES = 100 * 2**20
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+
+
+def _count_cjk(text: str) -> int:
+    """``_count_cjk(text)`` without a string per character: what is left once CJK runs go."""
+    return len(text) - len(_CJK_RUN.sub("", text))
 
 
 class PlanReadError(ValueError):
@@ -103,14 +109,14 @@ def _looks_binary(data: bytes) -> bool:
     return control > max(4, len(sample) // 100)
 
 
-_PLAUSIBLE = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef\u2000-\u206f\x20-\x7e\n\r\t]")
+_PLAUSIBLE = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef\u2000-\u206f\x20-\x7e\n\r\t]+")
 
 
 def _plausibility(text: str) -> float:
     """Share of characters that are CJK, CJK punctuation, ASCII printable or whitespace."""
     if not text:
         return 0.0
-    return len(_PLAUSIBLE.findall(text)) / len(text)
+    return (len(text) - len(_PLAUSIBLE.sub("", text))) / len(text)  # runs removed: what is left is not
 
 
 def _decode(data: bytes) -> tuple[str, str, bool]:
@@ -321,13 +327,13 @@ def _decode_declared(data: bytes, declared: str) -> tuple[str, str, bool]:
     except (LookupError, UnicodeDecodeError):
         detected, encoding, had_bom = _decode(data)
         return detected, f"{encoding} (declared {declared})", had_bom
-    if implausible(text, declared) is None and len(_CJK.findall(text)) >= 20:
+    if implausible(text, declared) is None and _count_cjk(text) >= 20:
         return text, declared, False
     try:
         detected, encoding, had_bom = _decode(data)
     except ValueError:
         return text, declared, False  # nothing better: judged as declared below
-    if len(_CJK.findall(detected)) > len(_CJK.findall(text)) or implausible(text, declared):
+    if _count_cjk(detected) > _count_cjk(text) or implausible(text, declared):
         return detected, f"{encoding} (declared {declared})", had_bom
     return text, declared, False
 
@@ -380,7 +386,7 @@ def _decode_file(path: Path, suffix: str, data: bytes) -> DecodedFile:
         from .clean import Edit
 
         edits = tuple(Edit(p, p + 1, "", "invalid_bytes", "\ufffd") for p, _ in invalid)
-    if len(_CJK.findall(text)) < 20:
+    if _count_cjk(text) < 20:
         raise PlanReadError(path, "no Chinese text (fewer than 20 CJK characters); not a plan")
     return DecodedFile(
         path=path, text=text, encoding=encoding, had_bom=had_bom, newline=newline,
@@ -409,7 +415,7 @@ def _read_document(path: Path, suffix: str, data: bytes) -> DecodedFile:
     except ReaderError as exc:
         raise PlanReadError(path, str(exc)) from exc
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if len(_CJK.findall(text)) < 20:
+    if _count_cjk(text) < 20:
         raise PlanReadError(path, "no Chinese text (fewer than 20 CJK characters); not a plan")
     fmt = suffix.lstrip(".")
     return DecodedFile(

@@ -9,6 +9,7 @@ the lowest numbered or bulleted units.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -498,11 +499,9 @@ def _subdoc_meta(plan: ParsedPlan, body: str, summary_block: dict | None) -> dic
     if len(starts) < 2:
         starts = []
 
-    def subdoc(offset: int) -> int:
-        return max(1, sum(1 for s in starts if s <= offset))
-
-    for unit in (*plan.blocks, *plan.sections, *plan.items, *plan.sentences):
-        unit["subdoc"] = subdoc(unit["start"])
+    units = (*plan.blocks, *plan.sections, *plan.items, *plan.sentences)
+    for unit in units:  # the documents that start at or before the unit (starts are in order)
+        unit["subdoc"] = max(1, bisect.bisect_right(starts, unit["start"])) if starts else 1
     combined = any(
         b["kind"] == "title" and _COMBINED_TITLE.search(b["text"]) for b in plan.blocks
     )  # 2022年工作总结及2023年工作计划, even when the plan part is not in the copy

@@ -756,9 +756,8 @@ def _plan_blocks(columns: dict) -> list[tuple]:
     from .segment import PLAN_BLOCKS
 
     b = columns["blocks"]
-    keep = sorted((i for i, k in enumerate(b["kind"]) if k in PLAN_BLOCKS), key=b["start"].__getitem__)
-    cols = (b["doc_id"], b["kind"], b["section_id"], b["item_no"], b["start"], b["text"])
-    return [tuple(c[i] for c in cols) for i in keep]
+    rows = zip(b["doc_id"], b["kind"], b["section_id"], b["item_no"], b["start"], b["text"])
+    return sorted((r for r in rows if r[1] in PLAN_BLOCKS), key=lambda r: r[4])  # stable
 
 
 def _plan_text(columns: dict) -> str | None:

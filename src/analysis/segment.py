@@ -17,10 +17,13 @@ occurs, so a researcher can review the additions.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import math
+import os
 import re
+import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -290,19 +293,43 @@ def _base_dictionary() -> tuple[dict[str, int], int, dict[str, str]]:
     Every :class:`Segmenter` copies ``freq`` instead of loading the dictionary again, and
     part-of-speech tags come from ``tags`` (the dictionary's third column) instead of
     ``jieba.posseg``, which re-reads the dictionary and is about 4× slower than ``lcut``.
+    The three are kept in one marshal file beside jieba's own cache (keyed by jieba's version
+    and its dictionary file), read in about half the time of jieba's cache plus the tags.
     """
+    import marshal
+
     import jieba
 
     jieba.setLogLevel(60)
+    source = Path(jieba.__file__).with_name("dict.txt")
+    try:
+        st = source.stat()
+        key = f"{jieba.__version__}-{st.st_size}-{st.st_mtime_ns}"
+    except OSError:
+        key = None
+    cache = (
+        Path(tempfile.gettempdir())
+        / f"analysis-jieba-{hashlib.sha256(str(key).encode()).hexdigest()[:16]}.marshal"
+    )
+    if key is not None:
+        try:
+            freq, total, tags, seen = marshal.loads(cache.read_bytes())
+            if seen == key and isinstance(freq, dict) and isinstance(tags, dict):
+                return freq, total, tags
+        except (OSError, EOFError, ValueError, TypeError):
+            pass  # no cache yet, or a damaged one: read the dictionary
     tk = jieba.Tokenizer()
     tk.initialize()
-    tags: dict[str, str] = {}
     with tk.get_dict_file() as fh:
-        for raw in fh:
-            parts = raw.decode("utf-8").split()
-            if len(parts) >= 3:
-                tags[parts[0]] = parts[2]
-    return dict(tk.FREQ), tk.total, tags
+        text = fh.read().decode("utf-8")
+    tags = dict(re.findall(r"^(\S+) \S+ (\S+)\s*$", text, re.M))  # word freq tag
+    freq, total = dict(tk.FREQ), tk.total
+    if key is not None:
+        with contextlib.suppress(OSError):
+            tmp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
+            tmp.write_bytes(marshal.dumps((freq, total, tags, key)))
+            os.replace(tmp, cache)
+    return freq, total, tags
 
 
 def rjieba_available() -> bool:

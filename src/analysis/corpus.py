@@ -234,8 +234,7 @@ class Corpus:
         path = Path(self.cache_dir) / "tokens.parquet"
         try:
             with cache_lock(path.parent):
-                _write_tokens(df, path.parent, self.fingerprint, self.lexicon)
-            df = pd.read_parquet(path)
+                df = _write_tokens(df, path.parent, self.fingerprint, self.lexicon)
         except OSError as exc:  # disk full, read-only: keep the tokens in memory, say so once
             _cache_failed(path.parent, exc)
             self.cache_dir = None
@@ -1286,17 +1285,22 @@ def _remove_stale_tmp(folder: Path) -> list[Path]:
     return gone
 
 
-def _write_tokens(df: pd.DataFrame, out: Path, fp: str, lexicon=None) -> Path:
+def _write_tokens(df: pd.DataFrame, out: Path, fp: str, lexicon=None) -> pd.DataFrame:
     """``tokens.parquet`` and ``tokens.json`` (its cache key, with the lexicon the tokens were
-    made with, and hash); call under the exclusive lock."""
+    made with, and hash); call under the exclusive lock. Returns the table as a later load
+    reads it (``pd.read_parquet``): the Arrow table written, made a DataFrame in memory."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     from .segment import tokens_fingerprint
 
     path = out / "tokens.parquet"
-    _write_atomic(path, lambda tmp: df.to_parquet(tmp, index=False))
+    table = pa.Table.from_pandas(df, preserve_index=False)  # what DataFrame.to_parquet writes
+    _write_atomic(path, lambda tmp: pq.write_table(table, tmp))
     key = tokens_fingerprint(fp) if lexicon is None else tokens_fingerprint(fp, lexicon)
     info = {"fingerprint": key, "sha256": _sha256(path)}
     _write_atomic(path.with_suffix(".json"), lambda tmp: tmp.write_text(json.dumps(info), encoding="utf-8"))
-    return path
+    return table.to_pandas()
 
 
 def save_corpus(corpus: Corpus, out_dir: str | Path, fp: str | None = None) -> list[Path]:
@@ -1328,7 +1332,9 @@ def save_corpus(corpus: Corpus, out_dir: str | Path, fp: str | None = None) -> l
             out / "build.json", lambda tmp: tmp.write_text(json.dumps(info, indent=2), encoding="utf-8")
         )
         if fp and "tokens" in corpus._cache and "parent" not in corpus._cache:
-            written.append(_write_tokens(corpus._cache["tokens"], out, fp, corpus.lexicon))
+            # the table as a later load reads it: fresh and cached tokens are the same table
+            corpus._cache["tokens"] = _write_tokens(corpus._cache["tokens"], out, fp, corpus.lexicon)
+            written.append(out / "tokens.parquet")
     return written
 
 
@@ -1583,7 +1589,4 @@ def _load(
         _cache_failed(cache_dir, exc)
         return corpus
     corpus.cache_dir, corpus.fingerprint = Path(cache_dir), fp
-    if "tokens" in corpus._cache:  # written by save_corpus: the same table as a later load reads
-        with contextlib.suppress(OSError):
-            corpus._cache["tokens"] = pd.read_parquet(Path(cache_dir) / "tokens.parquet")
     return corpus

@@ -72,6 +72,16 @@ def test_one_pass_equals_build_then_tokens(folder, n_jobs):
     pd.testing.assert_frame_equal(tokens_table(seq, seg, n_jobs=1), one.tokens)
 
 
+def test_parse_in_processes_equals_one_process(folder):
+    """Reading and parsing in two processes gives the same tables, and each file's warnings."""
+    one = _quiet(build_corpus, folder, n_jobs=1)
+    with pytest.warns(UserWarning, match="empty.txt"):
+        two = build_corpus(folder, n_jobs=2)
+    for t in TABLES:
+        pd.testing.assert_frame_equal(getattr(one, t), getattr(two, t), obj=t)
+    assert one._cache["parsed_fingerprint"] == two._cache["parsed_fingerprint"]
+
+
 def test_tables_from_lists_equal_concatenated_frames(folder):
     """The build gathers plain lists and types each column once; the tables equal the plain way:
     one DataFrame per plan and table (``parse_file``), concatenated, round-tripped through Arrow."""

@@ -976,6 +976,36 @@ def _one_pass_in(jobs, engine, scheduler, n_jobs, sample_chars, order, bar, tmp,
     return results, _tokens_in_doc_order(parts), seg
 
 
+def _default_jobs(n_files: int) -> int:
+    """Worker processes for a build: all cores above 200 files (below, starting them costs more)."""
+    return (os.cpu_count() or 1) if n_files > 200 else 1
+
+
+def _parse_many(jobs: list[tuple]) -> list[tuple]:
+    return [_parse_quietly(j) for j in jobs]
+
+
+def _parse_in_processes(jobs: list[tuple], n_jobs: int, show: bool) -> list[tuple]:
+    """:func:`_parse_job` over ``jobs`` in ``n_jobs`` processes, in order; each file's warnings
+    are raised here, in the order of the files."""
+    from tqdm.auto import tqdm
+
+    from .engine import document_pool
+
+    out = []
+    with (
+        document_pool("local", None, n_jobs) as pool,
+        tqdm(total=len(jobs), desc="Parsing plans", unit="file", disable=not show) as bar,
+    ):
+        for res in pool.map(_parse_many, _chunks(jobs, n_jobs * 8)):
+            for status, result, digest, caught in res:
+                for category, message in caught:
+                    warnings.warn(message, category, stacklevel=4)
+                out.append((status, result, digest))
+            bar.update(len(res))
+    return out
+
+
 def build_corpus(
     raw_dir: str | Path | None = None,
     *,
@@ -1014,8 +1044,9 @@ def build_corpus(
         ``corpus.segmenter`` are then ready, and equal to what the sequential path gives
         (``build_corpus`` then ``corpus.tokens``).
     n_jobs : int, optional
-        With ``tokens=True`` and ``engine="local"``: worker processes; default all cores
-        above 200 files, else one (in this process). The tables do not depend on it.
+        With ``engine="local"``: processes that read and parse (and with ``tokens=True``
+        segment) the files; default all cores above 200 files, else one (this process). The
+        tables do not depend on it.
     sample_chars : int, optional
         Characters of plan text read for the corpus terms; default
         :data:`analysis.segment.LEXICON_SAMPLE_CHARS`.
@@ -1061,7 +1092,7 @@ def build_corpus(
         from .segment import LEXICON_SAMPLE_CHARS
 
         if n_jobs is None:
-            n_jobs = (os.cpu_count() or 1) if len(jobs) > 200 else 1
+            n_jobs = _default_jobs(len(jobs))
         done, token_cols, seg = _one_pass(
             jobs, engine=engine, scheduler=scheduler, n_jobs=n_jobs, show=show,
             sample_chars=LEXICON_SAMPLE_CHARS if sample_chars is None else sample_chars,
@@ -1071,6 +1102,8 @@ def build_corpus(
             for category, message in caught:
                 warnings.warn(message, category, stacklevel=3)
             results.append((status, result, digest))
+    elif engine == "local" and (n_jobs or _default_jobs(len(jobs))) > 1:
+        results = _parse_in_processes(jobs, n_jobs or _default_jobs(len(jobs)), show)
     elif engine == "local":
         results = (_parse_job(j) for j in tqdm(jobs, desc="Parsing plans", unit="file", disable=not show))
     else:

@@ -21,7 +21,7 @@ import functools
 import hashlib
 import math
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -148,7 +148,7 @@ def discover_terms(
     """Candidate terms: frequent character sequences that hold together and stand free.
 
     Two passes: counts of all sequences, then documents and neighbours of the cohesive
-    candidates only, so memory grows with the distinct sequences, not with the text. Over
+    candidates only, so memory grows with the text, not with the distinct sequences. Over
     ``max_chars`` characters, a deterministic sample of whole texts (every k-th) is read:
     a term frequent enough to matter is in the sample.
 
@@ -169,6 +169,17 @@ def discover_terms(
     DataFrame
         ``term, count, n_docs, pmi, left_entropy, right_entropy``, by count.
 
+    Notes
+    -----
+    Counting is done on integer arrays (numpy), never on strings: the windows that start at
+    each position are sorted once by their characters packed into 64-bit keys, so that all the
+    windows with the same first ``n`` characters are adjacent for every ``n``; a longer window
+    than one key holds is sorted by the rank of its prefix plus its next characters. Only
+    windows whose characters and prefix are frequent are sorted again, and strings are made
+    for the cohesive candidates only. The table equals the plain scan of every substring
+    (``tests/test_scale_paths.py::_reference_discover``), floats included: the logarithms
+    and sums are taken with :func:`math.log2` and :func:`sum` in the scan's order.
+
     Examples
     --------
     >>> texts = ["开展护河行动，做好工作。", "组织护河行动。", "推广护河行动经验", "护河行动成效"]
@@ -183,89 +194,23 @@ def discover_terms(
         texts = [t for i, t in enumerate(texts) if int(i / step) != int((i - 1) / step) or i == 0]
     runs_by_doc = [re.findall(f"[{CJK}]+", t) for t in texts]
     runs = [run for rs in runs_by_doc for run in rs]
-    run_doc = [d for d, rs in enumerate(runs_by_doc) for _ in rs]
     n_chars = sum(map(len, runs))
+    columns = ["term", "count", "n_docs", "pmi", "left_entropy", "right_entropy"]
     if n_chars == 0:
-        return pd.DataFrame(columns=["term", "count", "n_docs", "pmi", "left_entropy", "right_entropy"])
-    # pass 1: counts of every sequence up to max_len, by sorting windows of character codes
-    # (numpy); only sequences seen min_count times are kept as strings (every part of a
-    # candidate occurs at least as often as the candidate, so its count is among them)
+        return pd.DataFrame(columns=columns)
     import numpy as np
 
     joined = "\x00".join(runs)  # one string, runs separated by a character that is never CJK
-    code = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
-    _, ids = np.unique(code, return_inverse=True)
-    ids = ids.astype(np.uint32).ravel()
-    seps = np.concatenate([[0], np.cumsum(code == 0)])  # separators before each position
-    counts: dict[str, int] = {}
-    windows = {}
-    for n in range(1, max_len + 1):
-        starts = np.arange(max(len(code) - n + 1, 0))
-        starts = starts[seps[starts + n] == seps[starts]]  # windows inside one run
-        if not len(starts):
-            continue
-        win = np.ascontiguousarray(np.lib.stride_tricks.sliding_window_view(ids, n)[starts])
-        keys = win.view(np.dtype((np.void, 4 * n))).ravel()
-        _, first, inv, cnt = np.unique(keys, return_index=True, return_inverse=True, return_counts=True)
-        windows[n] = (starts, inv.ravel(), first, cnt)
-        for j in np.flatnonzero(cnt >= min_count):
-            p0 = int(starts[first[j]])
-            counts[joined[p0 : p0 + n]] = int(cnt[j])
-    cand: dict[str, float] = {}
-    for w, cnt in counts.items():
-        if len(w) < min_len or cnt < min_count or w[0] in _EDGE or w[-1] in _EDGE:
-            continue
-        pw = cnt / n_chars
-        pmi = min(
-            math.log2(pw / ((counts[w[:k]] / n_chars) * (counts[w[k:]] / n_chars))) for k in range(1, len(w))
-        )
-        if pmi >= min_pmi:
-            cand[w] = pmi
-    # pass 2: documents and neighbours of the cohesive candidates only, at their occurrences,
-    # visited in reading order (run, then length, then position) as a plain scan would
-    occ_pos, occ_n = [], []
-    for n in range(min_len, max_len + 1):
-        if n not in windows:
-            continue
-        starts, inv, first, cnt = windows[n]
-        hit = np.zeros(len(first), dtype=bool)
-        for j in np.flatnonzero(cnt >= min_count):
-            p0 = int(starts[first[j]])
-            hit[j] = joined[p0 : p0 + n] in cand
-        pos = starts[hit[inv]]
-        occ_pos.append(pos)
-        occ_n.append(np.full(len(pos), n))
-    pos = np.concatenate(occ_pos) if occ_pos else np.zeros(0, dtype=int)
-    lens = np.concatenate(occ_n) if occ_n else np.zeros(0, dtype=int)
-    run_of = seps[pos]
-    order = np.lexsort((pos, lens, run_of))
-    docs: defaultdict[str, set[int]] = defaultdict(set)
-    left: defaultdict[str, Counter[str]] = defaultdict(Counter)
-    right: defaultdict[str, Counter[str]] = defaultdict(Counter)
-    boundary = 0
-    end_ = len(joined)
-    for p0, n, r in zip(pos[order].tolist(), lens[order].tolist(), run_of[order].tolist()):
-        w = joined[p0 : p0 + n]
-        docs[w].add(run_doc[r])
-        boundary += 1
-        before = joined[p0 - 1] if p0 > 0 else "\x00"
-        after = joined[p0 + n] if p0 + n < end_ else "\x00"
-        left[w][before if before != "\x00" else f"^{boundary}"] += 1
-        right[w][after if after != "\x00" else f"${boundary}"] += 1
-
-    def entropy(c: Counter[str]) -> float:
-        tot = sum(c.values())
-        return -sum(v / tot * math.log2(v / tot) for v in c.values())
-
-    rows = []
-    for w, pmi in cand.items():
-        if len(docs[w]) < min_docs:
-            continue
-        le, re_ = entropy(left[w]), entropy(right[w])
-        if le < min_entropy or re_ < min_entropy:
-            continue
-        rows.append((w, counts[w], len(docs[w]), pmi, le, re_))
-    df = pd.DataFrame(rows, columns=["term", "count", "n_docs", "pmi", "left_entropy", "right_entropy"])
+    code = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    # pass 1: counts of the frequent windows and the cohesive candidates among them
+    cands = _cohesive_windows(code, n_chars, min_len, max_len, min_count, min_pmi)
+    if not cands:
+        rows: list[tuple] = []
+    else:
+        # pass 2: documents and neighbours of the candidates, at their occurrences
+        run_doc = np.array([d for d, rs in enumerate(runs_by_doc) for _ in rs], dtype=np.int64)
+        rows = _candidate_rows(code, joined, run_doc, cands, min_docs, min_entropy)
+    df = pd.DataFrame(rows, columns=columns)
     # drop a candidate inside a longer one that occurs just as often (it is only ever a part)
     # (each longer term marks its own substrings: linear in the candidates, not quadratic)
     terms = df.set_index("term")["count"].to_dict()
@@ -278,6 +223,190 @@ def discover_terms(
                     part_only.add(w)
     df = df[~df.term.isin(part_only)]
     return df.sort_values(["count", "term"], ascending=[False, True], ignore_index=True)
+
+
+def _cohesive_windows(
+    code, n_chars: int, min_len: int, max_len: int, min_count: int, min_pmi: float
+) -> list[tuple[int, int, float, object]]:
+    """Pass 1 of :func:`discover_terms`: the frequent windows that hold together.
+
+    Parameters
+    ----------
+    code : ndarray of int64
+        Code points of the CJK runs joined by ``0``.
+    n_chars : int
+        Characters in the runs (the probability denominator).
+    min_len, max_len, min_count, min_pmi
+        As in :func:`discover_terms`.
+
+    Returns
+    -------
+    list of tuple
+        ``(length, count, pmi, positions)`` for each window of ``min_len``–``max_len``
+        characters seen ``min_count`` times whose weakest split has a PMI ≥ ``min_pmi`` and
+        that neither starts nor ends in a function character; ``positions`` (int64 array, in
+        no particular order) are its occurrences.
+
+    Notes
+    -----
+    Windows are identified by integer keys, exactly (no hashing): characters seen fewer than
+    ``min_count`` times get id 0 like the separator (a window that holds one is rare), the
+    others ids ``1..F`` of ``b`` bits. The positions are sorted by the key of their next ``m``
+    ids (``m·b ≤ 63``); in that order the windows of each length ``n ≤ m`` with equal
+    characters are adjacent, so one sort counts ``m`` lengths. Longer windows are keyed by the
+    rank of their ``m``-prefix followed by their next ids, over the positions whose prefix is
+    frequent only.
+    """
+    import numpy as np
+
+    n_pos = len(code)
+    floor = max(min_count, 1)  # a window that occurs has a count of at least 1
+    seen = np.bincount(code)
+    seen[0] = 0
+    frequent = np.flatnonzero(seen >= floor)
+    n_ids = len(frequent)
+    if n_ids == 0 or max_len < 1:
+        return []
+    lut = np.zeros(len(seen), dtype=np.int64)
+    lut[frequent] = np.arange(1, n_ids + 1)
+    ids = np.zeros(n_pos + max_len + 1, dtype=np.int64)  # zero-padded past the end
+    ids[:n_pos] = lut[code]
+    edge = np.zeros(n_ids + 1, dtype=bool)
+    edge[1:] = [chr(c) in _EDGE for c in frequent.tolist()]
+    bits = n_ids.bit_length()
+    cnt: dict[int, np.ndarray] = {}  # length -> count of the window at each position (0: none)
+    out: list[tuple[int, int, float, object]] = []
+    done, rank, n_ranks = 0, None, 0
+    while done < max_len:
+        if done == 0:
+            sel = np.flatnonzero(ids[:n_pos] != 0)
+        else:
+            sel = np.flatnonzero(cnt[done] >= floor)  # positions whose prefix is frequent
+        if not len(sel):
+            break
+        rank_bits = n_ranks.bit_length()
+        m = min(max_len - done, (63 - rank_bits) // bits)
+        key = rank[sel] << (bits * m) if done else np.zeros(len(sel), dtype=np.int64)
+        for j in range(m):
+            key |= ids[sel + done + j] << (bits * (m - 1 - j))
+        order = np.argsort(key)
+        pos = sel[order]
+        skey = key[order]
+        ok = np.ones(len(pos), dtype=bool)  # the window of the current length holds no id 0
+        start = np.empty(len(pos), dtype=bool)
+        start[0] = True
+        for n in range(done + 1, done + m + 1):
+            ok &= ids[pos + n - 1] != 0
+            pref = skey >> (bits * (done + m - n))
+            np.not_equal(pref[1:], pref[:-1], out=start[1:])
+            gid = np.cumsum(start) - 1
+            heads = np.flatnonzero(start)
+            gcnt = np.diff(np.append(heads, len(pos)))
+            at = gcnt[gid]
+            at[~ok] = 0  # a group holds only valid or only invalid windows
+            cnt[n] = np.zeros(n_pos, dtype=np.int32)
+            cnt[n][pos] = at
+            if n >= min_len:
+                out.extend(_cohesive_groups(n, pos, heads, gcnt, ok, ids, edge, cnt, n_chars, floor,
+                                            min_count, min_pmi))  # fmt: skip
+        rank = np.full(n_pos, -1, dtype=np.int64)
+        rank[pos] = gid
+        n_ranks = int(gid[-1]) + 1
+        done += m
+    return out
+
+
+def _cohesive_groups(n, pos, heads, gcnt, ok, ids, edge, cnt, n_chars, floor, min_count, min_pmi) -> list:
+    """The cohesive candidates among the groups of equal windows of length ``n`` (sorted ``pos``)."""
+    import numpy as np
+
+    g = np.flatnonzero(ok[heads] & (gcnt >= min_count) & (gcnt >= floor))
+    rep = pos[heads[g]]
+    g = g[~edge[ids[rep]] & ~edge[ids[rep + n - 1]]]
+    if not len(g):
+        return []
+    if n < 2:  # a single character has no split: the plain scan fails on min() of nothing
+        raise ValueError("min() arg is an empty sequence (min_len must be at least 2)")
+    rep = pos[heads[g]]
+    c = gcnt[g]
+    pw = c / n_chars
+    ratio = np.empty((len(g), n - 1))
+    for k in range(1, n):  # p(w) / (p(a) p(b)), the same float operations as the plain scan
+        ratio[:, k - 1] = pw / ((cnt[k][rep] / n_chars) * (cnt[n - k][rep + k] / n_chars))
+    with np.errstate(divide="ignore"):
+        near = np.flatnonzero(np.log2(ratio).min(axis=1) >= min_pmi - 1e-9)
+    out = []
+    for i, row in zip(near.tolist(), ratio[near].tolist()):
+        pmi = min(map(math.log2, row))  # exact: math.log2, as the scan takes it
+        if pmi >= min_pmi:
+            h = int(heads[g[i]])
+            out.append((n, int(c[i]), pmi, pos[h : h + int(c[i])]))
+    return out
+
+
+def _candidate_rows(
+    code, joined: str, run_doc, cands: list, min_docs: int, min_entropy: float
+) -> list[tuple]:
+    """Pass 2 of :func:`discover_terms`: ``(term, count, n_docs, pmi, left, right)`` of the kept candidates.
+
+    The neighbour entropies are summed over the distinct neighbours in the order the plain scan
+    meets them (by position; each text boundary is a neighbour of its own), with
+    :func:`math.log2` and :func:`sum`, so the floats equal the scan's.
+    """
+    import numpy as np
+
+    n_pos = len(code)
+    n_c = len(cands)
+    lens = np.array([n for n, _, _, _ in cands], dtype=np.int64)
+    occ_c = np.repeat(np.arange(n_c), [len(p) for _, _, _, p in cands])
+    occ_p = np.concatenate([p for _, _, _, p in cands])
+    order = np.lexsort((occ_p, occ_c))  # by candidate, then reading order
+    occ_c, occ_p = occ_c[order], occ_p[order]
+    tot = np.bincount(occ_c, minlength=n_c)
+    bounds = np.concatenate([[0], np.cumsum(tot)])
+    # documents
+    seps = np.concatenate([[0], np.cumsum(code == 0)])
+    doc = run_doc[seps[occ_p]]
+    n_doc_ids = int(run_doc[-1]) + 1
+    pairs = np.unique(occ_c * n_doc_ids + doc)
+    n_docs = np.bincount(pairs // n_doc_ids, minlength=n_c)
+    # neighbours: a character, or a boundary of its own (a negative key)
+    own = -1 - np.arange(len(occ_p), dtype=np.int64)
+    before = code[np.maximum(occ_p - 1, 0)]
+    before = np.where((occ_p > 0) & (before != 0), before, own)
+    after_at = occ_p + lens[occ_c]
+    after = code[np.minimum(after_at, n_pos - 1)]
+    after = np.where((after_at < n_pos) & (after != 0), after, own)
+    left = _entropies(occ_c, before, tot)
+    right = _entropies(occ_c, after, tot)
+    rows = []
+    for i, (n, count, pmi, _) in enumerate(cands):
+        if n_docs[i] < min_docs:
+            continue
+        le, re_ = left[i], right[i]
+        if le < min_entropy or re_ < min_entropy:
+            continue
+        p0 = int(occ_p[bounds[i]])
+        rows.append((joined[p0 : p0 + n], count, int(n_docs[i]), pmi, le, re_))
+    return rows
+
+
+def _entropies(occ_c, keys, tot) -> list[float]:
+    """Shannon entropy (bits) of ``keys`` for each candidate, as ``-sum(v/t * log2(v/t))`` over the
+    distinct keys in order of first occurrence (occurrences grouped by candidate, in reading order)."""
+    import numpy as np
+
+    off = -int(keys.min()) + 1 if len(keys) else 1
+    span = int(keys.max()) + off + 1
+    _, first, v = np.unique(occ_c * span + (keys + off), return_index=True, return_counts=True)
+    seq = np.argsort(first, kind="stable")  # distinct (candidate, key) in order of first occurrence
+    first, v = first[seq], v[seq]
+    c = occ_c[first]
+    p = v / tot[c]
+    uniq, inv = np.unique(p, return_inverse=True)
+    terms = (p * np.array([math.log2(x) for x in uniq.tolist()])[inv.ravel()]).tolist()
+    starts = np.searchsorted(c, np.arange(len(tot))).tolist() + [len(terms)]
+    return [-sum(terms[a:b]) for a, b in zip(starts[:-1], starts[1:])]
 
 
 ENGINES = ("auto", "jieba", "rjieba")

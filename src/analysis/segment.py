@@ -271,6 +271,10 @@ def _cohesive_windows(
     lut[frequent] = np.arange(1, n_ids + 1)
     ids = np.zeros(n_pos + max_len + 1, dtype=np.int64)  # zero-padded past the end
     ids[:n_pos] = lut[code]
+    # characters up to the next id 0 (the longest window at each position, up to max_len)
+    at_zero = np.where(ids == 0, np.arange(len(ids)), len(ids))
+    avail = np.minimum(np.minimum.accumulate(at_zero[::-1])[::-1][:n_pos] - np.arange(n_pos), max_len)
+    avail = avail.astype(np.int8)
     edge = np.zeros(n_ids + 1, dtype=bool)
     edge[1:] = [chr(c) in _EDGE for c in frequent.tolist()]
     bits = n_ids.bit_length()
@@ -279,39 +283,39 @@ def _cohesive_windows(
     done, rank, n_ranks = 0, None, 0
     while done < max_len:
         if done == 0:
-            sel = np.flatnonzero(ids[:n_pos] != 0)
+            sel = np.flatnonzero(avail)
         else:
             sel = np.flatnonzero(cnt[done] >= floor)  # positions whose prefix is frequent
         if not len(sel):
             break
         rank_bits = n_ranks.bit_length()
         m = min(max_len - done, (63 - rank_bits) // bits)
-        key = rank[sel] << (bits * m) if done else np.zeros(len(sel), dtype=np.int64)
-        for j in range(m):
-            key |= ids[sel + done + j] << (bits * (m - 1 - j))
+        key = rank << (bits * m) if done else np.zeros(n_pos, dtype=np.int64)
+        for j in range(m):  # the next m ids, packed (positions outside sel are never read)
+            key |= ids[done + j : done + j + n_pos] << (bits * (m - 1 - j))
+        key = key[sel]
         order = np.argsort(key)
         pos = sel[order]
         skey = key[order]
-        ok = np.ones(len(pos), dtype=bool)  # the window of the current length holds no id 0
+        room = avail[pos]
         start = np.empty(len(pos), dtype=bool)
         start[0] = True
         for n in range(done + 1, done + m + 1):
-            ok &= ids[pos + n - 1] != 0
+            ok = room >= n  # the window holds no id 0 (a group holds only such windows, or none)
             pref = skey >> (bits * (done + m - n))
             np.not_equal(pref[1:], pref[:-1], out=start[1:])
-            gid = np.cumsum(start) - 1
             heads = np.flatnonzero(start)
             gcnt = np.diff(np.append(heads, len(pos)))
-            at = gcnt[gid]
-            at[~ok] = 0  # a group holds only valid or only invalid windows
+            at = np.repeat(gcnt, gcnt)
+            at[~ok] = 0
             cnt[n] = np.zeros(n_pos, dtype=np.int32)
             cnt[n][pos] = at
             if n >= min_len:
                 out.extend(_cohesive_groups(n, pos, heads, gcnt, ok, ids, edge, cnt, n_chars, floor,
                                             min_count, min_pmi))  # fmt: skip
-        rank = np.full(n_pos, -1, dtype=np.int64)
-        rank[pos] = gid
-        n_ranks = int(gid[-1]) + 1
+        rank = np.zeros(n_pos, dtype=np.int64)
+        rank[pos] = np.repeat(np.arange(len(heads)), gcnt)
+        n_ranks = len(heads)
         done += m
     return out
 

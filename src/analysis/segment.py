@@ -362,25 +362,25 @@ def _candidate_rows(
     n_pos = len(code)
     n_c = len(cands)
     lens = np.array([n for n, _, _, _ in cands], dtype=np.int64)
-    occ_c = np.repeat(np.arange(n_c), [len(p) for _, _, _, p in cands])
+    occ_c = np.repeat(np.arange(n_c, dtype=np.int64), [len(p) for _, _, _, p in cands])
     occ_p = np.concatenate([p for _, _, _, p in cands])
-    order = np.lexsort((occ_p, occ_c))  # by candidate, then reading order
-    occ_c, occ_p = occ_c[order], occ_p[order]
+    if n_c * n_pos < 2**62:  # by candidate, then reading order: one sort of packed keys
+        occ_c, occ_p = np.divmod(np.sort(occ_c * n_pos + occ_p), n_pos)
+    else:
+        order = np.lexsort((occ_p, occ_c))
+        occ_c, occ_p = occ_c[order], occ_p[order]
     tot = np.bincount(occ_c, minlength=n_c)
     bounds = np.concatenate([[0], np.cumsum(tot)])
-    # documents
+    # documents: within a candidate they come in reading order, so a new one is a change
     seps = np.concatenate([[0], np.cumsum(code == 0)])
     doc = run_doc[seps[occ_p]]
-    n_doc_ids = int(run_doc[-1]) + 1
-    pairs = np.unique(occ_c * n_doc_ids + doc)
-    n_docs = np.bincount(pairs // n_doc_ids, minlength=n_c)
-    # neighbours: a character, or a boundary of its own (a negative key)
-    own = -1 - np.arange(len(occ_p), dtype=np.int64)
-    before = code[np.maximum(occ_p - 1, 0)]
-    before = np.where((occ_p > 0) & (before != 0), before, own)
+    new = np.ones(len(occ_p), dtype=bool)
+    new[1:] = (occ_c[1:] != occ_c[:-1]) | (doc[1:] != doc[:-1])
+    n_docs = np.bincount(occ_c[new], minlength=n_c)
+    # neighbours: a character, or 0 at a text boundary (a neighbour of its own)
+    before = np.where(occ_p > 0, code[np.maximum(occ_p - 1, 0)], 0)
     after_at = occ_p + lens[occ_c]
-    after = code[np.minimum(after_at, n_pos - 1)]
-    after = np.where((after_at < n_pos) & (after != 0), after, own)
+    after = np.where(after_at < n_pos, code[np.minimum(after_at, n_pos - 1)], 0)
     left = _entropies(occ_c, before, tot)
     right = _entropies(occ_c, after, tot)
     rows = []
@@ -396,19 +396,44 @@ def _candidate_rows(
 
 
 def _entropies(occ_c, keys, tot) -> list[float]:
-    """Shannon entropy (bits) of ``keys`` for each candidate, as ``-sum(v/t * log2(v/t))`` over the
-    distinct keys in order of first occurrence (occurrences grouped by candidate, in reading order)."""
+    """Shannon entropy (bits) of the neighbours ``keys`` of each candidate.
+
+    Parameters
+    ----------
+    occ_c : ndarray of int64
+        Candidate of each occurrence; occurrences grouped by candidate, in reading order.
+    keys : ndarray of int64
+        The neighbour's code point, or 0 at a text boundary (a distinct neighbour each time).
+    tot : ndarray of int64
+        Occurrences of each candidate.
+
+    Returns
+    -------
+    list of float
+        ``-sum(v/t * log2(v/t))`` over the distinct neighbours in order of first occurrence, as
+        the plain scan sums its ``Counter``: the same floats, the same order.
+    """
     import numpy as np
 
-    off = -int(keys.min()) + 1 if len(keys) else 1
-    span = int(keys.max()) + off + 1
-    _, first, v = np.unique(occ_c * span + (keys + off), return_index=True, return_counts=True)
-    seq = np.argsort(first, kind="stable")  # distinct (candidate, key) in order of first occurrence
-    first, v = first[seq], v[seq]
+    n = len(keys)
+    v = np.zeros(n, dtype=np.int64)  # at each first occurrence of a neighbour: its count
+    v[keys == 0] = 1
+    chars = np.flatnonzero(keys != 0)
+    if len(chars):
+        k = keys[chars]
+        present = np.zeros(int(k.max()) + 1, dtype=bool)
+        present[k] = True
+        pair = occ_c[chars] * int(present.sum()) + (np.cumsum(present) - 1)[k]
+        o = np.argsort(pair, kind="stable")  # equal pairs in reading order
+        ps = pair[o]
+        head = np.flatnonzero(np.concatenate([[True], ps[1:] != ps[:-1]]))
+        v[chars[o[head]]] = np.diff(np.append(head, len(ps)))
+    first = np.flatnonzero(v)
     c = occ_c[first]
-    p = v / tot[c]
-    uniq, inv = np.unique(p, return_inverse=True)
-    terms = (p * np.array([math.log2(x) for x in uniq.tolist()])[inv.ravel()]).tolist()
+    p = v[first] / tot[c]
+    s = np.sort(p)
+    u = s[np.concatenate([[True], s[1:] != s[:-1]])]
+    terms = (p * np.array([math.log2(x) for x in u.tolist()])[np.searchsorted(u, p)]).tolist()
     starts = np.searchsorted(c, np.arange(len(tot))).tolist() + [len(terms)]
     return [-sum(terms[a:b]) for a, b in zip(starts[:-1], starts[1:])]
 

@@ -25,10 +25,14 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from .patterns import CJK
+
+if TYPE_CHECKING:
+    import numpy as np
 
 DATA = Path(__file__).with_name("data")
 LEXICON = DATA / "policy_lexicon.txt"
@@ -205,7 +209,7 @@ def discover_terms(
     # pass 1: counts of the frequent windows and the cohesive candidates among them
     cands = _cohesive_windows(code, n_chars, min_len, max_len, min_count, min_pmi)
     if not cands:
-        rows: list[tuple] = []
+        rows: list[tuple[str, int, int, float, float, float]] = []
     else:
         # pass 2: documents and neighbours of the candidates, at their occurrences
         run_doc = np.array([d for d, rs in enumerate(runs_by_doc) for _ in rs], dtype=np.int64)
@@ -226,8 +230,8 @@ def discover_terms(
 
 
 def _cohesive_windows(
-    code, n_chars: int, min_len: int, max_len: int, min_count: int, min_pmi: float
-) -> list[tuple[int, int, float, object]]:
+    code: np.ndarray, n_chars: int, min_len: int, max_len: int, min_count: int, min_pmi: float
+) -> list[tuple[int, int, float, np.ndarray]]:
     """Pass 1 of :func:`discover_terms`: the frequent windows that hold together.
 
     Parameters
@@ -279,7 +283,7 @@ def _cohesive_windows(
     edge[1:] = [chr(c) in _EDGE for c in frequent.tolist()]
     bits = n_ids.bit_length()
     cnt: dict[int, np.ndarray] = {}  # length -> count of the window at each position (0: none)
-    out: list[tuple[int, int, float, object]] = []
+    out: list[tuple[int, int, float, np.ndarray]] = []
     done, rank, n_ranks = 0, None, 0
     while done < max_len:
         if done == 0:
@@ -311,8 +315,9 @@ def _cohesive_windows(
             cnt[n] = np.zeros(n_pos, dtype=np.int32)
             cnt[n][pos] = at
             if n >= min_len:
-                out.extend(_cohesive_groups(n, pos, heads, gcnt, ok, ids, edge, cnt, n_chars, floor,
-                                            min_count, min_pmi))  # fmt: skip
+                out.extend(
+                    _cohesive_groups(n, pos, heads, gcnt, ok, ids, edge, cnt, n_chars, min_count, min_pmi)
+                )
         rank = np.zeros(n_pos, dtype=np.int64)
         rank[pos] = np.repeat(np.arange(len(heads)), gcnt)
         n_ranks = len(heads)
@@ -320,11 +325,47 @@ def _cohesive_windows(
     return out
 
 
-def _cohesive_groups(n, pos, heads, gcnt, ok, ids, edge, cnt, n_chars, floor, min_count, min_pmi) -> list:
-    """The cohesive candidates among the groups of equal windows of length ``n`` (sorted ``pos``)."""
+def _cohesive_groups(
+    n: int,
+    pos: np.ndarray,
+    heads: np.ndarray,
+    gcnt: np.ndarray,
+    ok: np.ndarray,
+    ids: np.ndarray,
+    edge: np.ndarray,
+    cnt: dict[int, np.ndarray],
+    n_chars: int,
+    min_count: int,
+    min_pmi: float,
+) -> list[tuple[int, int, float, np.ndarray]]:
+    """The cohesive candidates among the groups of equal windows of length ``n``.
+
+    Parameters
+    ----------
+    n : int
+        Window length.
+    pos : ndarray
+        Positions sorted by their window, so that equal windows are adjacent.
+    heads, gcnt : ndarray
+        Index in ``pos`` of the first window of each group, and the group's size.
+    ok : ndarray of bool
+        Whether the window at each entry of ``pos`` holds no id 0 (is a real window).
+    ids, edge : ndarray
+        Character id at each position (0: separator or rare), and whether an id is a function
+        character.
+    cnt : dict
+        Count of the window of each shorter length at each position (every length ``< n``).
+    n_chars, min_count, min_pmi
+        As in :func:`_cohesive_windows`.
+
+    Returns
+    -------
+    list of tuple
+        ``(n, count, pmi, positions)`` as :func:`_cohesive_windows` gives them.
+    """
     import numpy as np
 
-    g = np.flatnonzero(ok[heads] & (gcnt >= min_count) & (gcnt >= floor))
+    g = np.flatnonzero(ok[heads] & (gcnt >= min_count))
     rep = pos[heads[g]]
     g = g[~edge[ids[rep]] & ~edge[ids[rep + n - 1]]]
     if not len(g):
@@ -349,13 +390,33 @@ def _cohesive_groups(n, pos, heads, gcnt, ok, ids, edge, cnt, n_chars, floor, mi
 
 
 def _candidate_rows(
-    code, joined: str, run_doc, cands: list, min_docs: int, min_entropy: float
-) -> list[tuple]:
-    """Pass 2 of :func:`discover_terms`: ``(term, count, n_docs, pmi, left, right)`` of the kept candidates.
+    code: np.ndarray,
+    joined: str,
+    run_doc: np.ndarray,
+    cands: list[tuple[int, int, float, np.ndarray]],
+    min_docs: int,
+    min_entropy: float,
+) -> list[tuple[str, int, int, float, float, float]]:
+    """Pass 2 of :func:`discover_terms`: documents and neighbours of the candidates.
 
-    The neighbour entropies are summed over the distinct neighbours in the order the plain scan
-    meets them (by position; each text boundary is a neighbour of its own), with
-    :func:`math.log2` and :func:`sum`, so the floats equal the scan's.
+    Parameters
+    ----------
+    code : ndarray of int64
+        Code points of the CJK runs joined by ``0``; ``joined`` is the same text as a string.
+    run_doc : ndarray of int64
+        Text of each run.
+    cands : list of tuple
+        ``(length, count, pmi, positions)`` from :func:`_cohesive_windows`.
+    min_docs, min_entropy
+        As in :func:`discover_terms`.
+
+    Returns
+    -------
+    list of tuple
+        ``(term, count, n_docs, pmi, left_entropy, right_entropy)`` of the candidates seen in
+        ``min_docs`` texts with both entropies ≥ ``min_entropy``. The entropies are summed over
+        the distinct neighbours in the order the plain scan meets them (by position; each text
+        boundary a neighbour of its own), so the floats equal the scan's.
     """
     import numpy as np
 
@@ -395,7 +456,7 @@ def _candidate_rows(
     return rows
 
 
-def _entropies(occ_c, keys, tot) -> list[float]:
+def _entropies(occ_c: np.ndarray, keys: np.ndarray, tot: np.ndarray) -> list[float]:
     """Shannon entropy (bits) of the neighbours ``keys`` of each candidate.
 
     Parameters

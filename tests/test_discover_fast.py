@@ -127,3 +127,14 @@ def test_single_characters_fail_like_the_plain_scan():
         discover_terms(texts, min_len=1, min_count=2)
     _same(["的的的"], min_len=1, min_count=2)  # only function characters: no split is asked, no error
     _same([], min_len=1)
+
+
+def test_very_long_windows_equal_the_plain_scan():
+    """Windows longer than 127 characters (many keys; no small integer type for their lengths)."""
+    rng = random.Random(11)
+    alphabet = "".join(chr(0x4E00 + i) for i in range(300))
+    phrase = "".join(rng.choice(alphabet) for _ in range(140))
+    texts = [phrase + "。" + phrase[:135] + "，" + phrase[3:], phrase[1:] + "。" + phrase, phrase]
+    kw = {"min_len": 2, "max_len": 150, "min_count": 2, "min_docs": 1, "min_pmi": 0.0, "min_entropy": 0.0}
+    got = _same(texts, **kw)
+    assert got.term.str.len().max() > 127

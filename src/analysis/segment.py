@@ -278,7 +278,7 @@ def _cohesive_windows(
     # characters up to the next id 0 (the longest window at each position, up to max_len)
     at_zero = np.where(ids == 0, np.arange(len(ids)), len(ids))
     avail = np.minimum(np.minimum.accumulate(at_zero[::-1])[::-1][:n_pos] - np.arange(n_pos), max_len)
-    avail = avail.astype(np.int8)
+    avail = avail.astype(np.int32)
     edge = np.zeros(n_ids + 1, dtype=bool)
     edge[1:] = [chr(c) in _EDGE for c in frequent.tolist()]
     bits = n_ids.bit_length()

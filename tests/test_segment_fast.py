@@ -200,3 +200,26 @@ def test_generated_plans_same_table(tmp_path, engine):
     corpus = quiet(build_corpus, tmp_path)
     seg = Segmenter.from_corpus(corpus, engine=engine)
     check(seg, plan_blocks(corpus.blocks), batches=7)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_segmenter_built_again_is_the_same(tmp_path, engine):
+    """A segmenter built again from the same words reuses the tokenizers: same cut, own terms."""
+    extra = {f"测试词语{i}号": "discovered" for i in range(100)} | {"护河行动": "quoted"}
+    text = "开展护河行动，测试词语7号和测试词语42号。" + ODD_BLOCKS[5][5]
+    first = Segmenter(extra_terms=extra, engine=engine)
+    again = Segmenter(extra_terms=extra, engine=engine)
+    assert again.tokens(text) == first.tokens(text) and "护河行动" in again.tokens(text)
+    assert again.terms == first.terms and again.terms is not first.terms
+    again.terms["别的"] = "quoted"
+    assert "别的" not in Segmenter(extra_terms=extra, engine=engine).terms
+    other = Segmenter(extra_terms={"护河行动": "quoted"}, engine=engine)  # other words: built anew
+    assert "测试词语7号" not in other.terms and "测试词语7号" not in other.tokens(text)
+    # a lexicon file with the same path but other words gives another segmenter
+    lex = tmp_path / "lex.txt"
+    lex.write_text("护河 10 n\n", encoding="utf-8")
+    a = Segmenter(lexicon=lex, engine=engine)
+    lex.write_text("护河行动 10 n\n", encoding="utf-8")
+    b = Segmenter(lexicon=lex, engine=engine)
+    assert a.terms == {"护河": "lexicon"} and b.terms == {"护河行动": "lexicon"}
+    assert "护河行动" in b.tokens("开展护河行动") and "护河行动" not in a.tokens("开展护河行动")

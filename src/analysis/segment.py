@@ -283,6 +283,12 @@ def discover_terms(
 
 ENGINES = ("auto", "jieba", "rjieba")
 
+#: The tokenizers of the last segmenter built in this process, by what they are made of
+#: (engine, lexicon entries, extra terms): building the same segmenter again (a second
+#: ``from_corpus``, ``corpus.segmenter``, a worker task) takes them instead of loading jieba-rs's
+#: dictionary again (~0.1 s) and re-adding every word. Never changed once built.
+_BUILT: dict[tuple, tuple] = {}
+
 
 @functools.lru_cache(maxsize=1)
 def _base_dictionary() -> tuple[dict[str, int], int, dict[str, str]]:
@@ -362,6 +368,14 @@ class Segmenter:
             raise ValueError(f"engine must be one of {ENGINES}, not {self.engine!r}")
         if self.engine == "auto":
             self.engine = "rjieba" if rjieba_available() else "jieba"
+        entries = read_lexicon(self.lexicon) if self.lexicon is not None else []
+        # what the tokenizers are made of: the same words in the same order give the same tokenizers
+        key = (self.engine, tuple(entries), tuple(sorted(self.extra_terms.items())))
+        built = _BUILT.get(key)
+        if built is not None:  # shared: the tokenizers are never changed after construction
+            self._tk, self._rs, self._tags, terms = built
+            self.terms: dict[str, str] = dict(terms)
+            return
         freq, total, tags = _base_dictionary()
         self._tags = dict(tags)
         # the jieba tokenizer is kept in both cases: the reference, and for suggest_freq
@@ -372,13 +386,14 @@ class Segmenter:
             import rjieba
 
             self._rs = rjieba.Jieba()
-        self.terms: dict[str, str] = {}
-        if self.lexicon is not None:
-            for word, freq_, pos in read_lexicon(self.lexicon):
-                self._add(word, "lexicon", freq_, pos)
+        self.terms = {}
+        for word, freq_, pos in entries:
+            self._add(word, "lexicon", freq_, pos)
         for term, source in sorted(self.extra_terms.items()):
             if term not in self.terms:
                 self._add(term, source, None, "n")
+        _BUILT.clear()  # one kept: its dictionary copies weigh tens of MB
+        _BUILT[key] = (self._tk, self._rs, self._tags, dict(self.terms))
 
     def _add(self, word: str, source: str, freq: int | None, pos: str | None) -> None:
         self._tk.add_word(word, freq, pos)

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from .patterns import CJK
@@ -504,6 +505,12 @@ def _entropies(occ_c: np.ndarray, keys: np.ndarray, tot: np.ndarray) -> list[flo
 
 ENGINES = ("auto", "jieba", "rjieba")
 
+#: The tokenizers of the last segmenter built in this process, by what they are made of
+#: (engine, lexicon entries, extra terms): building the same segmenter again (a second
+#: ``from_corpus``, ``corpus.segmenter``, a worker task) takes them instead of loading jieba-rs's
+#: dictionary again (~0.1 s) and re-adding every word. Never changed once built.
+_BUILT: dict[tuple, tuple] = {}
+
 
 @functools.lru_cache(maxsize=1)
 def _base_dictionary() -> tuple[dict[str, int], int, dict[str, str]]:
@@ -607,6 +614,14 @@ class Segmenter:
             raise ValueError(f"engine must be one of {ENGINES}, not {self.engine!r}")
         if self.engine == "auto":
             self.engine = "rjieba" if rjieba_available() else "jieba"
+        entries = read_lexicon(self.lexicon) if self.lexicon is not None else []
+        # what the tokenizers are made of: the same words in the same order give the same tokenizers
+        key = (self.engine, tuple(entries), tuple(sorted(self.extra_terms.items())))
+        built = _BUILT.get(key)
+        if built is not None:  # shared: the tokenizers are never changed after construction
+            self._tk, self._rs, self._tags, terms = built
+            self.terms: dict[str, str] = dict(terms)
+            return
         freq, total, tags = _base_dictionary()
         self._tags = dict(tags)
         # the jieba tokenizer is kept in both cases: the reference, and for suggest_freq
@@ -617,13 +632,14 @@ class Segmenter:
             import rjieba
 
             self._rs = rjieba.Jieba()
-        self.terms: dict[str, str] = {}
-        if self.lexicon is not None:
-            for word, freq_, pos in read_lexicon(self.lexicon):
-                self._add(word, "lexicon", freq_, pos)
+        self.terms = {}
+        for word, freq_, pos in entries:
+            self._add(word, "lexicon", freq_, pos)
         for term, source in sorted(self.extra_terms.items()):
             if term not in self.terms:
                 self._add(term, source, None, "n")
+        _BUILT.clear()  # one kept: its dictionary copies weigh tens of MB
+        _BUILT[key] = (self._tk, self._rs, self._tags, dict(self.terms))
 
     def _add(self, word: str, source: str, freq: int | None, pos: str | None) -> None:
         self._tk.add_word(word, freq, pos)
@@ -811,33 +827,70 @@ def segment_blocks(seg: Segmenter, blocks: list[tuple]) -> dict:
     "start"/"end": int64 offsets}``; whitespace tokens are dropped. Each distinct word travels
     once per batch (from a worker process or a Dask worker), and :func:`merge_columns` joins the
     batches; :func:`tokens_frame` makes the table.
+
+    The words of all blocks are cut into one list; codes, lengths and offsets are then computed
+    with numpy (the vocabulary in order of first appearance, as a token-by-token loop would give).
+
+    Parameters
+    ----------
+    seg : Segmenter
+    blocks : list of tuple
+        ``(doc_id, kind, section_id, item_no, start, text)``; ``start`` is the offset of ``text``.
+
+    Returns
+    -------
+    dict
+        The columns described above.
+
+    Examples
+    --------
+    >>> out = segment_blocks(Segmenter(), [("d", "item", "1", 1, 10, "开展 青年大学习")])
+    >>> out["vocab"], out["codes"].tolist(), out["start"].tolist(), out["end"].tolist(), out["n"]
+    (['开展', '青年大学习'], [0, 1], [10, 13], [12, 18], [2])
     """
     import numpy as np
 
-    vocab: dict[str, int] = {}
-    codes: list[int] = []
-    starts: list[int] = []
-    meta, counts = [], []
-    for doc_id, kind, section_id, item_no, start, text in blocks:
-        n0 = len(codes)
-        pos = start
-        for word in seg.tokens(text):
-            end = pos + len(word)
-            if word.strip():
-                codes.append(vocab.setdefault(word, len(vocab)))
-                starts.append(pos)
-            pos = end
-        if pos - start != len(text):  # never expected: the cut covers every character
-            raise RuntimeError("segmentation lost characters")
-        if len(codes) > n0:
-            meta.append((doc_id, kind, section_id, item_no))
-            counts.append(len(codes) - n0)
-    codes_a = np.array(codes, dtype=np.int32)
-    vocab_l = list(vocab)
-    lengths = np.array([len(w) for w in vocab_l], dtype=np.int64)
-    start_a = np.array(starts, dtype=np.int64)
-    end_a = start_a + (lengths[codes_a] if len(codes_a) else 0)
-    return {"meta": meta, "n": counts, "vocab": vocab_l, "codes": codes_a, "start": start_a, "end": end_a}
+    if not isinstance(blocks, list):
+        blocks = list(blocks)
+    cut = seg.tokens
+    words: list[str] = []
+    sizes: list[int] = []
+    for block in blocks:
+        toks = cut(block[5])
+        words += toks
+        sizes.append(len(toks))
+    # every distinct word (whitespace included) in order of first appearance, and its code per token
+    index = {w: i for i, w in enumerate(dict.fromkeys(words))}
+    every = list(index)
+    all_codes = np.fromiter(map(index.__getitem__, words), dtype=np.int64, count=len(words))
+    word_len = np.fromiter(map(len, every), dtype=np.int64, count=len(every))
+    lengths = word_len[all_codes]
+    size = np.array(sizes, dtype=np.int64)
+    first = np.cumsum(size) - size  # index of the first token of each block
+    offset = np.zeros(len(words) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offset[1:])  # characters before each token in the concatenated blocks
+    text_len = np.fromiter((len(b[5]) for b in blocks), dtype=np.int64, count=len(blocks))
+    if not np.array_equal(offset[first + size] - offset[first], text_len):
+        raise RuntimeError("segmentation lost characters")  # never expected: the cut covers every character
+    block_start = np.fromiter((b[4] for b in blocks), dtype=np.int64, count=len(blocks))
+    starts = offset[:-1] + np.repeat(block_start - offset[first], size)
+    # whitespace tokens dropped; the other words renumbered in the same order
+    solid = np.fromiter((bool(w.strip()) for w in every), dtype=bool, count=len(every))
+    keep = solid[all_codes]
+    renumber = np.cumsum(solid, dtype=np.int64) - 1
+    kept = np.zeros(len(words) + 1, dtype=np.int64)
+    np.cumsum(keep, out=kept[1:])
+    per_block = (kept[first + size] - kept[first]).tolist()
+    meta = [(b[0], b[1], b[2], b[3]) for b, k in zip(blocks, per_block) if k]
+    start_a = starts[keep]
+    return {
+        "meta": meta,
+        "n": [k for k in per_block if k],
+        "vocab": [w for w, s in zip(every, solid.tolist()) if s],
+        "codes": renumber[all_codes[keep]].astype(np.int32),
+        "start": start_a,
+        "end": start_a + lengths[keep],
+    }
 
 
 def merge_columns(parts: Iterable[dict]) -> dict:
@@ -861,40 +914,91 @@ def merge_columns(parts: Iterable[dict]) -> dict:
     return out
 
 
+def _spread(values: list, rows: np.ndarray, dtype: str | None = None) -> pd.Series | np.ndarray:
+    """``values`` (one per block or word) typed as pandas types a column of them, taken at ``rows``.
+
+    The type is inferred on the distinct entries (each is used by at least one row), which
+    gives the type the full column would get; strings are then taken in Arrow, not converted row by row.
+    """
+    arr = np.empty(len(values), dtype=object)
+    arr[:] = values
+    s = pd.Series(arr)
+    if dtype is not None:
+        s = s.astype(dtype)
+    if isinstance(s.dtype, np.dtype):  # numpy-backed (object): the frame infers it as before
+        return s.to_numpy()[rows]
+    return s.array.take(rows)
+
+
+def _positions(doc_ids: list, n: np.ndarray) -> np.ndarray | None:
+    """Position of each token within its document when every document's blocks are contiguous, else None."""
+    codes, uniques = pd.factorize(pd.Series(doc_ids, dtype=object), use_na_sentinel=True)
+    if len(codes) and (codes < 0).any():
+        return None
+    runs = int(np.count_nonzero(codes[1:] != codes[:-1])) + 1 if len(codes) else 0
+    if runs != len(uniques):
+        return None
+    new_doc = np.ones(len(codes), dtype=bool)
+    new_doc[1:] = codes[1:] != codes[:-1]
+    block_first = np.cumsum(n) - n  # first token of each block
+    doc_of_block = np.cumsum(new_doc) - 1
+    doc_first = block_first[new_doc]  # first token of each document
+    total = int(n.sum())
+    return np.arange(total, dtype=np.int64) - np.repeat(doc_first[doc_of_block], n)
+
+
 def tokens_frame(merged: dict, seg: Segmenter) -> pd.DataFrame:
     """The tokens table from :func:`merge_columns`: position, part of speech and flags added.
 
-    Tags and flags are computed once per distinct token and spread to the rows (the same
-    values as a row-by-row computation, far faster on millions of rows).
-    """
-    import numpy as np
+    Tags and flags are computed once per distinct token, and block columns once per block,
+    and spread to the rows (the same values and types as a row-by-row computation, far faster
+    on millions of rows).
 
-    vocab = np.empty(len(merged["vocab"]), dtype=object)
-    vocab[:] = merged["vocab"]
-    codes = merged["codes"]
+    Parameters
+    ----------
+    merged : dict
+        The columns of :func:`merge_columns` (or of one :func:`segment_blocks` batch).
+    seg : Segmenter
+        The segmenter that made them (tags and terms).
+
+    Returns
+    -------
+    DataFrame
+        See :func:`tokens_table`.
+    """
+    vocab_l = list(merged["vocab"])
+    codes = np.asarray(merged["codes"])
     n = np.asarray(merged["n"], dtype=np.int64)
     meta = list(zip(*merged["meta"])) if merged["meta"] else [(), (), (), ()]
-
-    def repeat(values) -> np.ndarray:
-        arr = np.empty(len(values), dtype=object)
-        arr[:] = list(values)
-        return np.repeat(arr, n)
-
+    used = n > 0  # every block of segment_blocks has tokens; others give no rows
+    if not used.all():
+        meta = [[v for v, u in zip(col, used.tolist()) if u] for col in meta]
+        n = n[used]
+    block_of = np.repeat(np.arange(len(n)), n)  # the block of each row
     tags = seg._tags
-    u = pd.Series(vocab, dtype=object)
-    pos = np.empty(len(vocab), dtype=object)
-    pos[:] = [tags.get(w) or _fallback_tag(w) for w in merged["vocab"]]
-    df = pd.DataFrame({
-        "doc_id": repeat(meta[0]), "block": repeat(meta[1]), "section_id": repeat(meta[2]),
-        "item_no": repeat(meta[3]), "token": vocab[codes], "pos": pos[codes],
-        "start": merged["start"], "end": merged["end"],
-    })  # fmt: skip
-    df.insert(4, "position", df.groupby("doc_id", sort=False).cumcount().astype("int64"))
-    df["item_no"] = df["item_no"].astype("Int64")
-    df["start"], df["end"] = df["start"].astype("int64"), df["end"].astype("int64")
+    pos = [tags.get(w) or _fallback_tag(w) for w in vocab_l]
+    cols = {
+        "doc_id": _spread(list(meta[0]), block_of),
+        "block": _spread(list(meta[1]), block_of),
+        "section_id": _spread(list(meta[2]), block_of),
+        "item_no": _spread(list(meta[3]), block_of, "Int64"),
+        "position": None,
+        "token": _spread(vocab_l, codes),
+        "pos": _spread(pos, codes),
+        "start": np.asarray(merged["start"], dtype=np.int64),
+        "end": np.asarray(merged["end"], dtype=np.int64),
+    }
+    position = _positions(list(meta[0]), n)
+    if position is None:  # documents interleaved: count within each document as groupby does
+        doc = pd.Series(cols["doc_id"])
+        position = doc.groupby(doc, sort=False).cumcount().astype("int64").to_numpy()
+    cols["position"] = position
     stop, filler = load_stopwords(), load_filler()
     from .places import place_names
 
+    vocab = np.empty(len(vocab_l), dtype=object)
+    vocab[:] = vocab_l
+    u = pd.Series(vocab, dtype=object)
     flags = {
         "punct": u.str.match(_PUNCT.pattern),
         "numeric": numeric_flags(u, seg.terms.keys()),
@@ -904,7 +1008,8 @@ def tokens_frame(merged: dict, seg: Segmenter) -> pd.DataFrame:
         "place": u.isin(place_names()),  # a division name (GB/T 2260 list): 重庆, 固原市, 涪城 …
     }
     for name, flag in flags.items():
-        df[name] = np.asarray(flag, dtype=bool)[codes] if len(vocab) else np.zeros(len(df), dtype=bool)
+        cols[name] = np.asarray(flag, dtype=bool)[codes] if len(vocab) else np.zeros(len(codes), dtype=bool)
+    df = pd.DataFrame(cols)
     return df
 
 

@@ -30,7 +30,9 @@ def main() -> None:
     ap.add_argument("--items", type=int, default=25)
     ap.add_argument("--length", type=int, default=30)
     args = ap.parse_args()
-    model = TopicModel(np.random.default_rng(12345).dirichlet(np.full(8, 0.5), size=args.plans), vocab=400, n_topics=8)
+    model = TopicModel(
+        np.random.default_rng(12345).dirichlet(np.full(8, 0.5), size=args.plans), vocab=400, n_topics=8
+    )
 
     def draw(seed):
         return model.draw(np.random.default_rng(seed), items=args.items, length=args.length)
@@ -56,7 +58,9 @@ def main() -> None:
         boot_mean += list(b.mean(axis=0))
         observed += list(obs)
     print(f"{args.corpora} corpora of {args.plans} plans x {args.items} items; nominal 95%")
-    print(f"mean observed similarity {np.mean(observed):.2f}, mean bootstrap replicate {np.mean(boot_mean):.2f}")
+    print(
+        f"mean observed similarity {np.mean(observed):.2f}, mean bootstrap replicate {np.mean(boot_mean):.2f}"
+    )
     for name, c in cov.items():
         print(f"{name:>26}: coverage {np.mean(c):.3f}")
     print(f"{time.time() - t0:.0f} s")

@@ -768,24 +768,82 @@ def _plan_text(columns: dict) -> str | None:
     return "\n".join(texts) if texts else None
 
 
-def _parse_batch(jobs: list[tuple]) -> list[tuple]:
-    """Parse files (the lexicon sample of a one-pass build), with each plan's text."""
-    out = []
-    for j in jobs:
-        status, result, digest, caught = _parse_quietly(j)
-        out.append((status, result, digest, caught, _plan_text(result) if status == "ok" else None))
-    return out
+def _batch_tables(parsed: list[tuple[int, dict]]) -> dict:
+    """The tables of some parsed plans as Arrow tables: ``{table: pyarrow.Table}``.
+
+    ``parsed`` holds ``(job index, columns)`` of plans parsed in one worker; each row gets the
+    index in a column ``_job`` so that :func:`_join_batches` puts batches back in the order of the
+    files. Typing the columns here moves that work from the parent to the workers, and Arrow
+    tables travel back far faster than lists of strings.
+    """
+    import pyarrow as pa
+
+    gathered: dict[str, dict[str, list]] = {}
+    for i, cols in parsed:
+        for t, table in cols.items():
+            g = gathered.setdefault(t, {"_job": []})
+            g["_job"].extend([i] * len(next(iter(table.values()))))
+            for c, values in table.items():
+                g.setdefault(c, []).extend(values)
+    return {
+        t: pa.Table.from_arrays([pa.array(v, from_pandas=True) for v in g.values()], names=list(g))
+        for t, g in gathered.items()
+    }
 
 
-def _parse_segment_batch(task: tuple) -> tuple[list[tuple], dict]:
+def _join_batches(batches: list[dict], name: str) -> pd.DataFrame:
+    """One corpus table from the Arrow batches of :func:`_batch_tables`, rows in file order.
+
+    Equal to :func:`tables_from_columns` of all the plans' columns (tested): a column typed
+    null in a batch where it had no value takes the type of the others.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    parts = [b[name] for b in batches if name in b and b[name].num_rows]
+    if not parts:
+        return empty_table(name)
+    table = pa.concat_tables(parts, promote_options="permissive")
+    table = table.take(pc.sort_indices(table, [("_job", "ascending")]))  # stable: a plan keeps its order
+    return table.drop_columns(["_job"]).to_pandas()
+
+
+def _summaries(parsed: list[tuple[int, tuple]]) -> tuple[list[tuple], dict]:
+    """Per file ``(status, document status or (message, reason), digest, warnings)``, and the
+    batch's tables (:func:`_batch_tables`)."""
+    out, ok = [], []
+    for i, (status, result, digest, caught) in parsed:
+        if status == "ok":
+            ok.append((i, result))
+            result = result["documents"]["status"][0]
+        out.append((status, result, digest, caught))
+    return out, _batch_tables(ok)
+
+
+def _parse_batch(items: list[tuple[int, tuple]]) -> tuple[list[tuple], dict]:
+    """Parse files (the lexicon sample of a one-pass build): per file its summary
+    (:func:`_summaries`) with the plan's text and blocks to segment, and the batch's tables."""
+    parsed = [(i, _parse_quietly(job)) for i, job in items]
+    summaries, tables = _summaries(parsed)
+    extra = [(_plan_text(r[1]), _plan_blocks(r[1])) if r[0] == "ok" else (None, None) for _, r in parsed]
+    return [(*s, *e) for s, e in zip(summaries, extra)], tables
+
+
+def _parse_many(items: list[tuple[int, tuple]]) -> tuple[list[tuple], dict]:
+    """Parse files: per file its summary, and the batch's tables (:func:`_summaries`)."""
+    return _summaries([(i, _parse_quietly(job)) for i, job in items])
+
+
+def _parse_segment_batch(task: tuple) -> tuple[list[tuple], dict, dict]:
     """Read, clean, parse and segment files in one worker, with one fixed lexicon.
 
-    ``task`` is ``(segmenter params, items)``; an item is ``("file", job)`` (parse, then
-    segment) or ``("blocks", blocks)`` (a file parsed already: segment only). The params may
-    also be the path of a file where the caller will write them (:func:`_wait_for_lexicon`):
-    the worker parses its files while the lexicon is being made, then segments them. Returns
-    ``(per item (status, columns, digest, warnings), token columns)``: the tokens of the whole
-    batch (:func:`analysis.segment.segment_blocks`), plan by plan in the order of their doc_id.
+    ``task`` is ``(segmenter params, items)``; an item is ``("file", (index, job))`` (parse,
+    then segment) or ``("blocks", blocks)`` (a file parsed already: segment only). The params
+    (:meth:`analysis.segment.Segmenter.cut_spec`) may also be the path of a file where the
+    caller will write them (:func:`_wait_for_lexicon`): the worker parses its files while the
+    lexicon is being made, then segments them. Returns ``(per item its summary or None,
+    the batch's tables, token columns)``: the tokens of the whole batch
+    (:func:`analysis.segment.segment_blocks`), plan by plan in the order of their doc_id.
     """
     from .segment import segment_blocks, worker_segmenter
 
@@ -793,18 +851,21 @@ def _parse_segment_batch(task: tuple) -> tuple[list[tuple], dict]:
     parsed, blocks = [], []
     for kind, payload in items:
         if kind == "blocks":
-            parsed.append((None, None, None, []))
             blocks.append(payload)
             continue
-        status, result, digest, caught = _parse_quietly(payload)
-        parsed.append((status, result, digest, caught))
-        if status == "ok":
-            blocks.append(_plan_blocks(result))
+        i, job = payload
+        out = _parse_quietly(job)
+        parsed.append((i, out))
+        if out[0] == "ok":
+            blocks.append(_plan_blocks(out[1]))
+    summaries, tables = _summaries(parsed)
+    it = iter(summaries)
+    per_item = [next(it) if kind == "file" else None for kind, _ in items]
     if isinstance(params, str):
         params = _wait_for_lexicon(params)
     seg = worker_segmenter(params)
     blocks.sort(key=lambda b: b[0][0] if b else "")
-    return parsed, segment_blocks(seg, [b for bs in blocks for b in bs])
+    return per_item, tables, segment_blocks(seg, [b for bs in blocks for b in bs])
 
 
 def _wait_for_lexicon(path: str) -> dict:
@@ -865,18 +926,18 @@ def _one_pass(jobs: list[tuple], *, engine: str, scheduler, n_jobs: int, show: b
     2. Every other file is read, cleaned, parsed and segmented in the same worker with that
        fixed lexicon; the sample's plans are only segmented.
 
-    Returns ``(results in the order of jobs, token columns in doc_id order, segmenter)``.
+    Returns ``(per job its summary (:func:`_summaries`), the tables in batches
+    (:func:`_batch_tables`), token columns in doc_id order, segmenter)``.
     """
     import logging
     import time
 
     from tqdm.auto import tqdm
 
-    from .segment import _base_dictionary, _sample_key
+    from .segment import _sample_key
 
     log = logging.getLogger(__name__)
     t0 = time.perf_counter()
-    _base_dictionary()  # read once here: forked workers inherit it
     order = sorted(range(len(jobs)), key=lambda i: _sample_key(jobs[i][1]))
     bar = tqdm(total=len(jobs), desc="Parsing and segmenting", unit="file", disable=not show)
     # where the lexicon is handed to local workers (removed only once the pool has shut down:
@@ -895,12 +956,15 @@ def _one_pass_in(jobs, engine, scheduler, n_jobs, sample_chars, order, bar, tmp,
     import time
 
     from .engine import document_pool
-    from .segment import Segmenter, lexicon_sample
+    from .segment import Segmenter, _base_dictionary, lexicon_sample, rjieba_available
 
     n = len(jobs)
     results: list = [None] * n
     sizes: dict[str, int] = {}
     sample_texts: dict[str, str] = {}
+    sample_blocks: dict[int, list] = {}
+    batches: list[dict] = []
+    warm = False
     with document_pool(engine, scheduler, n_jobs) as pool:
         # 1. the lexicon sample, in hash order, in batches sized by the files' bytes (~3 per character)
         pos, done = 0, False
@@ -916,17 +980,25 @@ def _one_pass_in(jobs, engine, scheduler, n_jobs, sample_chars, order, bar, tmp,
                 with contextlib.suppress(OSError, TypeError):
                     est += Path(jobs[i][0]).stat().st_size / 3
             chunks = _chunks(batch, pool.workers * 2)
-            for chunk, res in zip(chunks, pool.map(_parse_batch, [[jobs[i] for i in c] for c in chunks])):
-                for i, (status, result, digest, caught, text) in zip(chunk, res):
+            mapped = pool.map(_parse_batch, [[(i, jobs[i]) for i in c] for c in chunks])
+            if not warm:  # while the workers parse: jieba's dictionary, needed here for the lexicon
+                _base_dictionary()  # (workers only replay the lexicon's words: Segmenter.cut_spec)
+                rjieba_available()
+                warm = True
+            for chunk, (res, tables) in zip(chunks, mapped):
+                batches.append(tables)
+                for i, (status, result, digest, caught, text, blocks) in zip(chunk, res):
                     results[i] = (status, result, digest, caught)
                     if text is not None:
                         sample_texts[jobs[i][1]] = text
                         sizes[jobs[i][1]] = len(text)
+                    if blocks is not None:
+                        sample_blocks[i] = blocks
                 bar.update(len(chunk) / 2)
             total = sum(sizes.values())
             done = pos >= n or (sample_chars is not None and total >= sample_chars)
         log.info("one pass: %d files, lexicon sample parsed (%d) in %.1fs", n, pos, time.perf_counter() - t0)
-        files = [(i, ("file", jobs[i])) for i in range(n) if results[i] is None]
+        files = [(i, ("file", (i, jobs[i]))) for i in range(n) if results[i] is None]
         file_chunks = _chunks(files, pool.workers * 4)
         # 2. with a process pool, the other files are handed out now: each worker reads, cleans
         #    and parses its files while the lexicon is made here, then segments them with it
@@ -940,7 +1012,7 @@ def _one_pass_in(jobs, engine, scheduler, n_jobs, sample_chars, order, bar, tmp,
         try:
             chosen = lexicon_sample(sizes, sample_chars)
             seg = Segmenter.from_texts([sample_texts[d] for d in chosen])
-            params = seg.params()
+            params = seg.cut_spec()
         except BaseException:
             if lexicon_path:
                 Path(lexicon_path + ".abort").touch()
@@ -955,16 +1027,13 @@ def _one_pass_in(jobs, engine, scheduler, n_jobs, sample_chars, order, bar, tmp,
         if pending is None:
             pending = pool.map(_parse_segment_batch, [(params, [it for _, it in c]) for c in file_chunks])
         # the sample's plans, parsed already: segmented only
-        sample = [
-            (i, ("blocks", _plan_blocks(results[i][1])))
-            for i in range(n)
-            if results[i] is not None and results[i][0] == "ok"
-        ]
+        sample = [(i, ("blocks", sample_blocks[i])) for i in sorted(sample_blocks)]
         sample_chunks = _chunks(sample, pool.workers * 2)
         later = pool.map(_parse_segment_batch, [(params, [it for _, it in c]) for c in sample_chunks])
         parts = []
         for chunks, res_iter in ((file_chunks, pending), (sample_chunks, later)):
-            for chunk, (res, cols) in zip(chunks, res_iter):
+            for chunk, (res, tables, cols) in zip(chunks, res_iter):
+                batches.append(tables)
                 for (i, (kind, _)), result in zip(chunk, res):
                     if kind == "file":
                         results[i] = result
@@ -973,7 +1042,7 @@ def _one_pass_in(jobs, engine, scheduler, n_jobs, sample_chars, order, bar, tmp,
                         bar.update(0.5)
                 parts.append(cols)
     log.info("one pass: parsed and segmented at %.1fs", time.perf_counter() - t0)
-    return results, _tokens_in_doc_order(parts), seg
+    return results, batches, _tokens_in_doc_order(parts), seg
 
 
 def _default_jobs(n_files: int) -> int:
@@ -981,29 +1050,27 @@ def _default_jobs(n_files: int) -> int:
     return (os.cpu_count() or 1) if n_files > 200 else 1
 
 
-def _parse_many(jobs: list[tuple]) -> list[tuple]:
-    return [_parse_quietly(j) for j in jobs]
-
-
-def _parse_in_processes(jobs: list[tuple], n_jobs: int, show: bool) -> list[tuple]:
-    """:func:`_parse_job` over ``jobs`` in ``n_jobs`` processes, in order; each file's warnings
-    are raised here, in the order of the files."""
+def _parse_in_processes(jobs: list[tuple], n_jobs: int, show: bool) -> tuple[list[tuple], list[dict]]:
+    """:func:`_parse_job` over ``jobs`` in ``n_jobs`` processes: per file ``(status, document
+    status or (message, reason), digest)`` in order, and the tables in batches
+    (:func:`_batch_tables`); each file's warnings are raised here, in the order of the files."""
     from tqdm.auto import tqdm
 
     from .engine import document_pool
 
-    out = []
+    out, batches = [], []
     with (
         document_pool("local", None, n_jobs) as pool,
         tqdm(total=len(jobs), desc="Parsing plans", unit="file", disable=not show) as bar,
     ):
-        for res in pool.map(_parse_many, _chunks(jobs, n_jobs * 8)):
+        for res, tables in pool.map(_parse_many, _chunks(list(enumerate(jobs)), n_jobs * 8)):
+            batches.append(tables)
             for status, result, digest, caught in res:
                 for category, message in caught:
                     warnings.warn(message, category, stacklevel=4)
                 out.append((status, result, digest))
             bar.update(len(res))
-    return out
+    return out, batches
 
 
 def build_corpus(
@@ -1087,13 +1154,13 @@ def build_corpus(
             key = unicodedata.normalize("NFC", path.name)
         row = manifest.loc[key].to_dict() if manifest is not None and key in manifest.index else None
         jobs.append((path, doc_id, row, rel, path_metadata(rel, path_template)))
-    token_cols, seg = None, None
+    token_cols, seg, batches = None, None, []
     if tokens:
         from .segment import LEXICON_SAMPLE_CHARS
 
         if n_jobs is None:
             n_jobs = _default_jobs(len(jobs))
-        done, token_cols, seg = _one_pass(
+        done, batches, token_cols, seg = _one_pass(
             jobs, engine=engine, scheduler=scheduler, n_jobs=n_jobs, show=show,
             sample_chars=LEXICON_SAMPLE_CHARS if sample_chars is None else sample_chars,
         )  # fmt: skip
@@ -1103,7 +1170,7 @@ def build_corpus(
                 warnings.warn(message, category, stacklevel=3)
             results.append((status, result, digest))
     elif engine == "local" and (n_jobs or _default_jobs(len(jobs))) > 1:
-        results = _parse_in_processes(jobs, n_jobs or _default_jobs(len(jobs)), show)
+        results, batches = _parse_in_processes(jobs, n_jobs or _default_jobs(len(jobs)), show)
     elif engine == "local":
         results = (_parse_job(j) for j in tqdm(jobs, desc="Parsing plans", unit="file", disable=not show))
     else:
@@ -1118,12 +1185,15 @@ def build_corpus(
             errors.append({"file": rel, "path": str(path), "status": "rejected", "reason": reason})
             warnings.warn(message, CorpusWarning, stacklevel=2)
             continue
-        if result["documents"]["status"][0] != "ok":
+        doc_status = result if isinstance(result, str) else result["documents"]["status"][0]
+        if doc_status != "ok":
             warnings.warn(
                 f"{path}: not structured as a plan (no headings or items); loaded as one block",
                 CorpusWarning,
                 stacklevel=2,
             )
+        if isinstance(result, str):  # its tables came in a batch
+            continue
         for t, cols in result.items():
             gathered = columns[t]
             for c, values in cols.items():
@@ -1142,7 +1212,10 @@ def build_corpus(
             warnings.warn(
                 f"{folder / name}: listed in manifest.csv but not found", CorpusWarning, stacklevel=2
             )
-    tables = {t: tables_from_columns(cols, t) for t, cols in columns.items()}
+    if batches:
+        tables = {t: _join_batches(batches, t) for t in columns}
+    else:
+        tables = {t: tables_from_columns(cols, t) for t, cols in columns.items()}
     if "year" in tables["documents"]:
         tables["documents"]["year"] = tables["documents"]["year"].astype("Int64")
     if skipped:

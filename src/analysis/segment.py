@@ -619,7 +619,7 @@ class Segmenter:
         key = (self.engine, tuple(entries), tuple(sorted(self.extra_terms.items())))
         built = _BUILT.get(key)
         if built is not None:  # shared: the tokenizers are never changed after construction
-            self._tk, self._rs, self._tags, terms = built
+            self._tk, self._rs, self._tags, terms, self._rs_words = built
             self.terms: dict[str, str] = dict(terms)
             return
         freq, total, tags = _base_dictionary()
@@ -628,6 +628,7 @@ class Segmenter:
         self._tk = jieba.Tokenizer()
         self._tk.FREQ, self._tk.total, self._tk.initialized = dict(freq), total, True
         self._rs = None
+        self._rs_words: list[tuple[str, int, str]] = []  # the words given to jieba-rs, in order
         if self.engine == "rjieba":
             import rjieba
 
@@ -639,7 +640,7 @@ class Segmenter:
             if term not in self.terms:
                 self._add(term, source, None, "n")
         _BUILT.clear()  # one kept: its dictionary copies weigh tens of MB
-        _BUILT[key] = (self._tk, self._rs, self._tags, dict(self.terms))
+        _BUILT[key] = (self._tk, self._rs, self._tags, dict(self.terms), self._rs_words)
 
     def _add(self, word: str, source: str, freq: int | None, pos: str | None) -> None:
         self._tk.add_word(word, freq, pos)
@@ -647,6 +648,7 @@ class Segmenter:
         self._tk.suggest_freq(word, tune=True)
         if self._rs is not None:  # the same word with the same frequency in jieba-rs
             self._rs.add_word(word, int(self._tk.FREQ[word]), pos or "n")
+            self._rs_words.append((word, int(self._tk.FREQ[word]), pos or "n"))
         self._tags[word] = pos or self._tags.get(word) or "n"
         self.terms[word] = source
 
@@ -711,6 +713,17 @@ class Segmenter:
         """Keyword arguments that rebuild this segmenter elsewhere (a worker process, a Dask worker)."""
         return {"lexicon": self.lexicon, "hmm": self.hmm, "engine": self.engine,
                 "extra_terms": {t: src for t, src in self.terms.items() if src != "lexicon"}}  # fmt: skip
+
+    def cut_spec(self) -> dict:
+        """What a worker needs to cut text exactly as this segmenter does (:func:`worker_segmenter`).
+
+        With jieba-rs, the words given to it with their frequencies and tags, in order: a worker
+        replays them on a fresh ``rjieba.Jieba()`` without reading jieba's Python dictionary or
+        tuning frequencies again. With jieba, :meth:`params` (the worker builds the segmenter).
+        """
+        if self._rs is None:
+            return self.params()
+        return {"cut_only": True, "hmm": self.hmm, "words": list(self._rs_words)}
 
     def tokens(self, text: str) -> list[str]:
         """Tokens of ``text`` (the one cut: :meth:`cut` gives the same words)."""
@@ -792,20 +805,36 @@ _WORKER: dict = {}
 
 
 def _init_worker(params: dict) -> None:
-    """Build the segmenter once per worker process, from its parameters."""
-    _WORKER["seg"] = Segmenter(**params)
-    _WORKER["key"] = _params_key(params)
+    """Build the segmenter once per worker process, from its parameters (see :func:`worker_segmenter`)."""
+    worker_segmenter(params)
 
 
 def _params_key(params: dict) -> str:
     return hashlib.sha256(repr(sorted((k, repr(v)) for k, v in params.items())).encode()).hexdigest()
 
 
-def worker_segmenter(params: dict) -> Segmenter:
-    """The segmenter for ``params`` in this process, built once and kept while the parameters hold."""
+class _Cutter:
+    """jieba-rs with the words of a :meth:`Segmenter.cut_spec` replayed: the same ``tokens``."""
+
+    def __init__(self, spec: dict) -> None:
+        import rjieba
+
+        self.hmm = spec["hmm"]
+        self._rs = rjieba.Jieba()
+        for word, freq, pos in spec["words"]:
+            self._rs.add_word(word, freq, pos)
+
+    def tokens(self, text: str) -> list[str]:
+        return self._rs.cut(text, self.hmm)
+
+
+def worker_segmenter(params: dict) -> Segmenter | _Cutter:
+    """The segmenter for ``params`` (:meth:`Segmenter.params` or :meth:`Segmenter.cut_spec`) in
+    this process, built once and kept while the parameters hold."""
     key = _params_key(params)
     if _WORKER.get("key") != key:
-        _WORKER["seg"], _WORKER["key"] = Segmenter(**params), key
+        seg = _Cutter(params) if params.get("cut_only") else Segmenter(**params)
+        _WORKER["seg"], _WORKER["key"] = seg, key
     return _WORKER["seg"]
 
 
@@ -1058,7 +1087,7 @@ def tokens_table(
     n_docs = len({w[0] for w in work})
     if n_jobs is None:
         n_jobs = (os.cpu_count() or 1) if n_docs > 200 else 1
-    params = seg.params()
+    params = seg.cut_spec()  # workers replay the words: no dictionary to read or tune
     if engine != "local":
         from .engine import map_documents
 

@@ -37,3 +37,27 @@ def test_cached_dictionary_equals_jiebas_and_survives_damage(tmp_path, monkeypat
         assert segment._base_dictionary() == fresh
     finally:
         segment._base_dictionary.cache_clear()
+
+
+def test_worker_cutter_cuts_as_the_segmenter():
+    """A worker replays the lexicon's words on jieba-rs (no dictionary read, no tuning): the same
+    cut as the segmenter, corpus terms included; a segmenter on jieba is rebuilt from its params."""
+    import pytest
+
+    from analysis.corpus import build_corpus
+    from analysis.segment import Segmenter, _plan_texts, rjieba_available, worker_segmenter
+
+    if not rjieba_available():
+        pytest.skip("rjieba not installed")
+    texts = _plan_texts(build_corpus())
+    seg = Segmenter.from_texts(texts)
+    assert {src for src in seg.terms.values()} - {"lexicon"}  # corpus terms were added
+    spec = seg.cut_spec()
+    assert spec["cut_only"] and len(spec["words"]) == len(seg.terms)
+    cutter = worker_segmenter(spec)
+    for text in texts:
+        assert cutter.tokens(text) == seg.tokens(text)
+    plain = Segmenter(engine="rjieba")  # without the corpus terms the cut differs: the words matter
+    assert any(plain.tokens(t) != seg.tokens(t) for t in texts)
+    jieba_seg = Segmenter.from_texts(texts, engine="jieba")
+    assert worker_segmenter(jieba_seg.cut_spec()).tokens(texts[0]) == jieba_seg.tokens(texts[0])

@@ -1634,7 +1634,8 @@ def load_corpus(
         the two steps, ``benchmarks/README.md``); otherwise the tokens are made when
         ``corpus.tokens`` is first used. The tokens are the same either way.
     n_jobs : int, optional
-        Worker processes of that pass (default all cores above 200 files).
+        Worker processes that read and parse (and, in the one pass, segment) the files when the
+        tables are built; default all cores above 200 files, else this process alone.
 
     Examples
     --------
